@@ -1,0 +1,182 @@
+"""The admin shows schedules, consultations and their logs; it performs no transition (DESIGN.md, "Who acts")."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
+
+from .models import (
+    Consultation,
+    ConsultationTransition,
+    Document,
+    InformationRequest,
+    Position,
+    QuarterlySchedule,
+    Question,
+    Recommendation,
+    RecommendationPoint,
+    ScheduleTransition,
+)
+
+LOG_FIELDS = ("occurred_on", "from_state", "to_state", "meeting", "by", "recorded_at", "note")
+
+
+class ScheduleTransitionInline(ReadOnlyInline, admin.TabularInline):
+    model = ScheduleTransition
+    fields = ("revision", *LOG_FIELDS)
+    readonly_fields = fields
+    show_change_link = False
+
+
+class ScheduledConsultationInline(ReadOnlyInline, admin.TabularInline):
+    model = Consultation
+    fields = ("number", "title", "occasion", "state", "revision")
+    readonly_fields = fields
+    verbose_name_plural = _("consultations in the schedule")
+
+
+@admin.register(QuarterlySchedule)
+class QuarterlyScheduleAdmin(CouncilContentAdmin):
+    list_display = ("council", "year", "quarter", "state", "revision", "published_revision")
+    list_filter = ("year", "quarter", "state", "council__level", "council__region")
+    search_fields = ("council__name_kk", "council__name_ru", "council__slug")
+    list_select_related = ("council",)
+    readonly_fields = ("council", "year", "quarter", "state", "revision", "published_revision")
+    inlines = [ScheduledConsultationInline, ScheduleTransitionInline]
+
+
+class QuestionInline(TranslationTabularInline):
+    model = Question
+    extra = 0
+    fields = ("position", "text")
+
+
+class DocumentInline(TranslationTabularInline):
+    model = Document
+    extra = 0
+
+
+class InformationRequestInline(TranslationStackedInline):
+    model = InformationRequest
+    extra = 0
+
+
+class ConsultationTransitionInline(ReadOnlyInline, admin.TabularInline):
+    model = ConsultationTransition
+    fields = ("name", *LOG_FIELDS)
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = _("log of steps")
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("title", "council_name", "year", "quarter", "occasion", "state")
+    list_filter = (
+        "state",
+        "occasion",
+        "schedule__year",
+        "schedule__quarter",
+        "schedule__council__level",
+        "schedule__council__region",
+    )
+    search_fields = ("title_kk", "title_ru", "slug", "act_number", "schedule__council__name_kk", "schedule__council__name_ru")
+    list_select_related = ("schedule__council",)
+    readonly_fields = ("schedule", "number", "revision", "slug", "state")
+    fieldsets = (
+        (None, {"fields": ("schedule", "number", "revision", "slug", "state", "occasion", "title", "description")}),
+        (
+            _("The draft legal act"),
+            {"fields": ("act_title", "act_number", "act_url", "act_drafted_by", "social_effect")},
+        ),
+        (
+            _("Holding the consultation"),
+            {"fields": ("format", "venue", "link", "participation", "starts_on", "ends_on", "window_opens_at", "window_closes_at")},
+        ),
+        (_("Cancellation"), {"fields": ("cancellation_reason",)}),
+    )
+    inlines = [QuestionInline, DocumentInline, InformationRequestInline, ConsultationTransitionInline]
+
+    @admin.display(description=_("public council"), ordering="schedule__council__slug")
+    def council_name(self, consultation):
+        return consultation.schedule.council.name
+
+    @admin.display(description=_("year"), ordering="schedule__year")
+    def year(self, consultation):
+        return consultation.schedule.year
+
+    @admin.display(description=_("quarter"), ordering="schedule__quarter")
+    def quarter(self, consultation):
+        return consultation.schedule.quarter
+
+
+@admin.register(ConsultationTransition)
+class ConsultationTransitionAdmin(ReadOnlyAdmin):
+    list_display = ("consultation", "name", "from_state", "to_state", "occurred_on", "by", "recorded_at")
+    list_filter = ("name", "to_state")
+    search_fields = ("consultation__title_kk", "consultation__title_ru", "consultation__slug")
+    list_select_related = ("consultation", "by")
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(ScheduleTransition)
+class ScheduleTransitionAdmin(ReadOnlyAdmin):
+    list_display = ("schedule", "revision", "from_state", "to_state", "occurred_on", "meeting", "by", "recorded_at")
+    list_filter = ("to_state",)
+    list_select_related = ("schedule__council", "meeting__council", "by")
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(Question)
+class QuestionAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("text", "consultation", "position")
+    search_fields = ("text_kk", "text_ru")
+    list_select_related = ("consultation",)
+    readonly_fields = ("consultation",)
+
+
+@admin.register(InformationRequest)
+class InformationRequestAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("addressee", "consultation", "requested_on", "answered_on")
+    search_fields = ("addressee_kk", "addressee_ru", "subject_kk", "subject_ru")
+    list_select_related = ("consultation",)
+    readonly_fields = ("consultation",)
+
+
+@admin.register(Document)
+class DocumentAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("title", "consultation", "created_at")
+    search_fields = ("title_kk", "title_ru")
+    list_select_related = ("consultation",)
+    readonly_fields = ("consultation",)
+
+
+class RecommendationPointInline(TranslationStackedInline):
+    model = RecommendationPoint
+    extra = 0
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("consultation", "sent_on", "answer_received_on")
+    search_fields = ("consultation__title_kk", "consultation__title_ru")
+    list_select_related = ("consultation",)
+    readonly_fields = ("consultation",)
+    inlines = [RecommendationPointInline]
+
+
+@admin.register(RecommendationPoint)
+class RecommendationPointAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("recommendation", "number", "answer")
+    list_filter = ("answer",)
+    search_fields = ("text_kk", "text_ru")
+    readonly_fields = ("recommendation",)
+
+
+@admin.register(Position)
+class PositionAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("consultation", "updated_at")
+    search_fields = ("consultation__title_kk", "consultation__title_ru", "text_kk", "text_ru")
+    list_select_related = ("consultation",)
+    readonly_fields = ("consultation",)

@@ -1,0 +1,130 @@
+"""The announcements the consultation workflow publishes, with their Kazakh and Russian text.
+
+Each text is rendered from a template under `templates/consultations/announcements/` once per language; the
+secretary may give their own title or text instead. Publishing on the portal happens in the caller's
+transaction (see `publications.services.publish_on_portal`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from publications.models import Announcement
+from publications.services import create_announcement, publish_on_portal
+
+from .models import Consultation, QuarterlySchedule
+
+Event = Announcement.Event
+LANGUAGES = ("kk", "ru")
+
+
+def portal_path(view_name: str, **kwargs) -> str:
+    """The path of a public page without its language prefix ("/consultations/<slug>/")."""
+    with translation.override("kk"):
+        return reverse(view_name, kwargs=kwargs).removeprefix("/kk")
+
+
+def render_texts(template: str, context: dict) -> dict[str, tuple[str, str]]:
+    """{"kk": (title, text), "ru": (title, text)}; the template's first line is the title."""
+    texts = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            rendered = render_to_string(template, {**context, "language": lang}).strip()
+        title, _, text = rendered.partition("\n")
+        texts[lang] = (title.strip(), text.strip())
+    return texts
+
+
+def _publish(
+    *,
+    council,
+    event: str,
+    subject,
+    template: str,
+    context: dict,
+    path: str,
+    by,
+    at: datetime.datetime,
+    given: dict[str, str] | None = None,
+) -> Announcement:
+    texts = render_texts(template, context)
+    given = given or {}
+    announcement = create_announcement(
+        council=council,
+        event=event,
+        subject=subject,
+        title_kk=given.get("title_kk") or texts["kk"][0],
+        title_ru=given.get("title_ru") or texts["ru"][0],
+        text_kk=given.get("text_kk") or texts["kk"][1],
+        text_ru=given.get("text_ru") or texts["ru"][1],
+        path=path,
+        by=by,
+    )
+    return publish_on_portal(announcement, at=at)
+
+
+def consultation_context(consultation: Consultation) -> dict:
+    return {
+        "consultation": consultation,
+        "council": consultation.schedule.council,
+        "questions": list(consultation.questions.all()),
+    }
+
+
+def publish_consultation_announced(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
+    return _publish(
+        council=consultation.schedule.council,
+        event=Event.CONSULTATION_ANNOUNCED,
+        subject=consultation,
+        template="consultations/announcements/consultation_announced.txt",
+        context=consultation_context(consultation),
+        path=portal_path("consultations:detail", slug=consultation.slug),
+        by=by,
+        at=at,
+        given=given,
+    )
+
+
+def publish_results(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
+    return _publish(
+        council=consultation.schedule.council,
+        event=Event.RESULTS_PUBLISHED,
+        subject=consultation,
+        template="consultations/announcements/results_published.txt",
+        context=consultation_context(consultation),
+        path=portal_path("consultations:results", slug=consultation.slug),
+        by=by,
+        at=at,
+        given=given,
+    )
+
+
+def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetime) -> Announcement:
+    return _publish(
+        council=consultation.schedule.council,
+        event=Event.CONSULTATION_CANCELLED,
+        subject=consultation,
+        template="consultations/announcements/consultation_cancelled.txt",
+        context=consultation_context(consultation),
+        path=portal_path("consultations:detail", slug=consultation.slug),
+        by=by,
+        at=at,
+    )
+
+
+def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime) -> Announcement:
+    consultations = list(schedule.consultations.filter(revision__lte=schedule.revision).order_by("number"))
+    return _publish(
+        council=schedule.council,
+        event=Event.SCHEDULE_PUBLISHED,
+        subject=schedule,
+        template="consultations/announcements/schedule_published.txt",
+        context={"schedule": schedule, "council": schedule.council, "consultations": consultations},
+        path=portal_path("councils:detail", slug=schedule.council.slug),
+        by=by,
+        at=at,
+    )

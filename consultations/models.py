@@ -1,0 +1,424 @@
+"""What: quarterly schedules, consultations and everything a consultation gathers on its seven steps.
+
+States change only in `consultations.workflow` (consultations) and `consultations.services` (schedules).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council, Meeting
+
+from .fields import StateField, StateMachineModel
+
+
+def quarter_of(date: datetime.date) -> tuple[int, int]:
+    return date.year, (date.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    last = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
+    return first, last - datetime.timedelta(days=1)
+
+
+class QuarterlyScheduleQuerySet(models.QuerySet):
+    def published(self):
+        """Schedules with a published revision: the only ones citizens see."""
+        return self.filter(published_revision__gt=0)
+
+
+class QuarterlySchedule(StateMachineModel):
+    """The schedule of public consultations of one council for one quarter (approved at a meeting, published).
+
+    A consultation that arises during the quarter is added in a new revision; until that revision is
+    published, the consultations of the last published one stay public (`published_revision`).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        PUBLISHED = "published", _("published")
+
+    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="schedules")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    state = StateField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    published_revision = models.PositiveSmallIntegerField(_("published revision"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = QuarterlyScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("schedule of public consultations")
+        verbose_name_plural = _("schedules of public consultations")
+        ordering = ["-year", "-quarter", "council"]
+        indexes = [models.Index(fields=["year", "quarter"], name="schedule_year_quarter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "year", "quarter"],
+                name="schedule_one_per_council_quarter",
+                violation_error_message=_("This council already has a schedule for that quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="schedule_quarter_1_to_4",
+                violation_error_message=_("A quarter is 1, 2, 3 or 4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2020, year__lte=2100), name="schedule_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_revision__lte=models.F("revision")), name="schedule_published_revision_exists"
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1), name="schedule_revision_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(council)s — %(year)s, quarter %(quarter)s") % {
+            "council": self.council,
+            "year": self.year,
+            "quarter": self.quarter,
+        }
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[0]
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[1]
+
+    @property
+    def is_public(self) -> bool:
+        return self.published_revision > 0
+
+
+class TransitionLog(models.Model):
+    """Append-only: a row is written once and never changed or deleted."""
+
+    from_state = models.CharField(_("from"), max_length=32, blank=True)
+    to_state = models.CharField(_("to"), max_length=32)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system performed it."),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    occurred_on = models.DateField(_("date"))
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The transition log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The transition log is append-only.")
+
+
+class ScheduleTransition(TransitionLog):
+    schedule = models.ForeignKey(QuarterlySchedule, on_delete=models.PROTECT, related_name="transitions")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+
+    class Meta:
+        verbose_name = _("schedule log entry")
+        verbose_name_plural = _("schedule log")
+        ordering = ["recorded_at", "id"]
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def public(self):
+        """Consultations citizens may see: in a published revision of their schedule."""
+        return self.filter(schedule__published_revision__gte=models.F("revision"))
+
+    def of_councils(self, councils):
+        return self.filter(schedule__council__in=councils)
+
+    def open_for_proposals(self, at: datetime.datetime | None = None):
+        at = at or timezone.now()
+        return self.filter(state=Consultation.State.HELD, window_opens_at__lte=at, window_closes_at__gt=at)
+
+
+def document_path(document: Document, filename: str) -> str:
+    return f"consultations/{document.consultation_id}/{filename}"
+
+
+class Consultation(StateMachineModel):
+    """A public consultation: one occasion, seven steps (see `consultations.workflow`)."""
+
+    class State(models.TextChoices):
+        # The codes are part of the public interface (the `step` filter of the list page).
+        PLANNED = "planned", _("Planned")
+        DECIDED = "decided", _("Decision to hold it taken")
+        QUESTIONS_APPROVED = "questions_approved", _("List of questions approved")
+        ANNOUNCED = "announced", _("Citizens informed")
+        HELD = "held", _("Consultation under way")
+        PROPOSALS_COMPILED = "proposals_compiled", _("List of proposals formed")
+        RECOMMENDATION_DRAFTED = "recommendation_drafted", _("Draft recommendation prepared")
+        POSITION_PUBLISHED = "position_published", _("Position published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Occasion(models.TextChoices):
+        DRAFT_ACT = "draft_act", _("public expertise of a draft legal act")
+        APPEAL = "appeal", _("consideration of an appeal")
+        RECEPTION = "reception", _("personal reception of citizens")
+        INITIATIVE = "initiative", _("other initiative")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        ONLINE = "online", _("online")
+        MIXED = "mixed", _("in person and online")
+
+    schedule = models.ForeignKey(
+        QuarterlySchedule, verbose_name=_("schedule"), on_delete=models.PROTECT, related_name="consultations"
+    )
+    number = models.PositiveSmallIntegerField(_("number in the schedule"))
+    revision = models.PositiveSmallIntegerField(_("added in revision"), default=1)
+    slug = models.SlugField(_("address"), max_length=100, unique=True, editable=False)
+    occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices)
+    state = StateField(_("step"), max_length=32, choices=State.choices, default=State.PLANNED)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    # The draft normative legal act under public expertise (occasion draft_act).
+    act_title = models.CharField(_("title of the draft act"), max_length=500, blank=True)
+    act_number = models.CharField(_("number of the draft act"), max_length=60, blank=True)
+    act_url = models.URLField(_("the draft on the open legal-acts portal"), max_length=500, blank=True)
+    act_drafted_by = models.CharField(_("state body that drafted it"), max_length=300, blank=True)
+    social_effect = models.TextField(_("expected social effect"), blank=True)
+
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    link = models.URLField(_("online link"), max_length=500, blank=True)
+    participation = models.TextField(_("how to take part"), blank=True)
+    starts_on = models.DateField(_("held from"), null=True, blank=True)
+    ends_on = models.DateField(_("held until"), null=True, blank=True)
+    window_opens_at = models.DateTimeField(_("proposals accepted from"), null=True, blank=True)
+    window_closes_at = models.DateTimeField(_("proposals accepted until"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+
+    # Case-folded text of the titles in both languages: case-insensitive search that folds Kazakh and
+    # Russian letters on SQLite too, whose LIKE folds only Latin ones.
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("public consultation")
+        verbose_name_plural = _("public consultations")
+        ordering = ["schedule_id", "number"]
+        indexes = [
+            models.Index(fields=["state"], name="consultation_state"),
+            models.Index(fields=["occasion"], name="consultation_occasion"),
+            models.Index(fields=["window_opens_at", "window_closes_at"], name="consultation_window"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "number"], name="consultation_number_in_schedule"),
+            models.CheckConstraint(
+                condition=Q(window_opens_at__isnull=True) | Q(window_closes_at__isnull=True) | Q(window_closes_at__gt=models.F("window_opens_at")),
+                name="consultation_window_in_order",
+                violation_error_message=_("The proposal window must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="consultation_dates_in_order",
+                violation_error_message=_("The consultation cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(occasion="draft_act") | (Q(act_number="") & Q(act_url="")),
+                name="consultation_act_only_for_draft_acts",
+                violation_error_message=_("Only a consultation on a draft legal act names a draft act."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = " ".join(
+            (getattr(self, f"{name}_{lang}") or "") for name in ("title", "act_title", "act_number") for lang in ("kk", "ru")
+        ).casefold()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def council(self) -> Council:
+        return self.schedule.council
+
+    @property
+    def is_draft_act(self) -> bool:
+        return self.occasion == self.Occasion.DRAFT_ACT
+
+    def is_open_for_proposals(self, at: datetime.datetime | None = None) -> bool:
+        at = at or timezone.now()
+        return (
+            self.state == self.State.HELD
+            and self.window_opens_at is not None
+            and self.window_closes_at is not None
+            and self.window_opens_at <= at < self.window_closes_at
+        )
+
+
+class ConsultationTransition(TransitionLog):
+    """One step taken (or undone): who, when it was recorded, the date it happened, from, to, meeting, note."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField(_("action"), max_length=32)
+
+    class Meta:
+        verbose_name = _("consultation log entry")
+        verbose_name_plural = _("consultation log")
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["consultation", "to_state"], name="transition_consultation_to")]
+
+
+class Question(models.Model):
+    """A question put to citizens (step 2: the list of questions)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("list of questions")
+        ordering = ["consultation", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class InformationRequest(models.Model):
+    """A request for additional information sent to a state body during public expertise, and its answer."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="information_requests")
+    addressee = models.CharField(_("state body"), max_length=300)
+    subject = models.TextField(_("what was requested"))
+    requested_on = models.DateField(_("requested on"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for additional information")
+        verbose_name_plural = _("requests for additional information")
+        ordering = ["consultation", "requested_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | Q(answered_on__gte=models.F("requested_on")),
+                name="information_request_answer_after_request",
+                violation_error_message=_("An answer cannot come before the request."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.addressee}, {self.requested_on:%d.%m.%Y}"
+
+
+class Document(models.Model):
+    """A file attached to a consultation: the draft act, its explanatory note, a presentation."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=document_path)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["consultation", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recommendation(models.Model):
+    """Step 6, draft legal acts only: the council's draft recommendation, as numbered points.
+
+    Once adopted it is sent to the state body, which answers point by point (Law "On Public Control",
+    art. 13: 7 working days to send, 10 to answer).
+    """
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="recommendation")
+    introduction = models.TextField(_("introduction"), blank=True)
+    sent_on = models.DateField(_("sent to the state body on"), null=True, blank=True)
+    answer_received_on = models.DateField(_("the state body's answer received on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft recommendation of the council")
+        verbose_name_plural = _("draft recommendations of the council")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer_received_on__isnull=True) | (Q(sent_on__isnull=False) & Q(answer_received_on__gte=models.F("sent_on"))),
+                name="recommendation_answer_after_sending",
+                violation_error_message=_("The answer cannot come before the recommendation was sent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+
+class RecommendationPoint(models.Model):
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        PARTLY = "partly", _("partly accepted")
+        REJECTED = "rejected", _("rejected")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    answer = models.CharField(_("the state body's answer"), max_length=10, choices=Answer.choices, blank=True)
+    answer_reasons = models.TextField(_("the state body's reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("point of the recommendation")
+        verbose_name_plural = _("points of the recommendation")
+        ordering = ["recommendation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "number"], name="recommendation_point_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class Position(models.Model):
+    """Step 7: the council's position on the results."""
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="position")
+    text = models.TextField(_("position"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("position of the council")
+        verbose_name_plural = _("positions of the council")
+
+    def __str__(self) -> str:
+        return str(self.consultation)

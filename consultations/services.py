@@ -1,0 +1,182 @@
+"""Writes for schedules and consultations (the seven steps themselves are in `consultations.workflow`).
+
+The quarterly schedule: "at least once a quarter" the council approves at a meeting, and publishes in
+social networks or the media, the schedule of public consultations (the recommendations, "Mechanisms").
+Its life is draft → approved (at a quorate meeting) → published; a consultation added during the quarter
+goes into a new revision, approved and published like the first.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.errors import ActionRefused
+from councils.models import Council, Meeting
+from councils.permissions import can_act
+from councils.services import decision_meeting_problems
+
+from . import announcements
+from .fields import write_state
+from .models import Consultation, Question, QuarterlySchedule, ScheduleTransition
+from .workflow import date_problems, moment
+
+ScheduleState = QuarterlySchedule.State
+
+# Fields of a consultation the secretary fills in when planning it (kk and ru for the translated ones).
+PLANNING_FIELDS = {
+    "title_kk", "title_ru", "description_kk", "description_ru",
+    "act_title_kk", "act_title_ru", "act_number", "act_url", "act_drafted_by_kk", "act_drafted_by_ru",
+    "social_effect_kk", "social_effect_ru",
+    "format", "venue_kk", "venue_ru", "link", "participation_kk", "participation_ru",
+    "starts_on", "ends_on", "window_opens_at", "window_closes_at",
+}  # fmt: skip
+
+
+def _require_actor(by, council: Council) -> None:
+    if not can_act(by, council):
+        raise ActionRefused(_("Only the council's secretary or chair may do this."))
+
+
+def schedule_for(council: Council, year: int, quarter: int) -> QuarterlySchedule:
+    """The council's schedule for that quarter, created as a draft when there is none yet."""
+    if not 1 <= quarter <= 4:
+        raise ActionRefused(_("A quarter is 1, 2, 3 or 4."))
+    schedule, _created = QuarterlySchedule.objects.get_or_create(council=council, year=year, quarter=quarter)
+    return schedule
+
+
+def plan_consultation(schedule: QuarterlySchedule, *, by, occasion: str, **fields) -> Consultation:
+    """Add a consultation to a draft schedule. Its address is made now and never changes."""
+    unknown = set(fields) - PLANNING_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown consultation fields: {sorted(unknown)}")
+    if occasion not in Consultation.Occasion.values:
+        raise ActionRefused(_("Choose the occasion of the consultation."))
+    if not (fields.get("title_kk") or fields.get("title_ru")):
+        raise ActionRefused(_("Give the title of the consultation."))
+    with transaction.atomic():
+        locked = QuarterlySchedule.objects.select_for_update().select_related("council").get(pk=schedule.pk)
+        _require_actor(by, locked.council)
+        if locked.state != ScheduleState.DRAFT:
+            raise ActionRefused(
+                _("The schedule has been approved: start a new revision of it to add a consultation.")
+            )
+        number = (locked.consultations.aggregate(last=Max("number"))["last"] or 0) + 1
+        consultation = Consultation(
+            schedule=locked,
+            number=number,
+            revision=locked.revision,
+            slug=f"{locked.council.slug}-{locked.year}-q{locked.quarter}-{number}",
+            occasion=occasion,
+            **fields,
+        )
+        consultation.full_clean(exclude=["slug"])
+        consultation.save()
+    return consultation
+
+
+def set_questions(consultation: Consultation, *, by, questions: list[tuple[str, str]]) -> list[Question]:
+    """Replace the list of questions with `questions`, (kk, ru) pairs, in order. Only before step 2."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        if locked.state not in (Consultation.State.PLANNED, Consultation.State.DECIDED):
+            raise ActionRefused(_("The list of questions has been approved and can no longer be changed."))
+        locked.questions.all().delete()
+        return Question.objects.bulk_create(
+            Question(consultation=locked, position=n, text=kk or ru, text_kk=kk or ru, text_ru=ru or kk)
+            for n, (kk, ru) in enumerate(questions, start=1)
+            if (kk or ru).strip()
+        )
+
+
+def approve_schedule(schedule: QuarterlySchedule, *, by, meeting: Meeting | None, note: str = "") -> ScheduleTransition:
+    """The council approves the schedule at a quorate meeting."""
+
+    def check(locked: QuarterlySchedule) -> list[str]:
+        problems = []
+        if not locked.consultations.exists():
+            problems.append(_("Add at least one consultation to the schedule."))
+        return problems + decision_meeting_problems(meeting, locked.council)
+
+    return _perform(
+        schedule, by=by, sources=(ScheduleState.DRAFT,), target=ScheduleState.APPROVED,
+        occurred_on=meeting.date if meeting else None, meeting=meeting, note=note, check=check,
+    )  # fmt: skip
+
+
+def publish_schedule(schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None) -> ScheduleTransition:
+    """Publish the approved schedule: its consultations become public and it is announced."""
+
+    def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:
+        announcements.publish_schedule(locked, by=by, at=moment(date))
+        return {"published_revision": locked.revision}
+
+    return _perform(
+        schedule, by=by, sources=(ScheduleState.APPROVED,), target=ScheduleState.PUBLISHED,
+        occurred_on=occurred_on, effect=publish,
+    )  # fmt: skip
+
+
+def start_revision(schedule: QuarterlySchedule, *, by, reason: str) -> ScheduleTransition:
+    """Reopen the schedule to add consultations; the last published revision stays public meanwhile."""
+    reason = reason.strip()
+
+    def check(_locked: QuarterlySchedule) -> list[str]:
+        return [] if reason else [_("Give the reason for revising the schedule.")]
+
+    def reopen(locked: QuarterlySchedule, _date: datetime.date) -> dict:
+        if locked.state == ScheduleState.PUBLISHED:
+            return {"revision": locked.revision + 1}
+        return {}
+
+    return _perform(
+        schedule, by=by, sources=(ScheduleState.APPROVED, ScheduleState.PUBLISHED), target=ScheduleState.DRAFT,
+        note=reason, check=check, effect=reopen,
+    )  # fmt: skip
+
+
+def _perform(
+    schedule: QuarterlySchedule,
+    *,
+    by,
+    sources: tuple[str, ...],
+    target: str,
+    occurred_on: datetime.date | None = None,
+    meeting: Meeting | None = None,
+    note: str = "",
+    check=None,
+    effect=None,
+) -> ScheduleTransition:
+    with transaction.atomic():
+        locked = QuarterlySchedule.objects.select_for_update().get(pk=schedule.pk)
+        _require_actor(by, locked.council)
+        if locked.state not in sources:
+            raise ActionRefused(
+                _("The schedule is “%(state)s”: this is not possible now.") % {"state": locked.get_state_display()}
+            )
+        date = occurred_on or timezone.localdate()
+        previous = locked.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+        problems = date_problems(date, previous=previous) + (check(locked) if check else [])
+        if problems:
+            raise ActionRefused(problems)
+        also = effect(locked, date) if effect else {}
+        source, revision = locked.state, locked.revision
+        write_state(locked, "state", target, updated_at=timezone.now(), **(also or {}))
+        entry = ScheduleTransition.objects.create(
+            schedule=locked,
+            revision=revision,
+            from_state=source,
+            to_state=target,
+            by=by,
+            occurred_on=date,
+            meeting=meeting,
+            note=note,
+        )
+    schedule.refresh_from_db()
+    return entry

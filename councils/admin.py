@@ -1,0 +1,71 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+
+from qogam.admin import CouncilContentAdmin
+
+from .models import Council, Meeting, Membership, Reception, Region
+
+
+@admin.register(Region)
+class RegionAdmin(TranslationAdmin):
+    list_display = ("name", "kind", "centre", "slug")
+    list_filter = ("kind",)
+    search_fields = ("name_kk", "name_ru", "slug")
+
+
+class MembershipInline(TranslationTabularInline):
+    model = Membership
+    extra = 0
+    fields = ("full_name", "role", "kind", "organisation", "started_on", "ended_on", "user")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Council)
+class CouncilAdmin(TranslationAdmin):
+    list_display = ("name", "level", "region", "is_active", "term_ends_on")
+    list_filter = ("level", "region", "is_active")
+    search_fields = ("name_kk", "name_ru", "slug", "state_body_kk", "state_body_ru")
+    list_select_related = ("region",)
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "level", "region", "state_body", "is_active")}),
+        (_("Contacts"), {"fields": ("address", "phone", "email", "website", "telegram_chat_id")}),
+        (_("Term of office and documents"), {"fields": ("term_starts_on", "term_ends_on", "document_language")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(TranslationAdmin):
+    list_display = ("full_name", "council", "role", "kind", "organisation", "started_on", "ended_on", "user")
+    list_filter = ("role", "kind", "council__level")
+    search_fields = ("full_name_kk", "full_name_ru", "organisation_kk", "organisation_ru", "council__name_kk", "council__name_ru")
+    list_select_related = ("council", "user")
+    raw_id_fields = ("user",)
+    autocomplete_fields = ("council",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("date", "council", "protocol_number", "agenda_published_at", "protocol_published_at")
+    list_filter = ("council__level", "council__region")
+    date_hierarchy = "date"
+    search_fields = ("protocol_number", "agenda_kk", "agenda_ru", "council__name_kk", "council__name_ru")
+    list_select_related = ("council",)
+    readonly_fields = ("quorum_reached",)
+    filter_horizontal = ("attendees",)
+
+    @admin.display(description=_("quorum"))
+    def quorum_reached(self, meeting):
+        quorum = meeting.quorum()
+        verdict = _("quorate") if quorum.reached else _("not quorate")
+        return f"{verdict}: {quorum.summary()}"
+
+
+@admin.register(Reception)
+class ReceptionAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("starts_at", "member", "place", "link")
+    list_filter = ("member__council__level",)
+    search_fields = ("member__full_name_kk", "member__full_name_ru", "place_kk", "place_ru", "topic_kk", "topic_ru")
+    list_select_related = ("member__council",)
+    date_hierarchy = "starts_at"

@@ -1,0 +1,229 @@
+"""What citizens say: proposals, the consent they gave, and the record of what was done with each."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Consultation, Question, RecommendationPoint
+from councils.models import Reception
+
+
+class ConsentText(models.Model):
+    """A version of the consent to personal-data processing shown on the proposal form (Law "On Personal
+    Data", art. 8): what is stored, why, and the operator. A proposal keeps the version its author saw."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"))
+    operator = models.CharField(_("operator"), max_length=300, help_text=_("Who processes the personal data."))
+    effective_from = models.DateTimeField(_("in force from"), default=timezone.now)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return _("Consent text, version %(version)s") % {"version": self.version}
+
+    @classmethod
+    def current(cls) -> ConsentText | None:
+        return cls.objects.filter(effective_from__lte=timezone.now()).order_by("-version").first()
+
+
+class ReferenceCounter(models.Model):
+    """The last public reference number handed out in a year: references are never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+
+
+class Proposal(models.Model):
+    """A proposal (ұсыныс / предложение) from a citizen or an organisation, and the council's answer to it."""
+
+    class AuthorKind(models.TextChoices):
+        CITIZEN = "citizen", _("citizen")
+        PUBLIC_ORG = "public_org", _("public organisation")
+        PROFESSIONAL_ORG = "professional_org", _("professional organisation")
+
+    class Language(models.TextChoices):
+        KAZAKH = "kk", _("Kazakh")
+        RUSSIAN = "ru", _("Russian")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("portal")
+        CONSULTATION = "consultation", _("at the consultation")
+        RECEPTION = "reception", _("at a personal reception")
+        MAIL = "mail", _("by mail")
+        SOCIAL = "social", _("social networks")
+
+    class Moderation(models.TextChoices):
+        NEW = "new", _("new")
+        LISTED = "listed", _("included in the list")
+        SET_ASIDE = "set_aside", _("not included in the list")
+
+    class SetAsideReason(models.TextChoices):
+        SPAM = "spam", _("spam")
+        DUPLICATE = "duplicate", _("duplicate")
+        OFF_TOPIC = "off_topic", _("off-topic")
+
+    class Decision(models.TextChoices):
+        TAKEN = "taken_into_account", _("taken into account")
+        PARTLY = "partly_taken", _("partly taken into account")
+        NOT_TAKEN = "not_taken", _("not taken into account")
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    reference = models.CharField(_("reference number"), max_length=16, unique=True, editable=False)
+    author_name = models.CharField(_("name"), max_length=200, blank=True)
+    author_kind = models.CharField(_("author"), max_length=16, choices=AuthorKind.choices, default=AuthorKind.CITIZEN)
+    organisation = models.CharField(_("organisation"), max_length=255, blank=True)
+    hide_name = models.BooleanField(_("do not publish my name"), default=False)
+    wants_answer = models.BooleanField(_("wants an answer"), default=False)
+    # Never shown publicly, nor to ministry staff: only the council's secretary and chair see it.
+    contact = models.CharField(_("contact (email or phone)"), max_length=254, blank=True)
+    text = models.TextField(_("proposal"))
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.PORTAL)
+    reception = models.ForeignKey(
+        Reception, verbose_name=_("personal reception"), on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+
+    moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.NEW)
+    set_aside_reason = models.CharField(_("why not included"), max_length=10, choices=SetAsideReason.choices, blank=True)
+    set_aside_note = models.TextField(_("note"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+
+    consent_text = models.ForeignKey(
+        ConsentText, verbose_name=_("consent text shown"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    consent_operator = models.CharField(_("operator named in the consent"), max_length=300, blank=True)
+
+    decision = models.CharField(_("decision of the council"), max_length=20, choices=Decision.choices, blank=True)
+    decision_reasons = models.TextField(_("reasons"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Answered by the council's recommendation (step 6): the points that take this proposal into account.
+    recommendation_points = models.ManyToManyField(
+        RecommendationPoint, verbose_name=_("points of the recommendation"), blank=True, related_name="proposals"
+    )
+
+    submitted_at = models.DateTimeField(_("received"), default=timezone.now)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who entered a proposal received outside the portal."),
+    )
+    # The proposal form's one-time token: a second post with it stores nothing (a double click).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False, default=None)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["consultation", "submitted_at", "id"]
+        indexes = [
+            models.Index(fields=["consultation", "moderation"], name="proposal_moderation"),
+            models.Index(fields=["consultation", "submitted_at"], name="proposal_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wants_answer=False) | ~Q(contact=""),
+                name="proposal_answer_needs_contact",
+                violation_error_message=_("Give an email or a phone number so that the council can answer you."),
+            ),
+            models.CheckConstraint(
+                condition=Q(author_kind="citizen") | ~Q(organisation=""),
+                name="proposal_organisation_named",
+                violation_error_message=_("Name the organisation."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(moderation="set_aside") & ~Q(set_aside_reason="")) | (~Q(moderation="set_aside") & Q(set_aside_reason="")),
+                name="proposal_set_aside_has_reason",
+                violation_error_message=_("A proposal not included in the list needs the reason."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duplicate_of__isnull=True) | Q(set_aside_reason="duplicate"),
+                name="proposal_duplicate_of_only_for_duplicates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(set_aside_reason="duplicate") | Q(duplicate_of__isnull=False),
+                name="proposal_duplicate_names_original",
+                violation_error_message=_("Point at the proposal it repeats."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(moderation="listed"),
+                name="proposal_decision_only_when_listed",
+                violation_error_message=_("Only a proposal in the list receives a decision."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="portal") | (Q(consent_given_at__isnull=False) & Q(consent_text__isnull=False)),
+                name="proposal_portal_needs_consent",
+                violation_error_message=_("Consent to personal-data processing is required."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reception__isnull=True) | Q(channel="reception"),
+                name="proposal_reception_only_for_reception_channel",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="proposal_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def public_author(self) -> str:
+        """What the results page may show of the author: the organisation or name, unless hidden."""
+        if self.hide_name:
+            return ""
+        return self.organisation or self.author_name
+
+
+class ProposalEvent(models.Model):
+    """Every change to a proposal, with who made it and when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted on the portal")
+        ENTERED = "entered", _("entered by staff")
+        EDITED = "edited", _("edited")
+        LISTED = "listed", _("included in the list")
+        SET_ASIDE = "set_aside", _("not included in the list")
+        RESTORED = "restored", _("returned to new")
+        DECIDED = "decided", _("decision recorded")
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposal history entry")
+        verbose_name_plural = _("proposal history")
+        ordering = ["proposal", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal} — {self.get_action_display()}"

@@ -1,0 +1,235 @@
+"""Writes for proposals: receiving them, sorting them into the list (step 5), and the council's decisions."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Consultation, Question
+from councils.errors import ActionRefused
+from councils.models import Reception
+from councils.permissions import can_act
+
+from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
+
+Moderation = Proposal.Moderation
+State = Consultation.State
+
+# Staff enter proposals from other channels until the list is formed (step 5 closes intake).
+STAFF_ENTRY_STATES = (State.ANNOUNCED, State.HELD)
+
+
+def allocate_references(year: int, count: int = 1) -> list[str]:
+    """The next `count` public references of `year`, QG-<year>-<six digits>; never reused."""
+    with transaction.atomic():
+        counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+        first = counter.last_number + 1
+        counter.last_number += count
+        counter.save(update_fields=["last_number"])
+    return [f"QG-{year}-{n:06d}" for n in range(first, first + count)]
+
+
+def submit_proposal(
+    consultation: Consultation,
+    *,
+    token: uuid.UUID,
+    language: str,
+    text: str,
+    author_name: str,
+    author_kind: str = Proposal.AuthorKind.CITIZEN,
+    organisation: str = "",
+    hide_name: bool = False,
+    wants_answer: bool = False,
+    contact: str = "",
+    question: Question | None = None,
+    consent_text: ConsentText,
+    at: datetime.datetime | None = None,
+) -> tuple[Proposal, bool]:
+    """A citizen's proposal from the portal form. Returns (proposal, created).
+
+    The form's one-time `token` makes a second post of the same form (a double click, a reload) return the
+    proposal the first one stored, and store nothing.
+    """
+    existing = Proposal.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    at = at or timezone.now()
+    if not consultation.is_open_for_proposals(at):
+        raise ActionRefused(_("This consultation does not accept proposals now."))
+    if question is not None and question.consultation_id != consultation.pk:
+        raise ActionRefused(_("Choose one of this consultation's questions."))
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                consultation=consultation,
+                reference=allocate_references(at.year)[0],
+                submission_token=token,
+                language=language,
+                text=text,
+                author_name=author_name,
+                author_kind=author_kind,
+                organisation=organisation,
+                hide_name=hide_name,
+                wants_answer=wants_answer,
+                contact=contact,
+                question=question,
+                channel=Proposal.Channel.PORTAL,
+                consent_text=consent_text,
+                consent_given_at=at,
+                consent_operator=consent_text.operator,
+                submitted_at=at,
+            )
+            ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SUBMITTED, at=at)
+    except IntegrityError:
+        # Two posts of one form raced: the other one stored it.
+        existing = Proposal.objects.filter(submission_token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return proposal, True
+
+
+def enter_proposal(
+    consultation: Consultation,
+    *,
+    by,
+    channel: str,
+    language: str,
+    text: str,
+    author_name: str = "",
+    author_kind: str = Proposal.AuthorKind.CITIZEN,
+    organisation: str = "",
+    hide_name: bool = False,
+    wants_answer: bool = False,
+    contact: str = "",
+    question: Question | None = None,
+    reception: Reception | None = None,
+    received_at: datetime.datetime | None = None,
+) -> Proposal:
+    """A proposal received at the consultation, at a personal reception, by mail or in social networks,
+    entered by the secretary (until the list of proposals is formed)."""
+    council = consultation.schedule.council
+    if not can_act(by, council):
+        raise ActionRefused(_("Only the council's secretary or chair may do this."))
+    if channel == Proposal.Channel.PORTAL or channel not in Proposal.Channel.values:
+        raise ActionRefused(_("Choose the channel through which the proposal was received."))
+    if consultation.state not in STAFF_ENTRY_STATES:
+        raise ActionRefused(_("Proposals are entered from the announcement until the list of proposals is formed."))
+    if reception is not None and reception.member.council_id != council.pk:
+        raise ActionRefused(_("Choose a personal reception of this council."))
+    received_at = received_at or timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.create(
+            consultation=consultation,
+            reference=allocate_references(received_at.year)[0],
+            language=language,
+            text=text,
+            author_name=author_name,
+            author_kind=author_kind,
+            organisation=organisation,
+            hide_name=hide_name,
+            wants_answer=wants_answer,
+            contact=contact,
+            question=question,
+            channel=channel,
+            reception=reception,
+            submitted_at=received_at,
+            entered_by=by,
+        )
+        ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.ENTERED, by=by)
+    return proposal
+
+
+def _lock_for_sorting(proposals: Iterable[Proposal], by) -> list[Proposal]:
+    ids = [p.pk for p in proposals]
+    locked = list(Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council"))
+    for proposal in locked:
+        if not can_act(by, proposal.consultation.schedule.council):
+            raise ActionRefused(_("Only the council's secretary or chair may do this."))
+        if proposal.consultation.state != State.HELD:
+            raise ActionRefused(_("Proposals are sorted while the consultation is held, before the list is formed."))
+    return locked
+
+
+@transaction.atomic
+def include_in_list(proposals: Iterable[Proposal], *, by) -> int:
+    """Step 5: put proposals in the list of proposals."""
+    locked = _lock_for_sorting(proposals, by)
+    for proposal in locked:
+        proposal.moderation = Moderation.LISTED
+        proposal.set_aside_reason = ""
+        proposal.set_aside_note = ""
+        proposal.duplicate_of = None
+        proposal.save(update_fields=["moderation", "set_aside_reason", "set_aside_note", "duplicate_of", "updated_at"])
+        ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.LISTED, by=by)
+    return len(locked)
+
+
+@transaction.atomic
+def set_aside(
+    proposals: Iterable[Proposal], *, by, reason: str, note: str = "", duplicate_of: Proposal | None = None
+) -> int:
+    """Leave proposals out of the list as spam, a duplicate of another, or off-topic, with a reason."""
+    if reason not in Proposal.SetAsideReason.values:
+        raise ActionRefused(_("Choose why the proposal is not included in the list."))
+    if reason == Proposal.SetAsideReason.DUPLICATE and duplicate_of is None:
+        raise ActionRefused(_("Point at the proposal it repeats."))
+    if reason != Proposal.SetAsideReason.DUPLICATE:
+        duplicate_of = None
+    locked = _lock_for_sorting(proposals, by)
+    for proposal in locked:
+        if duplicate_of is not None and (
+            duplicate_of.consultation_id != proposal.consultation_id or duplicate_of.pk == proposal.pk
+        ):
+            raise ActionRefused(_("A duplicate must repeat another proposal of the same consultation."))
+        proposal.moderation = Moderation.SET_ASIDE
+        proposal.set_aside_reason = reason
+        proposal.set_aside_note = note
+        proposal.duplicate_of = duplicate_of
+        proposal.decision = ""
+        proposal.save(
+            update_fields=["moderation", "set_aside_reason", "set_aside_note", "duplicate_of", "decision", "updated_at"]
+        )
+        ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SET_ASIDE, by=by, note=note)
+    return len(locked)
+
+
+@transaction.atomic
+def decide(
+    proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str, reasons_ru: str
+) -> int:
+    """Record the council's decision on listed proposals, with its reasons; in bulk when the reasons are the
+    same. Decisions are recorded after the list is formed and before the position is published."""
+    if decision not in Proposal.Decision.values:
+        raise ActionRefused(_("Choose the decision."))
+    if not (reasons_kk.strip() and reasons_ru.strip()):
+        raise ActionRefused(_("Give the reasons for the decision in Kazakh and in Russian."))
+    ids = [p.pk for p in proposals]
+    locked = list(Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council"))
+    now = timezone.now()
+    for proposal in locked:
+        if not can_act(by, proposal.consultation.schedule.council):
+            raise ActionRefused(_("Only the council's secretary or chair may do this."))
+        if proposal.consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED):
+            raise ActionRefused(_("Decisions are recorded once the list of proposals is formed, before the position is published."))
+        if proposal.moderation != Moderation.LISTED:
+            raise ActionRefused(
+                _("Proposal %(reference)s is not in the list.") % {"reference": proposal.reference}
+            )
+        proposal.decision = decision
+        proposal.decision_reasons_kk = reasons_kk.strip()
+        proposal.decision_reasons_ru = reasons_ru.strip()
+        proposal.decided_at = now
+        proposal.decided_by = by
+        proposal.save(
+            update_fields=["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by", "updated_at"]
+        )
+        ProposalEvent.objects.create(
+            proposal=proposal, action=ProposalEvent.Action.DECIDED, by=by, note=proposal.get_decision_display()
+        )
+    return len(locked)

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
+
+from .models import Announcement, Delivery
+
+
+class DeliveryInline(ReadOnlyInline, admin.TabularInline):
+    model = Delivery
+    fields = ("channel", "target", "outlet", "state", "attempts", "sent_at", "last_error")
+    readonly_fields = fields
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(TranslationAdmin, CouncilContentAdmin):
+    list_display = ("title", "council", "event", "publish_at", "published_at")
+    list_filter = ("event", "council__level", "council__region")
+    search_fields = ("title_kk", "title_ru", "council__name_kk", "council__name_ru")
+    list_select_related = ("council",)
+    date_hierarchy = "published_at"
+    readonly_fields = ("council", "event", "subject_type", "subject_id", "path", "published_at", "created_by")
+    inlines = [DeliveryInline]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ("announcement", "channel", "state", "attempts", "sent_at", "last_error")
+    list_filter = ("channel", "state")
+    search_fields = ("announcement__title_kk", "announcement__title_ru", "outlet", "target")
+    list_select_related = ("announcement",)

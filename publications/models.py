@@ -1,0 +1,125 @@
+"""What is published, and where: announcements and their deliveries, one per channel.
+
+This app knows councils but nothing of consultations: an announcement points at what it announces through a
+generic reference and is given its Kazakh and Russian text by the caller.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class Announcement(models.Model):
+    """A message to citizens: on the portal first, then on every other channel."""
+
+    class Event(models.TextChoices):
+        # The codes are the webhook's `event` values (DESIGN.md, "Interfaces that stay stable").
+        SCHEDULE_PUBLISHED = "schedule.published", _("schedule published")
+        MEETING_ANNOUNCED = "meeting.announced", _("meeting announced")
+        CONSULTATION_ANNOUNCED = "consultation.announced", _("consultation announced")
+        NEWS_PUBLISHED = "news.published", _("news")
+        RESULTS_PUBLISHED = "results.published", _("results published")
+        CONSULTATION_CANCELLED = "consultation.cancelled", _("consultation cancelled")
+
+    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="announcements")
+    event = models.CharField(_("event"), max_length=32, choices=Event.choices)
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    title = models.CharField(_("title"), max_length=255)
+    text = models.TextField(_("text"))
+    path = models.CharField(
+        _("page"), max_length=255, blank=True, help_text=_("The portal page it links to, without the language prefix.")
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["council", "published_at"], name="announce_council_published"),
+            models.Index(fields=["subject_type", "subject_id"], name="announcement_subject"),
+            models.Index(fields=["publish_at"], name="announcement_publish_at", condition=Q(published_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One announcement on one channel (and target): its own state, attempts and error."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("portal")
+        TELEGRAM = "telegram", _("Telegram")
+        EMAIL = "email", _("email to subscribers")
+        WEBHOOK = "webhook", _("webhook")
+        RECORDED = "recorded", _("publication recorded by hand")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("delivered")
+        FAILED = "failed", _("failed")
+
+    announcement = models.ForeignKey(
+        Announcement, verbose_name=_("announcement"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    target = models.CharField(
+        _("target"), max_length=255, blank=True, help_text=_("Telegram chat, webhook address, or the link of a recorded publication.")
+    )
+    outlet = models.CharField(_("outlet"), max_length=255, blank=True, help_text=_("For a recorded publication: the newspaper, site or network."))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+    # Sent with every attempt, so that a receiver can drop a repeat (the webhook's X-Qogam-Delivery).
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["announcement", "channel", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["announcement", "channel", "target"], name="delivery_once_per_channel_target"),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+                violation_error_message=_("A delivered publication needs its time."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="recorded") | (~Q(target="") & ~Q(outlet="")),
+                name="delivery_recorded_has_outlet_and_link",
+                violation_error_message=_("A recorded publication needs its outlet and link."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} → {self.get_channel_display()}"
