@@ -257,9 +257,8 @@ class Consultation(StateMachineModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(
-            (getattr(self, f"{name}_{lang}") or "") for name in ("title", "act_title", "act_number") for lang in ("kk", "ru")
-        ).casefold()
+        words = [getattr(self, f"{name}_{lang}") or "" for name in ("title", "act_title") for lang in ("kk", "ru")]
+        self.search_text = " ".join([*words, self.act_number]).casefold()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

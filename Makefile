@@ -1,0 +1,47 @@
+# The README's two commands are `make demo` and `make test`; the rest are their parts.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# The demo: SQLite, tasks in-process, a development key (settings.py refuses to start without one otherwise).
+DEMO_ENV := DEBUG=1 SECRET_KEY=demo-only-not-secret DATABASE_URL= REDIS_URL=
+# The tests: PostgreSQL and Redis on this machine unless DATABASE_URL / REDIS_URL say otherwise.
+DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/qogam
+REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
+PORT ?= 8000
+
+.PHONY: demo test setup install messages lint format check-services serve-demo
+
+demo: setup
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup check-services lint
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+setup: install messages
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@scripts/require-system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+messages:
+	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+
+check-services:
+	@scripts/check-services "$(DATABASE_URL)" "$(REDIS_URL)"

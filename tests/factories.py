@@ -1,0 +1,252 @@
+"""Test data. Consultations reach their states through the workflow, never by setting the state."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from consultations import services as consultation_services
+from consultations import workflow
+from consultations.models import Consultation, Position, QuarterlySchedule, Recommendation, RecommendationPoint
+from councils.models import Council, Meeting, Membership, Region
+from proposals import services as proposal_services
+from proposals.models import ConsentText, Proposal
+
+State = Consultation.State
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    kind = Region.Kind.OBLAST
+    name_kk = factory.Sequence(lambda n: f"Облыс {n}")
+    name_ru = factory.Sequence(lambda n: f"Область {n}")
+
+
+class CouncilFactory(DjangoModelFactory):
+    class Meta:
+        model = Council
+
+    slug = factory.Sequence(lambda n: f"council-{n}")
+    level = Council.Level.OBLAST
+    region = factory.SubFactory(RegionFactory)
+    name_kk = factory.Sequence(lambda n: f"Қоғамдық кеңес {n}")
+    name_ru = factory.Sequence(lambda n: f"Общественный совет {n}")
+    state_body_kk = "Облыс әкімдігі"
+    state_body_ru = "Акимат области"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    council = factory.SubFactory(CouncilFactory)
+    full_name_kk = factory.Sequence(lambda n: f"Мүше {n}")
+    full_name_ru = factory.Sequence(lambda n: f"Член {n}")
+    role = Membership.Role.MEMBER
+    kind = Membership.Kind.CIVIL_SOCIETY
+    started_on = datetime.date(2024, 1, 1)
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    council = factory.SubFactory(CouncilFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=20))
+    agenda_kk = "Қоғамдық консультациялар өткізу кестесін бекіту"
+    agenda_ru = "Утверждение графика проведения общественных консультаций"
+    protocol_number = factory.Sequence(lambda n: str(n + 1))
+
+
+class ConsentTextFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentText
+
+    version = factory.Sequence(lambda n: n + 1)
+    text_kk = "Дербес деректерді өңдеуге келісемін."
+    text_ru = "Согласен на обработку персональных данных."
+    operator_kk = "Мәдениет және ақпарат министрлігі"
+    operator_ru = "Министерство культуры и информации"
+    effective_from = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=365))
+
+
+def staff_of(council: Council, role: str = Membership.Role.SECRETARY, **user_fields):
+    """A user with an account who holds `role` in `council`."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(council=council, user=user, role=role, kind="" if role == Membership.Role.SECRETARY else Membership.Kind.CIVIL_SOCIETY)
+    return user
+
+
+def members_of(council: Council, count: int, **fields) -> list[Membership]:
+    return MembershipFactory.create_batch(count, council=council, **fields)
+
+
+def quorate_meeting(council: Council, *, date: datetime.date | None = None, members: int = 3) -> Meeting:
+    """A meeting attended by every member of the council (made up to `members` members)."""
+    meeting = MeetingFactory(council=council, **({"date": date} if date else {}))
+    current = list(Membership.objects.filter(council=council).on(meeting.date).counted())
+    current += members_of(council, max(0, members - len(current)))
+    meeting.attendees.set(current)
+    return meeting
+
+
+_numbers = itertools.count(1)
+
+
+def planned_consultation(
+    council: Council | None = None,
+    *,
+    by=None,
+    occasion: str = Consultation.Occasion.APPEAL,
+    year: int | None = None,
+    quarter: int | None = None,
+    **fields,
+) -> Consultation:
+    """A consultation in a (draft) schedule, with what its announcement needs."""
+    council = council or CouncilFactory()
+    by = by or staff_of(council)
+    today = timezone.localdate()
+    schedule = consultation_services.schedule_for(
+        council, year or today.year, quarter or (today.month - 1) // 3 + 1
+    )
+    if schedule.state != QuarterlySchedule.State.DRAFT:
+        consultation_services.start_revision(schedule, by=by, reason="Жаңа консультация / Новая консультация")
+    n = next(_numbers)
+    now = timezone.now()
+    defaults = {
+        "title_kk": f"Қоғамдық консультация {n}",
+        "title_ru": f"Общественная консультация {n}",
+        "description_kk": "Сипаттама",
+        "description_ru": "Описание",
+        "venue_kk": "Әкімдіктің мәжіліс залы",
+        "venue_ru": "Зал заседаний акимата",
+        "participation_kk": "Ұсыныстарды порталда жіберіңіз.",
+        "participation_ru": "Направляйте предложения на портале.",
+        "starts_on": today,
+        "ends_on": today + datetime.timedelta(days=14),
+        "window_opens_at": now - datetime.timedelta(days=1),
+        "window_closes_at": now + datetime.timedelta(days=14),
+    }
+    if occasion == Consultation.Occasion.DRAFT_ACT:
+        defaults |= {
+            "act_title_kk": "Бұйрықтың жобасы",
+            "act_title_ru": "Проект приказа",
+            "act_number": "ДП-2026-001",
+            "act_url": "https://legalacts.egov.kz/npa/view?id=1",
+            "social_effect_kk": "Әлеуметтік әсер",
+            "social_effect_ru": "Социальный эффект",
+        }
+    return consultation_services.plan_consultation(schedule, by=by, occasion=occasion, **(defaults | fields))
+
+
+def add_proposal(consultation: Consultation, *, by, moderation: str = Proposal.Moderation.NEW, **fields) -> Proposal:
+    """A proposal entered by staff (channel "mail" unless given), then sorted as asked."""
+    proposal = proposal_services.enter_proposal(
+        consultation,
+        by=by,
+        channel=fields.pop("channel", Proposal.Channel.MAIL),
+        language=fields.pop("language", "kk"),
+        text=fields.pop("text", "Аулаларды абаттандыруды жалғастыру керек."),
+        author_name=fields.pop("author_name", "Айгүл Серікқызы"),
+        **fields,
+    )
+    if moderation == Proposal.Moderation.LISTED:
+        proposal_services.include_in_list([proposal], by=by)
+    elif moderation == Proposal.Moderation.SET_ASIDE:
+        proposal_services.set_aside([proposal], by=by, reason=Proposal.SetAsideReason.OFF_TOPIC, note="Тақырыптан тыс")
+    proposal.refresh_from_db()
+    return proposal
+
+
+def consultation_at(
+    state: str,
+    *,
+    occasion: str = Consultation.Occasion.APPEAL,
+    council: Council | None = None,
+    by=None,
+    listed_proposals: int = 1,
+    **fields,
+) -> Consultation:
+    """A consultation brought to `state` through the workflow, as a secretary would."""
+    council = council or CouncilFactory()
+    by = by or staff_of(council)
+    consultation = planned_consultation(council, by=by, occasion=occasion, **fields)
+    if state == State.PLANNED:
+        return consultation
+    if state == State.CANCELLED:
+        workflow.cancel(consultation, by=by, reason_kk="Себебі", reason_ru="Причина")
+        return consultation
+    meeting = quorate_meeting(council)
+    consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
+    path = workflow.steps_of(consultation)
+    for target in path[1 : path.index(state) + 1]:
+        if target == State.DECIDED:
+            workflow.decide(consultation, by=by, meeting=meeting)
+        elif target == State.QUESTIONS_APPROVED:
+            workflow.approve_questions(consultation, by=by, meeting=meeting)
+        elif target == State.ANNOUNCED:
+            workflow.announce(consultation, by=by)
+        elif target == State.HELD:
+            workflow.open_intake(consultation, by=by)
+            for _ in range(listed_proposals):
+                add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
+        elif target == State.PROPOSALS_COMPILED:
+            workflow.compile_proposals(consultation, by=by)
+        elif target == State.RECOMMENDATION_DRAFTED:
+            write_recommendation(consultation)
+            workflow.draft_recommendation(consultation, by=by)
+        elif target == State.POSITION_PUBLISHED:
+            decide_all(consultation, by=by)
+            write_position(consultation)
+            workflow.publish_position(consultation, by=by)
+    return consultation
+
+
+def write_recommendation(consultation: Consultation) -> Recommendation:
+    recommendation = Recommendation.objects.create(
+        consultation=consultation, introduction_kk="Кеңес ұсынады:", introduction_ru="Совет рекомендует:"
+    )
+    point = RecommendationPoint.objects.create(
+        recommendation=recommendation, number=1, text_kk="Жобаны пысықтау.", text_ru="Доработать проект."
+    )
+    point.proposals.set(consultation.proposals.filter(moderation=Proposal.Moderation.LISTED))
+    return recommendation
+
+
+def write_position(consultation: Consultation) -> Position:
+    return Position.objects.create(
+        consultation=consultation,
+        text_kk="Кеңес ұсыныстарды қарады және өз ұстанымын жариялайды.",
+        text_ru="Совет рассмотрел предложения и публикует свою позицию.",
+    )
+
+
+def decide_all(consultation: Consultation, *, by) -> None:
+    listed = list(consultation.proposals.filter(moderation=Proposal.Moderation.LISTED, decision=""))
+    if listed:
+        proposal_services.decide(
+            listed,
+            by=by,
+            decision=Proposal.Decision.TAKEN,
+            reasons_kk="Ұсыныс орынды.",
+            reasons_ru="Предложение обоснованно.",
+        )
