@@ -17,6 +17,9 @@ PORT ?= 8000
 demo: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Qogam is at http://127.0.0.1:$(PORT)/  (Kazakh /kk/, Russian /ru/; the admin at /admin/)"
+	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup check-services lint

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -75,7 +76,10 @@ def plan_consultation(schedule: QuarterlySchedule, *, by, occasion: str, **field
             occasion=occasion,
             **fields,
         )
-        consultation.full_clean(exclude=["slug"])
+        try:
+            consultation.full_clean(exclude=["slug"])
+        except ValidationError as error:
+            raise ActionRefused(error.messages) from None
         consultation.save()
     return consultation
 

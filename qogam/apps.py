@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -11,4 +11,7 @@ class QogamConfig(AppConfig):
     def ready(self):
         from .roles import sync_ministry_group
 
-        post_migrate.connect(sync_ministry_group, sender=self, dispatch_uid="qogam.sync_ministry_group")
+        # post_migrate is sent only for apps with models: hang the role on the first of ours.
+        post_migrate.connect(
+            sync_ministry_group, sender=apps.get_app_config("councils"), dispatch_uid="qogam.sync_ministry_group"
+        )

@@ -14,8 +14,13 @@ def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _files_for_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Pages render without `collectstatic` having run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

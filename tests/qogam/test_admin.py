@@ -1,0 +1,96 @@
+"""The admin: ministry staff read everything and change only the ministry's own data; nobody moves a state."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from consultations.models import Consultation
+from qogam.roles import MINISTRY_GROUP
+from tests.factories import UserFactory, consultation_at
+
+pytestmark = pytest.mark.django_db
+COUNCIL_CONTENT = ["consultations", "proposals", "publications"]
+
+
+@pytest.fixture
+def ministry(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def superuser(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def published():
+    return consultation_at(Consultation.State.POSITION_PUBLISHED, occasion=Consultation.Occasion.DRAFT_ACT)
+
+
+def project_models():
+    for label in ("councils", "consultations", "proposals", "publications"):
+        yield from apps.get_app_config(label).get_models()
+
+
+@pytest.mark.parametrize("model", list(project_models()), ids=lambda m: m._meta.label)
+def test_every_model_has_an_admin_list_that_ministry_staff_can_read(ministry, published, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = ministry.get(url)
+    assert response.status_code == 200
+    obj = model.objects.first()
+    if obj is not None:
+        response = ministry.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]))
+        assert response.status_code == 200
+
+
+def test_ministry_staff_cannot_change_council_content(ministry, published):
+    url = reverse("admin:consultations_consultation_change", args=[published.pk])
+    response = ministry.post(url, {"title_kk": "Өзгертілді", "title_ru": "Изменено"})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.title_ru != "Изменено"
+    page = ministry.get(url).content.decode()
+    assert 'name="title_ru"' not in page  # shown, not editable
+
+
+def test_ministry_staff_edit_the_list_of_councils(ministry, published):
+    council = published.schedule.council
+    response = ministry.get(reverse("admin:councils_council_change", args=[council.pk]))
+    assert 'name="name_ru"' in response.content.decode()
+
+
+def test_ministry_staff_never_see_a_citizens_contact(ministry, published):
+    proposal = published.proposals.first()
+    proposal.contact = "aigul.secret@mail.kz"
+    proposal.save()
+    page = ministry.get(reverse("admin:proposals_proposal_change", args=[proposal.pk])).content.decode()
+    assert "aigul.secret@mail.kz" not in page
+
+
+def test_no_admin_form_offers_to_change_a_state(superuser, published):
+    for name, obj in (("consultations_consultation", published), ("consultations_quarterlyschedule", published.schedule)):
+        page = superuser.get(reverse(f"admin:{name}_change", args=[obj.pk])).content.decode()
+        assert 'name="state"' not in page
+
+
+def test_the_transition_log_is_read_only_even_for_a_superuser(superuser, published):
+    entry = published.transitions.first()
+    response = superuser.post(reverse("admin:consultations_consultationtransition_change", args=[entry.pk]), {"note": "x"})
+    assert response.status_code == 403
+    response = superuser.post(reverse("admin:consultations_consultationtransition_delete", args=[entry.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert published.transitions.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize(("language", "header"), [("kk", "Qogam: әкімшілік"), ("ru", "Qogam: администрирование")])
+def test_the_admin_speaks_kazakh_and_russian(superuser, published, language, header):
+    superuser.cookies["django_language"] = language
+    page = superuser.get(reverse("admin:consultations_consultation_changelist"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert header in page
+    assert published.title_kk in page if language == "kk" else published.title_ru in page
+    assert "Даңғо" not in page

@@ -1,0 +1,118 @@
+"""The project as a whole: configuration, health, migrations, translations."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_answers_while_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["redis"] in {"ok", "not configured"}
+
+
+@pytest.mark.django_db
+def test_healthz_does_not_fail_when_redis_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "redis": "down"}
+
+
+def run_settings(**env):
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "qogam.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_portal_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_with_nothing_but_debug_set_it_runs_on_sqlite_with_tasks_in_process():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE, s.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "qogam.settings", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "kk", "Asia/Almaty", "[]"]
+
+
+def test_a_postgresql_url_uses_psycopg():
+    result = run_settings(SECRET_KEY="x", DATABASE_URL="postgresql://u@127.0.0.1:5432/db")
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_no_migration_is_missing():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_django_system_checks_are_clean():
+    call_command("check", fail_level="WARNING")
+
+
+def catalogue(path: Path) -> dict[tuple[str, str], dict]:
+    """{(msgctxt, msgid): {"strs": [msgstr…], "fuzzy": bool}} of a .po file, obsolete entries left out."""
+    entries = {}
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        lines = [line for line in block.splitlines() if not line.startswith("#~")]
+        fields: dict[str, str] = {}
+        key = None
+        for line in lines:
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+"(.*)"$', line)
+            if match:
+                key = match.group(1)
+                fields[key] = match.group(2)
+            elif line.startswith('"') and key:
+                fields[key] += line[1:-1]
+        if fields.get("msgid"):
+            entries[(fields.get("msgctxt", ""), fields["msgid"])] = {
+                "strs": [v for k, v in fields.items() if k.startswith("msgstr")],
+                "fuzzy": any(line.startswith("#,") and "fuzzy" in line for line in lines),
+            }
+    return entries
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_every_interface_string_is_translated_and_none_is_fuzzy(language):
+    entries = catalogue(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 100
+    fuzzy = [key for key, entry in entries.items() if entry["fuzzy"]]
+    untranslated = [key for key, entry in entries.items() if not entry["strs"] or not all(entry["strs"])]
+    assert not fuzzy, fuzzy[:5]
+    assert not untranslated, untranslated[:5]
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_catalogue_holds_every_string_of_the_code(language, tmp_path):
+    """makemessages run on a copy of the code finds no msgid that the committed catalogue lacks."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__"))
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "qogam.settings"}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", language, "--ignore=tests", "--no-obsolete", "-v0"],
+        cwd=copy, env=env, check=True,
+    )
+    committed = catalogue(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
+    regenerated = catalogue(copy / "locale" / language / "LC_MESSAGES" / "django.po")
+    missing = sorted(set(regenerated) - set(committed))
+    assert not missing, missing[:10]
