@@ -81,18 +81,50 @@ class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
         "schedule__council__level",
         "schedule__council__region",
     )
-    search_fields = ("title_kk", "title_ru", "slug", "act_number", "schedule__council__name_kk", "schedule__council__name_ru")
+    search_fields = (
+        "title_kk",
+        "title_ru",
+        "slug",
+        "act_number",
+        "schedule__council__name_kk",
+        "schedule__council__name_ru",
+    )
     list_select_related = ("schedule__council",)
     readonly_fields = ("schedule", "number", "revision", "slug", "state")
     fieldsets = (
-        (None, {"fields": ("schedule", "number", "revision", "slug", "state", "occasion", "title", "description")}),
+        (
+            None,
+            {
+                "fields": (
+                    "schedule",
+                    "number",
+                    "revision",
+                    "slug",
+                    "state",
+                    "occasion",
+                    "title",
+                    "description",
+                )
+            },
+        ),
         (
             _("The draft legal act"),
             {"fields": ("act_title", "act_number", "act_url", "act_drafted_by", "social_effect")},
         ),
         (
             _("Holding the consultation"),
-            {"fields": ("format", "venue", "link", "participation", "starts_on", "ends_on", "window_opens_at", "window_closes_at")},
+            {
+                "fields": (
+                    "format",
+                    "venue",
+                    "link",
+                    "participation",
+                    "starts_on",
+                    "ends_on",
+                    "window_opens_at",
+                    "window_closes_at",
+                )
+            },
         ),
         (_("Cancellation"), {"fields": ("cancellation_reason",)}),
     )
@@ -122,7 +154,16 @@ class ConsultationTransitionAdmin(ReadOnlyAdmin):
 
 @admin.register(ScheduleTransition)
 class ScheduleTransitionAdmin(ReadOnlyAdmin):
-    list_display = ("schedule", "revision", "from_state", "to_state", "occurred_on", "meeting", "by", "recorded_at")
+    list_display = (
+        "schedule",
+        "revision",
+        "from_state",
+        "to_state",
+        "occurred_on",
+        "meeting",
+        "by",
+        "recorded_at",
+    )
     list_filter = ("to_state",)
     list_select_related = ("schedule__council", "meeting__council", "by")
     date_hierarchy = "occurred_on"

@@ -75,7 +75,9 @@ def consultation_context(consultation: Consultation) -> dict:
     }
 
 
-def publish_consultation_announced(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
+def publish_consultation_announced(
+    consultation: Consultation, *, by, at: datetime.datetime, **given: str
+) -> Announcement:
     return _publish(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,

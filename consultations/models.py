@@ -47,7 +47,9 @@ class QuarterlySchedule(StateMachineModel):
         APPROVED = "approved", _("approved")
         PUBLISHED = "published", _("published")
 
-    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="schedules")
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="schedules"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     state = StateField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -74,15 +76,12 @@ class QuarterlySchedule(StateMachineModel):
                 name="schedule_quarter_1_to_4",
                 violation_error_message=_("A quarter is 1, 2, 3 or 4."),
             ),
+            models.CheckConstraint(condition=Q(year__gte=2020, year__lte=2100), name="schedule_year_plausible"),
             models.CheckConstraint(
-                condition=Q(year__gte=2020, year__lte=2100), name="schedule_year_plausible"
+                condition=Q(published_revision__lte=models.F("revision")),
+                name="schedule_published_revision_exists",
             ),
-            models.CheckConstraint(
-                condition=Q(published_revision__lte=models.F("revision")), name="schedule_published_revision_exists"
-            ),
-            models.CheckConstraint(
-                condition=Q(revision__gte=1), name="schedule_revision_positive"
-            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="schedule_revision_positive"),
         ]
 
     def __str__(self) -> str:
@@ -121,7 +120,9 @@ class TransitionLog(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     occurred_on = models.DateField(_("date"))
-    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -144,6 +145,9 @@ class ScheduleTransition(TransitionLog):
         verbose_name = _("schedule log entry")
         verbose_name_plural = _("schedule log")
         ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.schedule}: {self.from_state} → {self.to_state}"
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -237,7 +241,9 @@ class Consultation(StateMachineModel):
         constraints = [
             models.UniqueConstraint(fields=["schedule", "number"], name="consultation_number_in_schedule"),
             models.CheckConstraint(
-                condition=Q(window_opens_at__isnull=True) | Q(window_closes_at__isnull=True) | Q(window_closes_at__gt=models.F("window_opens_at")),
+                condition=Q(window_opens_at__isnull=True)
+                | Q(window_closes_at__isnull=True)
+                | Q(window_closes_at__gt=models.F("window_opens_at")),
                 name="consultation_window_in_order",
                 violation_error_message=_("The proposal window must close after it opens."),
             ),
@@ -293,6 +299,9 @@ class ConsultationTransition(TransitionLog):
         verbose_name_plural = _("consultation log")
         ordering = ["recorded_at", "id"]
         indexes = [models.Index(fields=["consultation", "to_state"], name="transition_consultation_to")]
+
+    def __str__(self) -> str:
+        return f"{self.consultation}: {self.from_state} → {self.to_state}"
 
 
 class Question(models.Model):
@@ -373,7 +382,8 @@ class Recommendation(models.Model):
         verbose_name_plural = _("draft recommendations of the council")
         constraints = [
             models.CheckConstraint(
-                condition=Q(answer_received_on__isnull=True) | (Q(sent_on__isnull=False) & Q(answer_received_on__gte=models.F("sent_on"))),
+                condition=Q(answer_received_on__isnull=True)
+                | (Q(sent_on__isnull=False) & Q(answer_received_on__gte=models.F("sent_on"))),
                 name="recommendation_answer_after_sending",
                 violation_error_message=_("The answer cannot come before the recommendation was sent."),
             ),

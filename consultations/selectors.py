@@ -17,11 +17,7 @@ def open_for_proposals() -> QuerySet[Consultation]:
 
 
 def latest_results() -> QuerySet[Consultation]:
-    return (
-        public_consultations()
-        .filter(state=Consultation.State.POSITION_PUBLISHED)
-        .order_by("-updated_at")
-    )
+    return public_consultations().filter(state=Consultation.State.POSITION_PUBLISHED).order_by("-updated_at")
 
 
 def consultation_page(slug: str) -> Consultation:

@@ -23,7 +23,7 @@ from councils.services import decision_meeting_problems
 
 from . import announcements
 from .fields import write_state
-from .models import Consultation, Question, QuarterlySchedule, ScheduleTransition
+from .models import Consultation, QuarterlySchedule, Question, ScheduleTransition
 from .workflow import date_problems, moment
 
 ScheduleState = QuarterlySchedule.State
@@ -64,9 +64,7 @@ def plan_consultation(schedule: QuarterlySchedule, *, by, occasion: str, **field
         locked = QuarterlySchedule.objects.select_for_update().select_related("council").get(pk=schedule.pk)
         _require_actor(by, locked.council)
         if locked.state != ScheduleState.DRAFT:
-            raise ActionRefused(
-                _("The schedule has been approved: start a new revision of it to add a consultation.")
-            )
+            raise ActionRefused(_("The schedule has been approved: start a new revision of it to add a consultation."))
         number = (locked.consultations.aggregate(last=Max("number"))["last"] or 0) + 1
         consultation = Consultation(
             schedule=locked,
@@ -114,7 +112,9 @@ def approve_schedule(schedule: QuarterlySchedule, *, by, meeting: Meeting | None
     )  # fmt: skip
 
 
-def publish_schedule(schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None) -> ScheduleTransition:
+def publish_schedule(
+    schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None
+) -> ScheduleTransition:
     """Publish the approved schedule: its consultations become public and it is announced."""
 
     def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:

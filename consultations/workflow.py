@@ -75,7 +75,9 @@ APPROVE_QUESTIONS = Transition(
 ANNOUNCE = Transition(
     "announce", _("inform citizens"), (State.QUESTIONS_APPROVED,), State.ANNOUNCED, system_may_perform=True
 )
-OPEN_INTAKE = Transition("open_intake", _("open the consultation"), (State.ANNOUNCED,), State.HELD, system_may_perform=True)
+OPEN_INTAKE = Transition(
+    "open_intake", _("open the consultation"), (State.ANNOUNCED,), State.HELD, system_may_perform=True
+)
 COMPILE_PROPOSALS = Transition(
     "compile_proposals", _("form the list of proposals"), (State.HELD,), State.PROPOSALS_COMPILED
 )
@@ -91,11 +93,20 @@ PUBLISH_POSITION = Transition(
     (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED),
     State.POSITION_PUBLISHED,
 )
-CANCEL = Transition("cancel", _("cancel the consultation"), tuple(s for s in SEQUENCE if s not in FINAL), State.CANCELLED)
+CANCEL = Transition(
+    "cancel", _("cancel the consultation"), tuple(s for s in SEQUENCE if s not in FINAL), State.CANCELLED
+)
 STEP_BACK = Transition(
     "step_back",
     _("go one step back"),
-    (State.DECIDED, State.QUESTIONS_APPROVED, State.ANNOUNCED, State.HELD, State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED),
+    (
+        State.DECIDED,
+        State.QUESTIONS_APPROVED,
+        State.ANNOUNCED,
+        State.HELD,
+        State.PROPOSALS_COMPILED,
+        State.RECOMMENDATION_DRAFTED,
+    ),
     None,
 )
 TRANSITIONS = {
@@ -155,7 +166,13 @@ def announce(
 
     def publish(locked: Consultation, date: datetime.date) -> None:
         announcements.publish_consultation_announced(
-            locked, by=by, at=moment(date), title_kk=title_kk, title_ru=title_ru, text_kk=text_kk, text_ru=text_ru
+            locked,
+            by=by,
+            at=moment(date),
+            title_kk=title_kk,
+            title_ru=title_ru,
+            text_kk=text_kk,
+            text_ru=text_ru,
         )
 
     return _perform(
@@ -169,7 +186,9 @@ def announce(
     )
 
 
-def open_intake(consultation: Consultation, *, by=None, occurred_on: datetime.date | None = None) -> ConsultationTransition:
+def open_intake(
+    consultation: Consultation, *, by=None, occurred_on: datetime.date | None = None
+) -> ConsultationTransition:
     """Step 4: the consultation is held; proposals are accepted (on the portal within the window).
 
     Performed by the secretary, or by the system (`by=None`) when the proposal window opens.
@@ -182,7 +201,12 @@ def compile_proposals(
 ) -> ConsultationTransition:
     """Step 5: intake closes; every proposal is in the list or set aside with a reason."""
     return _perform(
-        consultation, COMPILE_PROPOSALS, by=by, occurred_on=occurred_on, note=note, checks=[_every_proposal_sorted]
+        consultation,
+        COMPILE_PROPOSALS,
+        by=by,
+        occurred_on=occurred_on,
+        note=note,
+        checks=[_every_proposal_sorted],
     )
 
 
@@ -215,7 +239,13 @@ def publish_position(
 
     def publish(locked: Consultation, date: datetime.date) -> None:
         announcements.publish_results(
-            locked, by=by, at=moment(date), title_kk=title_kk, title_ru=title_ru, text_kk=text_kk, text_ru=text_ru
+            locked,
+            by=by,
+            at=moment(date),
+            title_kk=title_kk,
+            title_ru=title_ru,
+            text_kk=text_kk,
+            text_ru=text_ru,
         )
 
     return _perform(
@@ -262,7 +292,9 @@ def cancel(
     )
 
 
-def step_back(consultation: Consultation, *, by, reason: str, occurred_on: datetime.date | None = None) -> ConsultationTransition:
+def step_back(
+    consultation: Consultation, *, by, reason: str, occurred_on: datetime.date | None = None
+) -> ConsultationTransition:
     """Correct a mistake: one step back, with a reason. Nothing already published is withdrawn."""
     reason = reason.strip()
 
@@ -355,7 +387,8 @@ def _recommendation_complete(consultation: Consultation) -> list[str]:
     missing = [str(p.number) for p in points if not (p.text_kk and p.text_ru)]
     if missing:
         problems.append(
-            _("Write these points of the recommendation in both Kazakh and Russian: %(numbers)s.") % {"numbers": ", ".join(missing)}
+            _("Write these points of the recommendation in both Kazakh and Russian: %(numbers)s.")
+            % {"numbers": ", ".join(missing)}
         )
     listed = consultation.proposals.filter(moderation="listed")
     if listed.exists() and not listed.filter(recommendation_points__recommendation=recommendation).exists():

@@ -31,7 +31,10 @@ class CouncilAdmin(TranslationAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "level", "region", "state_body", "is_active")}),
         (_("Contacts"), {"fields": ("address", "phone", "email", "website", "telegram_chat_id")}),
-        (_("Term of office and documents"), {"fields": ("term_starts_on", "term_ends_on", "document_language")}),
+        (
+            _("Term of office and documents"),
+            {"fields": ("term_starts_on", "term_ends_on", "document_language")},
+        ),
     )
 
 
@@ -39,7 +42,14 @@ class CouncilAdmin(TranslationAdmin):
 class MembershipAdmin(TranslationAdmin):
     list_display = ("full_name", "council", "role", "kind", "organisation", "started_on", "ended_on", "user")
     list_filter = ("role", "kind", "council__level")
-    search_fields = ("full_name_kk", "full_name_ru", "organisation_kk", "organisation_ru", "council__name_kk", "council__name_ru")
+    search_fields = (
+        "full_name_kk",
+        "full_name_ru",
+        "organisation_kk",
+        "organisation_ru",
+        "council__name_kk",
+        "council__name_ru",
+    )
     list_select_related = ("council", "user")
     raw_id_fields = ("user",)
     autocomplete_fields = ("council",)
@@ -66,6 +76,13 @@ class MeetingAdmin(TranslationAdmin, CouncilContentAdmin):
 class ReceptionAdmin(TranslationAdmin, CouncilContentAdmin):
     list_display = ("starts_at", "member", "place", "link")
     list_filter = ("member__council__level",)
-    search_fields = ("member__full_name_kk", "member__full_name_ru", "place_kk", "place_ru", "topic_kk", "topic_ru")
+    search_fields = (
+        "member__full_name_kk",
+        "member__full_name_ru",
+        "place_kk",
+        "place_ru",
+        "topic_kk",
+        "topic_ru",
+    )
     list_select_related = ("member__council",)
     date_hierarchy = "starts_at"

@@ -85,21 +85,39 @@ class Council(models.Model):
         BOTH = "both", _("Kazakh and Russian")
 
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, help_text=_("Latin letters, digits and hyphens; part of every address of the council."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=60,
+        unique=True,
+        help_text=_("Latin letters, digits and hyphens; part of every address of the council."),
+    )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="councils"
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="councils",
     )
-    state_body = models.CharField(_("state body"), max_length=255, help_text=_("The ministry or akimat the council sits beside."))
+    state_body = models.CharField(
+        _("state body"), max_length=255, help_text=_("The ministry or akimat the council sits beside.")
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     telegram_chat_id = models.CharField(
-        _("Telegram channel"), max_length=64, blank=True, help_text=_("The council's own Telegram channel, if it has one: @name or a numeric id.")
+        _("Telegram channel"),
+        max_length=64,
+        blank=True,
+        help_text=_("The council's own Telegram channel, if it has one: @name or a numeric id."),
     )
     document_language = models.CharField(
-        _("language of documents"), max_length=4, choices=DocumentLanguage.choices, default=DocumentLanguage.BOTH
+        _("language of documents"),
+        max_length=4,
+        choices=DocumentLanguage.choices,
+        default=DocumentLanguage.BOTH,
     )
     term_starts_on = models.DateField(_("term of office starts"), null=True, blank=True)
     term_ends_on = models.DateField(_("term of office ends"), null=True, blank=True)
@@ -121,7 +139,9 @@ class Council(models.Model):
                 violation_error_message=_("A local council must have a region."),
             ),
             models.CheckConstraint(
-                condition=Q(term_ends_on__isnull=True) | Q(term_starts_on__isnull=True) | Q(term_ends_on__gte=models.F("term_starts_on")),
+                condition=Q(term_ends_on__isnull=True)
+                | Q(term_starts_on__isnull=True)
+                | Q(term_ends_on__gte=models.F("term_starts_on")),
                 name="council_term_in_order",
                 violation_error_message=_("The term of office cannot end before it starts."),
             ),
@@ -159,7 +179,9 @@ class Membership(models.Model):
     # Who performs the steps, cancels, and enters and answers proposals (DESIGN.md, "Who acts").
     ACTING_ROLES = (Role.SECRETARY, Role.CHAIR, Role.DEPUTY_CHAIR)
 
-    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.CASCADE, related_name="memberships")
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.CASCADE, related_name="memberships"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -191,7 +213,9 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=Q(role="secretary") | ~Q(kind=""),
                 name="membership_member_has_kind",
-                violation_error_message=_("A council member must have a kind (civil society, state body or quasi-public sector)."),
+                violation_error_message=_(
+                    "A council member must have a kind (civil society, state body or quasi-public sector)."
+                ),
             ),
         ]
 
@@ -233,7 +257,9 @@ def meeting_document_path(meeting: Meeting, filename: str) -> str:
 class Meeting(models.Model):
     """A council meeting (отырыс / заседание): open to the public, valid only with a quorum."""
 
-    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="meetings")
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="meetings"
+    )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -241,7 +267,9 @@ class Meeting(models.Model):
     agenda = models.TextField(_("agenda"))
     protocol_number = models.CharField(_("protocol number"), max_length=40, blank=True)
     protocol_file = models.FileField(_("signed protocol"), upload_to=meeting_document_path, blank=True)
-    attendees = models.ManyToManyField(Membership, verbose_name=_("attendance"), blank=True, related_name="attended_meetings")
+    attendees = models.ManyToManyField(
+        Membership, verbose_name=_("attendance"), blank=True, related_name="attended_meetings"
+    )
     agenda_published_at = models.DateTimeField(_("agenda published"), null=True, blank=True)
     protocol_published_at = models.DateTimeField(_("protocol published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -269,7 +297,9 @@ class Meeting(models.Model):
 class Reception(models.Model):
     """Personal reception of citizens (азаматтарды жеке қабылдау / личный приём граждан) by a council member."""
 
-    member = models.ForeignKey(Membership, verbose_name=_("council member"), on_delete=models.PROTECT, related_name="receptions")
+    member = models.ForeignKey(
+        Membership, verbose_name=_("council member"), on_delete=models.PROTECT, related_name="receptions"
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=255, blank=True)
@@ -290,7 +320,9 @@ class Reception(models.Model):
             ),
             models.CheckConstraint(
                 # Translation columns may hold NULL as well as "": test both, so that a NULL never slips through.
-                condition=~Q(link="") | Q(place_kk__isnull=False, place_kk__gt="") | Q(place_ru__isnull=False, place_ru__gt=""),
+                condition=~Q(link="")
+                | Q(place_kk__isnull=False, place_kk__gt="")
+                | Q(place_ru__isnull=False, place_ru__gt=""),
                 name="reception_has_place_or_link",
                 violation_error_message=_("Give a place or a link where citizens can come."),
             ),

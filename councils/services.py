@@ -36,7 +36,9 @@ def record_attendance(meeting: Meeting, *, by, attendees: Iterable[Membership]) 
     if not can_act(by, meeting.council):
         raise ActionRefused(_("Only the council's secretary or chair may do this."))
     attendees = list(attendees)
-    eligible = set(Membership.objects.filter(council_id=meeting.council_id).on(meeting.date).values_list("pk", flat=True))
+    eligible = set(
+        Membership.objects.filter(council_id=meeting.council_id).on(meeting.date).values_list("pk", flat=True)
+    )
     strangers = [m.full_name for m in attendees if m.pk not in eligible]
     if strangers:
         raise ActionRefused(

@@ -27,9 +27,24 @@ class ProposalEventInline(ReadOnlyInline, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
-    list_display = ("reference", "consultation", "channel", "language", "moderation", "decision", "submitted_at")
+    list_display = (
+        "reference",
+        "consultation",
+        "channel",
+        "language",
+        "moderation",
+        "decision",
+        "submitted_at",
+    )
     list_filter = ("moderation", "decision", "channel", "language", "author_kind", "set_aside_reason")
-    search_fields = ("reference", "text", "author_name", "organisation", "consultation__title_kk", "consultation__title_ru")
+    search_fields = (
+        "reference",
+        "text",
+        "author_name",
+        "organisation",
+        "consultation__title_kk",
+        "consultation__title_ru",
+    )
     list_select_related = ("consultation",)
     date_hierarchy = "submitted_at"
     readonly_fields = (

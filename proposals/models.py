@@ -45,6 +45,9 @@ class ReferenceCounter(models.Model):
         verbose_name = _("reference counter")
         verbose_name_plural = _("reference counters")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
 
 class Proposal(models.Model):
     """A proposal (ұсыныс / предложение) from a citizen or an organisation, and the council's answer to it."""
@@ -81,7 +84,10 @@ class Proposal(models.Model):
         NOT_TAKEN = "not_taken", _("not taken into account")
 
     consultation = models.ForeignKey(
-        Consultation, verbose_name=_("public consultation"), on_delete=models.PROTECT, related_name="proposals"
+        Consultation,
+        verbose_name=_("public consultation"),
+        on_delete=models.PROTECT,
+        related_name="proposals",
     )
     reference = models.CharField(_("reference number"), max_length=16, unique=True, editable=False)
     author_name = models.CharField(_("name"), max_length=200, blank=True)
@@ -93,23 +99,45 @@ class Proposal(models.Model):
     contact = models.CharField(_("contact (email or phone)"), max_length=254, blank=True)
     text = models.TextField(_("proposal"))
     question = models.ForeignKey(
-        Question, verbose_name=_("question"), on_delete=models.SET_NULL, null=True, blank=True, related_name="proposals"
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.PORTAL)
     reception = models.ForeignKey(
-        Reception, verbose_name=_("personal reception"), on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+        Reception,
+        verbose_name=_("personal reception"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
     )
 
     moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.NEW)
-    set_aside_reason = models.CharField(_("why not included"), max_length=10, choices=SetAsideReason.choices, blank=True)
+    set_aside_reason = models.CharField(
+        _("why not included"), max_length=10, choices=SetAsideReason.choices, blank=True
+    )
     set_aside_note = models.TextField(_("note"), blank=True)
     duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("duplicate of"), on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+        "self",
+        verbose_name=_("duplicate of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
     )
 
     consent_text = models.ForeignKey(
-        ConsentText, verbose_name=_("consent text shown"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ConsentText,
+        verbose_name=_("consent text shown"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     consent_operator = models.CharField(_("operator named in the consent"), max_length=300, blank=True)
@@ -118,11 +146,19 @@ class Proposal(models.Model):
     decision_reasons = models.TextField(_("reasons"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Answered by the council's recommendation (step 6): the points that take this proposal into account.
     recommendation_points = models.ManyToManyField(
-        RecommendationPoint, verbose_name=_("points of the recommendation"), blank=True, related_name="proposals"
+        RecommendationPoint,
+        verbose_name=_("points of the recommendation"),
+        blank=True,
+        related_name="proposals",
     )
 
     submitted_at = models.DateTimeField(_("received"), default=timezone.now)
@@ -159,7 +195,8 @@ class Proposal(models.Model):
                 violation_error_message=_("Name the organisation."),
             ),
             models.CheckConstraint(
-                condition=(Q(moderation="set_aside") & ~Q(set_aside_reason="")) | (~Q(moderation="set_aside") & Q(set_aside_reason="")),
+                condition=(Q(moderation="set_aside") & ~Q(set_aside_reason=""))
+                | (~Q(moderation="set_aside") & Q(set_aside_reason="")),
                 name="proposal_set_aside_has_reason",
                 violation_error_message=_("A proposal not included in the list needs the reason."),
             ),
@@ -215,7 +252,12 @@ class ProposalEvent(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)

@@ -147,7 +147,9 @@ def enter_proposal(
 
 def _lock_for_sorting(proposals: Iterable[Proposal], by) -> list[Proposal]:
     ids = [p.pk for p in proposals]
-    locked = list(Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council"))
+    locked = list(
+        Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council")
+    )
     for proposal in locked:
         if not can_act(by, proposal.consultation.schedule.council):
             raise ActionRefused(_("Only the council's secretary or chair may do this."))
@@ -193,16 +195,21 @@ def set_aside(
         proposal.duplicate_of = duplicate_of
         proposal.decision = ""
         proposal.save(
-            update_fields=["moderation", "set_aside_reason", "set_aside_note", "duplicate_of", "decision", "updated_at"]
+            update_fields=[
+                "moderation",
+                "set_aside_reason",
+                "set_aside_note",
+                "duplicate_of",
+                "decision",
+                "updated_at",
+            ]
         )
         ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SET_ASIDE, by=by, note=note)
     return len(locked)
 
 
 @transaction.atomic
-def decide(
-    proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str, reasons_ru: str
-) -> int:
+def decide(proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str, reasons_ru: str) -> int:
     """Record the council's decision on listed proposals, with its reasons; in bulk when the reasons are the
     same. Decisions are recorded after the list is formed and before the position is published."""
     if decision not in Proposal.Decision.values:
@@ -210,26 +217,38 @@ def decide(
     if not (reasons_kk.strip() and reasons_ru.strip()):
         raise ActionRefused(_("Give the reasons for the decision in Kazakh and in Russian."))
     ids = [p.pk for p in proposals]
-    locked = list(Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council"))
+    locked = list(
+        Proposal.objects.select_for_update().filter(pk__in=ids).select_related("consultation__schedule__council")
+    )
     now = timezone.now()
     for proposal in locked:
         if not can_act(by, proposal.consultation.schedule.council):
             raise ActionRefused(_("Only the council's secretary or chair may do this."))
         if proposal.consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED):
-            raise ActionRefused(_("Decisions are recorded once the list of proposals is formed, before the position is published."))
-        if proposal.moderation != Moderation.LISTED:
             raise ActionRefused(
-                _("Proposal %(reference)s is not in the list.") % {"reference": proposal.reference}
+                _("Decisions are recorded once the list of proposals is formed, before the position is published.")
             )
+        if proposal.moderation != Moderation.LISTED:
+            raise ActionRefused(_("Proposal %(reference)s is not in the list.") % {"reference": proposal.reference})
         proposal.decision = decision
         proposal.decision_reasons_kk = reasons_kk.strip()
         proposal.decision_reasons_ru = reasons_ru.strip()
         proposal.decided_at = now
         proposal.decided_by = by
         proposal.save(
-            update_fields=["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by", "updated_at"]
+            update_fields=[
+                "decision",
+                "decision_reasons_kk",
+                "decision_reasons_ru",
+                "decided_at",
+                "decided_by",
+                "updated_at",
+            ]
         )
         ProposalEvent.objects.create(
-            proposal=proposal, action=ProposalEvent.Action.DECIDED, by=by, note=proposal.get_decision_display()
+            proposal=proposal,
+            action=ProposalEvent.Action.DECIDED,
+            by=by,
+            note=proposal.get_decision_display(),
         )
     return len(locked)

@@ -33,7 +33,9 @@ class Announcement(models.Model):
         RESULTS_PUBLISHED = "results.published", _("results published")
         CONSULTATION_CANCELLED = "consultation.cancelled", _("consultation cancelled")
 
-    council = models.ForeignKey(Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="announcements")
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="announcements"
+    )
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -41,12 +43,20 @@ class Announcement(models.Model):
     title = models.CharField(_("title"), max_length=255)
     text = models.TextField(_("text"))
     path = models.CharField(
-        _("page"), max_length=255, blank=True, help_text=_("The portal page it links to, without the language prefix.")
+        _("page"),
+        max_length=255,
+        blank=True,
+        help_text=_("The portal page it links to, without the language prefix."),
     )
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -88,9 +98,17 @@ class Delivery(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target = models.CharField(
-        _("target"), max_length=255, blank=True, help_text=_("Telegram chat, webhook address, or the link of a recorded publication.")
+        _("target"),
+        max_length=255,
+        blank=True,
+        help_text=_("Telegram chat, webhook address, or the link of a recorded publication."),
     )
-    outlet = models.CharField(_("outlet"), max_length=255, blank=True, help_text=_("For a recorded publication: the newspaper, site or network."))
+    outlet = models.CharField(
+        _("outlet"),
+        max_length=255,
+        blank=True,
+        help_text=_("For a recorded publication: the newspaper, site or network."),
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
@@ -108,7 +126,9 @@ class Delivery(models.Model):
         ordering = ["announcement", "channel", "id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
         constraints = [
-            models.UniqueConstraint(fields=["announcement", "channel", "target"], name="delivery_once_per_channel_target"),
+            models.UniqueConstraint(
+                fields=["announcement", "channel", "target"], name="delivery_once_per_channel_target"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
                 name="delivery_sent_has_time",

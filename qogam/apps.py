@@ -13,5 +13,7 @@ class QogamConfig(AppConfig):
 
         # post_migrate is sent only for apps with models: hang the role on the first of ours.
         post_migrate.connect(
-            sync_ministry_group, sender=apps.get_app_config("councils"), dispatch_uid="qogam.sync_ministry_group"
+            sync_ministry_group,
+            sender=apps.get_app_config("councils"),
+            dispatch_uid="qogam.sync_ministry_group",
         )

@@ -8,9 +8,7 @@ from django.db import connection
 def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
     """The suite is meant for PostgreSQL (constraints, locking, collation): say so loudly otherwise."""
     if connection.vendor != "postgresql" and not os.environ.get("QOGAM_ALLOW_SQLITE_TESTS"):
-        pytest.exit(
-            "The tests run against PostgreSQL: set DATABASE_URL (see README, `make test`).", returncode=2
-        )
+        pytest.exit("The tests run against PostgreSQL: set DATABASE_URL (see README, `make test`).", returncode=2)
 
 
 @pytest.fixture(autouse=True)

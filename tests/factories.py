@@ -12,7 +12,13 @@ from factory.django import DjangoModelFactory
 
 from consultations import services as consultation_services
 from consultations import workflow
-from consultations.models import Consultation, Position, QuarterlySchedule, Recommendation, RecommendationPoint
+from consultations.models import (
+    Consultation,
+    Position,
+    QuarterlySchedule,
+    Recommendation,
+    RecommendationPoint,
+)
 from councils.models import Council, Meeting, Membership, Region
 from proposals import services as proposal_services
 from proposals.models import ConsentText, Proposal
@@ -92,7 +98,12 @@ class ConsentTextFactory(DjangoModelFactory):
 def staff_of(council: Council, role: str = Membership.Role.SECRETARY, **user_fields):
     """A user with an account who holds `role` in `council`."""
     user = UserFactory(**user_fields)
-    MembershipFactory(council=council, user=user, role=role, kind="" if role == Membership.Role.SECRETARY else Membership.Kind.CIVIL_SOCIETY)
+    MembershipFactory(
+        council=council,
+        user=user,
+        role=role,
+        kind="" if role == Membership.Role.SECRETARY else Membership.Kind.CIVIL_SOCIETY,
+    )
     return user
 
 
@@ -125,9 +136,7 @@ def planned_consultation(
     council = council or CouncilFactory()
     by = by or staff_of(council)
     today = timezone.localdate()
-    schedule = consultation_services.schedule_for(
-        council, year or today.year, quarter or (today.month - 1) // 3 + 1
-    )
+    schedule = consultation_services.schedule_for(council, year or today.year, quarter or (today.month - 1) // 3 + 1)
     if schedule.state != QuarterlySchedule.State.DRAFT:
         consultation_services.start_revision(schedule, by=by, reason="Жаңа консультация / Новая консультация")
     n = next(_numbers)

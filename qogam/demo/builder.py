@@ -133,8 +133,12 @@ class DemoBuilder:
                     "и ответа мне. Контактные данные не публикуются и не передаются третьим лицам; хранятся три "
                     "года после завершения общественной консультации."
                 ),
-                "operator_kk": "Қазақстан Республикасы Мәдениет және ақпарат министрлігінің Азаматтық қоғам істері комитеті",
-                "operator_ru": "Комитет по делам гражданского общества Министерства культуры и информации Республики Казахстан",
+                "operator_kk": (
+                    "Қазақстан Республикасы Мәдениет және ақпарат министрлігінің Азаматтық қоғам істері комитеті"
+                ),
+                "operator_ru": (
+                    "Комитет по делам гражданского общества Министерства культуры и информации Республики Казахстан"
+                ),
                 "effective_from": d(datetime.date(self.quarters[0][0], 1, 1), 0),
             },
         )
@@ -186,7 +190,7 @@ class DemoBuilder:
                     "members": 12,
                 }
             )
-        for slug, region, kk, ru, ru_genitive in DISTRICTS:
+        for slug, region, kk, _ru, ru_genitive in DISTRICTS:
             stem_kk = kk.removesuffix(" ауданы")
             specs.append(
                 {
@@ -243,7 +247,9 @@ class DemoBuilder:
         organisations = texts.MEMBER_ORGANISATIONS
         members = []
         for n, name in enumerate(names[:-1]):
-            role = Membership.Role.CHAIR if n == 0 else Membership.Role.DEPUTY_CHAIR if n == 1 else Membership.Role.MEMBER
+            role = (
+                Membership.Role.CHAIR if n == 0 else Membership.Role.DEPUTY_CHAIR if n == 1 else Membership.Role.MEMBER
+            )
             organisation = organisations[rng.randrange(len(organisations))]
             members.append(
                 Membership(
@@ -277,7 +283,7 @@ class DemoBuilder:
 
     # -----------------------------------------------------------------------------------------------------
     def _quarter(self, council, spec, people, year, quarter, index, rng) -> None:
-        first_day, last_day = quarter_bounds(year, quarter)
+        first_day, _last_day = quarter_bounds(year, quarter)
         is_current = (year, quarter) == self.current
         by = people["secretary"].user
         # The council meets early in the quarter (the current quarter's meeting at least 50 days ago, so that
@@ -322,13 +328,19 @@ class DemoBuilder:
             council=council,
             date=day,
             start_time=datetime.time(rng.choice([10, 11, 15]), 0),
-            place_kk="Әкімдік ғимараты, мәжіліс залы" if council.level != Council.Level.CENTRAL else "Министрліктің мәжіліс залы",
-            place_ru="Здание акимата, зал заседаний" if council.level != Council.Level.CENTRAL else "Зал заседаний министерства",
+            place_kk="Әкімдік ғимараты, мәжіліс залы"
+            if council.level != Council.Level.CENTRAL
+            else "Министрліктің мәжіліс залы",
+            place_ru="Здание акимата, зал заседаний"
+            if council.level != Council.Level.CENTRAL
+            else "Зал заседаний министерства",
             agenda_kk=agenda["kk"],
             agenda_ru=agenda["ru"],
             protocol_number=f"{day.year % 100:02d}/{day.month:02d}-{rng.randint(1, 9)}",
             agenda_published_at=d(day - datetime.timedelta(days=5)),
-            protocol_published_at=d(day + datetime.timedelta(days=3)) if day + datetime.timedelta(days=3) <= self.today else None,
+            protocol_published_at=d(day + datetime.timedelta(days=3))
+            if day + datetime.timedelta(days=3) <= self.today
+            else None,
         )
         meeting.attendees.set(attendees)
         return meeting
@@ -474,7 +486,9 @@ class DemoBuilder:
             if target == State.RECOMMENDATION_DRAFTED:
                 return
         self._decisions(consultation, by, rng)
-        Position.objects.create(consultation=consultation, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"])
+        Position.objects.create(
+            consultation=consultation, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"]
+        )
         position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         workflow.publish_position(consultation, by=by, occurred_on=position_on)
         self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, rng)
@@ -496,7 +510,11 @@ class DemoBuilder:
         if announcement is None or rng.random() < 0.12:
             return
         outlet, base = rng.choice(
-            [("Facebook", "https://www.facebook.com/"), ("Instagram", "https://www.instagram.com/"), ("Telegram", "https://t.me/")]
+            [
+                ("Facebook", "https://www.facebook.com/"),
+                ("Instagram", "https://www.instagram.com/"),
+                ("Telegram", "https://t.me/"),
+            ]
         )
         record_publication(
             announcement,
@@ -538,7 +556,12 @@ class DemoBuilder:
                 organisation = matching[rng.randrange(len(matching))][language]
             person = texts.PEOPLE[rng.randrange(len(texts.PEOPLE))]
             channel = rng.choices(
-                ["portal", "consultation", "reception" if consultation.occasion == Occasion.RECEPTION else "mail", "social"],
+                [
+                    "portal",
+                    "consultation",
+                    "reception" if consultation.occasion == Occasion.RECEPTION else "mail",
+                    "social",
+                ],
                 weights=[6, 2, 1, 1],
             )[0]
             wants_answer = rng.random() < 0.4

@@ -129,7 +129,11 @@ class TestProposal:
 
 def test_a_recorded_publication_names_its_outlet_and_link():
     announcement = Announcement.objects.create(council=CouncilFactory(), event="news.published", title="T", text="T")
-    refused(lambda: Delivery.objects.create(announcement=announcement, channel="recorded", state="sent", sent_at=timezone.now()))
+    refused(
+        lambda: Delivery.objects.create(
+            announcement=announcement, channel="recorded", state="sent", sent_at=timezone.now()
+        )
+    )
 
 
 def test_one_delivery_per_announcement_channel_and_target():

@@ -1,14 +1,20 @@
 """The quarterly schedule: approved at a quorate meeting, published, revised during the quarter."""
 
 import pytest
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from consultations import services
 from consultations.models import Consultation, QuarterlySchedule, ScheduleTransition
 from councils.errors import ActionRefused
 from publications.models import Announcement
-from tests.factories import CouncilFactory, MeetingFactory, members_of, planned_consultation, quorate_meeting, staff_of
+from tests.factories import (
+    CouncilFactory,
+    MeetingFactory,
+    members_of,
+    planned_consultation,
+    quorate_meeting,
+    staff_of,
+)
 
 pytestmark = pytest.mark.django_db
 ScheduleState = QuarterlySchedule.State
@@ -48,7 +54,10 @@ def test_consultations_are_not_public_before_the_schedule_is_published(council, 
     assert list(Consultation.objects.public()) == [consultation]
     announcement = Announcement.objects.get(event=Announcement.Event.SCHEDULE_PUBLISHED)
     assert consultation.title_kk in announcement.text_kk and consultation.title_ru in announcement.text_ru
-    assert [t.to_state for t in schedule.transitions.all()] == [ScheduleState.APPROVED, ScheduleState.PUBLISHED]
+    assert [t.to_state for t in schedule.transitions.all()] == [
+        ScheduleState.APPROVED,
+        ScheduleState.PUBLISHED,
+    ]
 
 
 def test_approval_needs_a_quorate_meeting_and_says_why(council, secretary):

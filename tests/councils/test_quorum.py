@@ -11,7 +11,18 @@ from tests.factories import CouncilFactory, MeetingFactory, MembershipFactory, m
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("members", "present", "reached"), [(12, 8, True), (12, 7, False), (15, 10, True), (15, 9, False), (10, 7, True), (10, 6, False), (3, 2, True)])
+@pytest.mark.parametrize(
+    ("members", "present", "reached"),
+    [
+        (12, 8, True),
+        (12, 7, False),
+        (15, 10, True),
+        (15, 9, False),
+        (10, 7, True),
+        (10, 6, False),
+        (3, 2, True),
+    ],
+)
 def test_exactly_two_thirds_is_a_quorum_and_one_fewer_is_not(members, present, reached):
     council = CouncilFactory()
     people = members_of(council, members)

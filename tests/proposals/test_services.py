@@ -76,7 +76,11 @@ def test_staff_enter_proposals_from_other_channels_with_who_entered_them():
     consultation = consultation_at(State.HELD, listed_proposals=0)
     secretary = consultation.schedule.council.memberships.get(role="secretary").user
     proposal = services.enter_proposal(
-        consultation, by=secretary, channel=Proposal.Channel.SOCIAL, language="kk", text="Жаяу жүргіншілер жолы керек."
+        consultation,
+        by=secretary,
+        channel=Proposal.Channel.SOCIAL,
+        language="kk",
+        text="Жаяу жүргіншілер жолы керек.",
     )
     assert (proposal.channel, proposal.entered_by) == (Proposal.Channel.SOCIAL, secretary)
     assert proposal.events.get().by == secretary
@@ -90,7 +94,11 @@ def test_staff_cannot_enter_a_proposal_as_if_from_the_portal_or_after_the_list_i
     compiled = consultation_at(State.PROPOSALS_COMPILED)
     with pytest.raises(ActionRefused):
         services.enter_proposal(
-            compiled, by=compiled.schedule.council.memberships.get(role="secretary").user, channel="mail", language="kk", text="x"
+            compiled,
+            by=compiled.schedule.council.memberships.get(role="secretary").user,
+            channel="mail",
+            language="kk",
+            text="x",
         )
 
 
@@ -116,14 +124,21 @@ def test_a_duplicate_points_at_the_proposal_it_repeats():
         services.set_aside([repeat], by=secretary, reason="duplicate")
     services.set_aside([repeat], by=secretary, reason="duplicate", duplicate_of=original, note="Қайталанған")
     repeat.refresh_from_db()
-    assert (repeat.moderation, repeat.set_aside_reason, repeat.duplicate_of) == ("set_aside", "duplicate", original)
+    assert (repeat.moderation, repeat.set_aside_reason, repeat.duplicate_of) == (
+        "set_aside",
+        "duplicate",
+        original,
+    )
 
 
 def test_bulk_decision_with_the_same_reasons_and_a_history_row_each():
     consultation = consultation_at(State.PROPOSALS_COMPILED, listed_proposals=3)
     secretary = consultation.schedule.council.memberships.get(role="secretary").user
     proposals = list(consultation.proposals.all())
-    assert services.decide(proposals, by=secretary, decision="partly_taken", reasons_kk="Ішінара.", reasons_ru="Частично.") == 3
+    assert (
+        services.decide(proposals, by=secretary, decision="partly_taken", reasons_kk="Ішінара.", reasons_ru="Частично.")
+        == 3
+    )
     assert set(consultation.proposals.values_list("decision", "decision_reasons_ru")) == {("partly_taken", "Частично.")}
     assert ProposalEvent.objects.filter(action="decided", by=secretary).count() == 3
 
@@ -132,5 +147,11 @@ def test_a_decision_needs_its_reasons_in_both_languages():
     consultation = consultation_at(State.PROPOSALS_COMPILED)
     secretary = consultation.schedule.council.memberships.get(role="secretary").user
     with pytest.raises(ActionRefused, match="Kazakh and in Russian"):
-        services.decide(list(consultation.proposals.all()), by=secretary, decision="not_taken", reasons_kk="Себеп", reasons_ru="")
+        services.decide(
+            list(consultation.proposals.all()),
+            by=secretary,
+            decision="not_taken",
+            reasons_kk="Себеп",
+            reasons_ru="",
+        )
     assert not consultation.proposals.exclude(decision="").exists()

@@ -44,7 +44,9 @@ def test_every_model_has_an_admin_list_that_ministry_staff_can_read(ministry, pu
     assert response.status_code == 200
     obj = model.objects.first()
     if obj is not None:
-        response = ministry.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]))
+        response = ministry.get(
+            reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk])
+        )
         assert response.status_code == 200
 
 
@@ -73,16 +75,23 @@ def test_ministry_staff_never_see_a_citizens_contact(ministry, published):
 
 
 def test_no_admin_form_offers_to_change_a_state(superuser, published):
-    for name, obj in (("consultations_consultation", published), ("consultations_quarterlyschedule", published.schedule)):
+    for name, obj in (
+        ("consultations_consultation", published),
+        ("consultations_quarterlyschedule", published.schedule),
+    ):
         page = superuser.get(reverse(f"admin:{name}_change", args=[obj.pk])).content.decode()
         assert 'name="state"' not in page
 
 
 def test_the_transition_log_is_read_only_even_for_a_superuser(superuser, published):
     entry = published.transitions.first()
-    response = superuser.post(reverse("admin:consultations_consultationtransition_change", args=[entry.pk]), {"note": "x"})
+    response = superuser.post(
+        reverse("admin:consultations_consultationtransition_change", args=[entry.pk]), {"note": "x"}
+    )
     assert response.status_code == 403
-    response = superuser.post(reverse("admin:consultations_consultationtransition_delete", args=[entry.pk]), {"post": "yes"})
+    response = superuser.post(
+        reverse("admin:consultations_consultationtransition_delete", args=[entry.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert published.transitions.filter(pk=entry.pk).exists()
 
@@ -90,7 +99,9 @@ def test_the_transition_log_is_read_only_even_for_a_superuser(superuser, publish
 @pytest.mark.parametrize(("language", "header"), [("kk", "Qogam: әкімшілік"), ("ru", "Qogam: администрирование")])
 def test_the_admin_speaks_kazakh_and_russian(superuser, published, language, header):
     superuser.cookies["django_language"] = language
-    page = superuser.get(reverse("admin:consultations_consultation_changelist"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    page = superuser.get(
+        reverse("admin:consultations_consultation_changelist"), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
     assert header in page
     assert published.title_kk in page if language == "kk" else published.title_ru in page
     assert "Даңғо" not in page

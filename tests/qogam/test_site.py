@@ -29,9 +29,11 @@ def test_healthz_does_not_fail_when_redis_is_down(client, settings):
     assert response.json() == {"database": "ok", "redis": "down"}
 
 
-def run_settings(**env):
+def run_settings(*names: str, **env) -> subprocess.CompletedProcess:
+    """Load the settings in a fresh process with only `env` set; print the named settings."""
+    script = "import django; django.setup(); from django.conf import settings as s; print(" + ", ".join(names) + ")"
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "qogam.settings", **env},
         capture_output=True,
@@ -40,24 +42,31 @@ def run_settings(**env):
 
 
 def test_the_portal_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    result = run_settings()
+    result = run_settings("s.DEBUG")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_with_nothing_but_debug_set_it_runs_on_sqlite_with_tasks_in_process():
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.LANGUAGE_CODE, s.TIME_ZONE, s.ALLOWED_HOSTS)"],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "qogam.settings", "DEBUG": "1"},
-        capture_output=True,
-        text=True,
-    )
+    result = run_settings(
+        "s.DATABASES['default']['ENGINE']", "s.CELERY_TASK_ALWAYS_EAGER", "s.LANGUAGE_CODE", "s.TIME_ZONE",
+        "s.ALLOWED_HOSTS", DEBUG="1",
+    )  # fmt: skip
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "kk", "Asia/Almaty", "[]"]
 
 
+def test_with_redis_url_celery_and_the_cache_use_redis():
+    result = run_settings(
+        "s.CELERY_BROKER_URL", "s.CELERY_TASK_ALWAYS_EAGER", "s.CACHES['default']['BACKEND']",
+        DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3",
+    )  # fmt: skip
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/3", "False", "django.core.cache.backends.redis.RedisCache"]
+
+
 def test_a_postgresql_url_uses_psycopg():
-    result = run_settings(SECRET_KEY="x", DATABASE_URL="postgresql://u@127.0.0.1:5432/db")
+    result = run_settings(
+        "s.DATABASES['default']['ENGINE']", SECRET_KEY="x", DATABASE_URL="postgresql://u@127.0.0.1:5432/db"
+    )
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
 
@@ -106,11 +115,26 @@ def test_every_interface_string_is_translated_and_none_is_fuzzy(language):
 def test_the_catalogue_holds_every_string_of_the_code(language, tmp_path):
     """makemessages run on a copy of the code finds no msgid that the committed catalogue lacks."""
     copy = tmp_path / "project"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "media", "staticfiles", "*.sqlite3", "__pycache__"),
+    )
     env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "qogam.settings"}
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", language, "--ignore=tests", "--no-obsolete", "-v0"],
-        cwd=copy, env=env, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            language,
+            "--ignore=tests",
+            "--no-obsolete",
+            "-v0",
+        ],
+        cwd=copy,
+        env=env,
+        check=True,
     )
     committed = catalogue(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
     regenerated = catalogue(copy / "locale" / language / "LC_MESSAGES" / "django.po")

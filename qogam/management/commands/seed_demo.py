@@ -25,7 +25,9 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         self.stdout.write("Building the demo data…")
-        stats = DemoBuilder(password=settings.DEMO_PASSWORD, stdout=self.stdout if options["verbosity"] > 1 else None).build()
+        stats = DemoBuilder(
+            password=settings.DEMO_PASSWORD, stdout=self.stdout if options["verbosity"] > 1 else None
+        ).build()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.0f} s: {stats.councils_built} councils built "

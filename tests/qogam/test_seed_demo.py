@@ -1,0 +1,109 @@
+"""seed_demo: realistic, complete, and safe to run twice."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from consultations.models import Consultation, ConsultationTransition, QuarterlySchedule
+from councils.models import Council, Meeting, Membership, Region
+from proposals.models import Proposal
+from publications.models import Announcement, Delivery
+
+pytestmark = pytest.mark.django_db
+MODELS = [
+    Region,
+    Council,
+    Membership,
+    Meeting,
+    QuarterlySchedule,
+    Consultation,
+    ConsultationTransition,
+    Proposal,
+    Announcement,
+    Delivery,
+]
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS} | {"User": get_user_model().objects.count()}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module (a minute of work), and undo it afterwards."""
+    with django_db_blocker.unblock():
+        call_command("seed_demo", "--force", verbosity=0)
+        first = counts()
+        call_command("seed_demo", "--force", verbosity=0)
+        second = counts()
+        yield first, second
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            tables = ", ".join(connection.introspection.django_table_names(only_existing=True))
+            cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+        call_command("migrate", verbosity=0)  # post_migrate puts back content types, permissions and roles
+
+
+def test_running_it_twice_changes_nothing(seeded):
+    first, second = seeded
+    assert first == second
+    assert first["Consultation"] > 200 and first["Proposal"] > 2000
+
+
+def test_every_council_of_the_reference_data_is_there_with_both_names(seeded):
+    assert Council.objects.filter(level="central").count() >= 12
+    assert Council.objects.filter(level="oblast").count() == 17
+    assert set(Council.objects.filter(level="city").values_list("slug", flat=True)) == {
+        "astana",
+        "almaty",
+        "shymkent",
+    }
+    assert Council.objects.get(slug="ulytau").name_kk == "Ұлытау облысының қоғамдық кеңесі"
+    assert Council.objects.get(slug="ulytau").name_ru == "Общественный совет области Ұлытау"
+    assert not Council.objects.filter(name_kk="").exists() and not Council.objects.filter(name_ru="").exists()
+
+
+def test_every_state_and_every_occasion_is_present(seeded):
+    assert set(Consultation.objects.values_list("state", flat=True)) == set(Consultation.State.values)
+    assert set(Consultation.objects.values_list("occasion", flat=True)) == set(Consultation.Occasion.values)
+    demo = Consultation.objects.filter(schedule__council__slug="akmola")
+    assert set(demo.values_list("state", flat=True)) == set(Consultation.State.values)
+
+
+def test_states_were_reached_through_the_workflow_with_their_dates(seeded):
+    for consultation in Consultation.objects.exclude(state="planned").order_by("?")[:40]:
+        log = list(consultation.transitions.order_by("recorded_at", "id"))
+        assert log and log[-1].to_state == consultation.state
+        dates = [entry.occurred_on for entry in log]
+        assert dates == sorted(dates)
+
+
+def test_proposals_are_in_both_languages_with_decisions(seeded):
+    assert set(Proposal.objects.values_list("language", flat=True)) == {"kk", "ru"}
+    published = Proposal.objects.filter(consultation__state="position_published", moderation="listed")
+    assert published.exists() and not published.filter(decision="").exists()
+    assert set(Proposal.objects.values_list("channel", flat=True)) >= {"portal", "consultation", "social"}
+    per_consultation = [c.proposals.count() for c in Consultation.objects.filter(state="position_published")[:50]]
+    assert min(per_consultation) >= 1 and max(per_consultation) <= 40
+
+
+def test_the_demo_accounts_exist_with_their_roles(seeded):
+    users = get_user_model().objects
+    assert users.get(username="admin").is_superuser
+    ministry = users.get(username="ministry")
+    assert ministry.is_staff and not ministry.is_superuser and ministry.groups.filter(name="ministry").exists()
+    assert Membership.objects.get(user__username="secretary").role == "secretary"
+    assert Membership.objects.get(user__username="chair").council.slug == "akmola"
+    assert Membership.objects.get(user__username="member").role == "member"
+    assert Membership.objects.get(user__username="secretary2").council.slug == "almaty"
+    assert users.get(username="secretary").check_password("qogam-demo-2026")
+
+
+def test_it_refuses_to_make_accounts_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", verbosity=0)
