@@ -198,7 +198,7 @@ class Consultation(StateMachineModel):
     )
     number = models.PositiveSmallIntegerField(_("number in the schedule"))
     revision = models.PositiveSmallIntegerField(_("added in revision"), default=1)
-    slug = models.SlugField(_("address"), max_length=100, unique=True, editable=False)
+    slug = models.SlugField(_("page address"), max_length=100, unique=True, editable=False)
     occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices)
     state = StateField(_("step"), max_length=32, choices=State.choices, default=State.PLANNED)
     title = models.CharField(_("title"), max_length=300)

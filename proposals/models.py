@@ -90,7 +90,7 @@ class Proposal(models.Model):
         related_name="proposals",
     )
     reference = models.CharField(_("reference number"), max_length=16, unique=True, editable=False)
-    author_name = models.CharField(_("name"), max_length=200, blank=True)
+    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
     author_kind = models.CharField(_("author"), max_length=16, choices=AuthorKind.choices, default=AuthorKind.CITIZEN)
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     hide_name = models.BooleanField(_("do not publish my name"), default=False)
