@@ -220,6 +220,8 @@ class Consultation(StateMachineModel):
     window_opens_at = models.DateTimeField(_("proposals accepted from"), null=True, blank=True)
     window_closes_at = models.DateTimeField(_("proposals accepted until"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # The date the current step was reached (the log has every date; this one orders lists cheaply).
+    state_since = models.DateField(_("at this step since"), null=True, blank=True, editable=False)
 
     # Case-folded text of the titles in both languages: case-insensitive search that folds Kazakh and
     # Russian letters on SQLite too, whose LIKE folds only Latin ones.
@@ -234,7 +236,7 @@ class Consultation(StateMachineModel):
         verbose_name_plural = _("public consultations")
         ordering = ["schedule_id", "number"]
         indexes = [
-            models.Index(fields=["state"], name="consultation_state"),
+            models.Index(fields=["state", "state_since"], name="consultation_state"),
             models.Index(fields=["occasion"], name="consultation_occasion"),
             models.Index(fields=["window_opens_at", "window_closes_at"], name="consultation_window"),
         ]
@@ -263,7 +265,8 @@ class Consultation(StateMachineModel):
         return self.title
 
     def save(self, *args, **kwargs):
-        words = [getattr(self, f"{name}_{lang}") or "" for name in ("title", "act_title") for lang in ("kk", "ru")]
+        names = ("title", "act_title", "description")
+        words = [getattr(self, f"{name}_{lang}") or "" for name in names for lang in ("kk", "ru")]
         self.search_text = " ".join([*words, self.act_number]).casefold()
         super().save(*args, **kwargs)
 
@@ -277,6 +280,22 @@ class Consultation(StateMachineModel):
     @property
     def is_draft_act(self) -> bool:
         return self.occasion == self.Occasion.DRAFT_ACT
+
+    @property
+    def is_coming_up(self) -> bool:
+        """Planned, decided or announced: not yet taking proposals."""
+        return self.state in (self.State.PLANNED, self.State.DECIDED, self.State.QUESTIONS_APPROVED, self.State.ANNOUNCED)
+
+    def intake(self, at: datetime.datetime | None = None) -> str:
+        """Where the portal form stands: "open", "not_yet", "closed" or "cancelled"."""
+        at = at or timezone.now()
+        if self.state == self.State.CANCELLED:
+            return "cancelled"
+        if self.is_open_for_proposals(at):
+            return "open"
+        if self.is_coming_up or (self.state == self.State.HELD and not (self.window_opens_at and self.window_opens_at <= at)):
+            return "not_yet"
+        return "closed"
 
     def is_open_for_proposals(self, at: datetime.datetime | None = None) -> bool:
         at = at or timezone.now()

@@ -1,17 +1,20 @@
-"""Public pages of consultations."""
+"""Public pages of consultations: the list with its filters, a consultation, its results."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
 from . import selectors, workflow
+from .filters import ConsultationFilter
 from .models import Consultation
+
+PAGE_SIZE = 20
 
 
 def consultation_list(request):
-    consultations = selectors.public_consultations().order_by("-schedule__year", "-schedule__quarter", "-id")
-    page = Paginator(consultations, 20).get_page(request.GET.get("page"))
-    return render(request, "consultations/list.html", {"page": page})
+    filters = ConsultationFilter(request.GET or None, queryset=selectors.public_consultations())
+    page = Paginator(selectors.newest_first(filters.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "consultations/list.html", {"filters": filters, "page": page})
 
 
 def consultation_detail(request, slug):
@@ -24,16 +27,29 @@ def consultation_detail(request, slug):
         "consultations/detail.html",
         {
             "consultation": consultation,
+            "council": consultation.schedule.council,
             "timeline": workflow.timeline(consultation, list(consultation.transitions.all())),
+            "is_open": consultation.is_open_for_proposals(),
         },
     )
 
 
 def consultation_results(request, slug):
     try:
-        consultation = selectors.consultation_page(slug)
+        consultation = selectors.results_page(slug)
     except Consultation.DoesNotExist:
         raise Http404 from None
-    if consultation.state != Consultation.State.POSITION_PUBLISHED:
-        raise Http404
-    return render(request, "consultations/results.html", {"consultation": consultation})
+    proposals = (
+        consultation.proposals.filter(moderation="listed").select_related("question").order_by("submitted_at", "id")
+    )
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/results.html",
+        {
+            "consultation": consultation,
+            "council": consultation.schedule.council,
+            "recommendation": getattr(consultation, "recommendation", None),
+            "page": page,
+        },
+    )

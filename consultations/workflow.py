@@ -483,7 +483,7 @@ def _perform(
             effect(locked, date)
         source = locked.state
         target = transition.target or previous_state(locked)
-        write_state(locked, "state", target, updated_at=timezone.now())
+        write_state(locked, "state", target, state_since=date, updated_at=timezone.now())
         entry = ConsultationTransition.objects.create(
             consultation=locked,
             name=transition.name,

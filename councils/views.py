@@ -1,15 +1,49 @@
-"""Public pages of councils."""
+"""Public pages of councils. Views are the top layer: they read from every app below them."""
 
+from itertools import groupby
+
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from .models import Council
+from consultations import selectors as consultation_selectors
+from publications.models import Announcement
+
+from .models import Council, Meeting, Reception
+from .selectors import directory
 
 
 def council_list(request):
-    councils = Council.objects.active().select_related("region").order_by("level", "region__slug", "slug")
-    return render(request, "councils/list.html", {"councils": councils})
+    councils = directory()
+    groups = [
+        (level_label, [(region, list(rows)) for region, rows in groupby(level_rows, key=lambda c: c.region)])
+        for level_label, level_rows in groupby(councils, key=lambda c: c.get_level_display())
+    ]
+    return render(request, "councils/list.html", {"groups": groups, "count": len(councils)})
 
 
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
-    return render(request, "councils/detail.html", {"council": council})
+    schedules = consultation_selectors.council_schedules(council)
+    year, quarter = consultation_selectors.current_quarter()
+    current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
+    consultations = consultation_selectors.newest_first(
+        consultation_selectors.public_consultations().filter(schedule__council=council)
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "councils/detail.html",
+        {
+            "council": council,
+            "current_schedule": current,
+            "current_consultations": consultation_selectors.schedule_consultations(current) if current else [],
+            "earlier_schedules": [s for s in schedules if s is not current],
+            "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
+            "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],
+            "receptions": Reception.objects.filter(member__council=council, starts_at__gte=now)
+            .select_related("member")
+            .order_by("starts_at")[:10],
+            "meetings": Meeting.objects.filter(council=council, date__gte=timezone.localdate()).order_by("date")[:5],
+        },
+    )

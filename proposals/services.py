@@ -6,14 +6,18 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consultation, Question
 from councils.errors import ActionRefused
 from councils.models import Reception
 from councils.permissions import can_act
+from publications.mail import queue_mail
 
 from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
 
@@ -85,6 +89,8 @@ def submit_proposal(
                 submitted_at=at,
             )
             ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SUBMITTED, at=at)
+            if contact and "@" in contact:
+                queue_confirmation(proposal)
     except IntegrityError:
         # Two posts of one form raced: the other one stored it.
         existing = Proposal.objects.filter(submission_token=token).first()
@@ -92,6 +98,22 @@ def submit_proposal(
             raise
         return existing, False
     return proposal, True
+
+
+def queue_confirmation(proposal: Proposal) -> None:
+    """The confirmation mail, in the proposal's language, written with the proposal (an outbox row)."""
+    with translation.override(proposal.language):
+        rendered = render_to_string(
+            "proposals/mail/confirmation.txt",
+            {
+                "proposal": proposal,
+                "consultation": proposal.consultation,
+                "status_url": settings.SITE_URL
+                + reverse("proposals:status", kwargs={"reference": proposal.reference}),
+            },
+        )
+    subject, _sep, body = rendered.strip().partition("\n")
+    queue_mail(to=proposal.contact, subject=subject.strip(), body=body.strip(), language=proposal.language)
 
 
 def enter_proposal(

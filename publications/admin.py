@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Announcement, Delivery
+from .models import Announcement, Delivery, OutgoingMail
 
 
 class DeliveryInline(ReadOnlyInline, admin.TabularInline):
@@ -29,3 +29,14 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_filter = ("channel", "state")
     search_fields = ("announcement__title_kk", "announcement__title_ru", "outlet", "target")
     list_select_related = ("announcement",)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnlyAdmin):
+    # Addresses are citizens' contacts: only superusers see this list (ministry staff have no permission).
+    list_display = ("created_at", "subject", "language", "state", "attempts", "sent_at")
+    list_filter = ("state", "language")
+    date_hierarchy = "created_at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -143,3 +143,37 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement} → {self.get_channel_display()}"
+
+
+class OutgoingMail(models.Model):
+    """A mail to send, written in the same transaction as the change that causes it (an outbox).
+
+    A Celery task only wakes the sender; a beat job sweeps what is due, so a task lost with Redis delays a
+    mail and never loses it (DESIGN.md, "Nothing lost").
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("delivered")
+        FAILED = "failed", _("failed")
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    language = models.CharField(_("language"), max_length=2)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mail_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

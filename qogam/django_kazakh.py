@@ -1,7 +1,8 @@
-"""Django's own strings that its Kazakh catalogues leave untranslated (Django 5.2: the admin's 59 of 175,
-the core's 127 of 334, auth's 41 of 79). Listed here only so that makemessages puts them in our catalogue,
-which Django reads before its own (LOCALE_PATHS): Kazakh-speaking staff and citizens then meet no English.
-Regenerate when Django is upgraded (compare `msgfmt --statistics` of Django's kk catalogues).
+"""Django's own strings (core, admin, auth, contenttypes) that its Kazakh catalogues leave untranslated or
+translate for msgids Django no longer uses (its kk catalogues date from 2019). Listed here, with Django 5.2's
+exact msgids, only so that makemessages puts them in our catalogue, which Django reads before its own
+(LOCALE_PATHS): Kazakh-speaking staff and citizens then meet no English. Regenerate when Django is upgraded:
+every msgid of Django's `en` catalogues that its `kk` .mo files do not translate.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
@@ -11,15 +12,23 @@ DJANGO_STRINGS = (
     gettext_noop("Site Maps"),
     gettext_noop("Static Files"),
     gettext_noop("Syndication"),
+    gettext_noop("…"),
     gettext_noop("That page number is not an integer"),
     gettext_noop("That page number is less than 1"),
     gettext_noop("That page contains no results"),
+    gettext_noop("Enter a valid domain name."),
     gettext_noop("Enter a valid integer."),
     gettext_noop("Enter a valid email address."),
     gettext_noop("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."),
     gettext_noop("Enter a valid “slug” consisting of Unicode letters, numbers, underscores, or hyphens."),
-    gettext_noop("Enter a valid IPv6 address."),
-    gettext_noop("Enter a valid IPv4 or IPv6 address."),
+    gettext_noop("Enter a valid %(protocol)s address."),
+    gettext_noop("IPv4"),
+    gettext_noop("IPv6"),
+    gettext_noop("IPv4 or IPv6"),
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s."),
+    gettext_noop(
+        "Ensure this value is a multiple of step size %(limit_value)s, starting from %(offset)s, e.g. %(offset)s, %(valid_value1)s, %(valid_value2)s, and so on."
+    ),
     ngettext_lazy(
         "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
@@ -48,10 +57,12 @@ DJANGO_STRINGS = (
     gettext_noop("File extension “%(extension)s” is not allowed. Allowed extensions are: %(allowed_extensions)s."),
     gettext_noop("Null characters are not allowed."),
     gettext_noop("%(model_name)s with this %(field_labels)s already exists."),
+    gettext_noop("Constraint “%(name)s” is violated."),
     gettext_noop("Value %(value)r is not a valid choice."),
     gettext_noop("%(field_label)s must be unique for %(date_field_label)s %(lookup_type)s."),
     gettext_noop("“%(value)s” value must be either True or False."),
     gettext_noop("“%(value)s” value must be either True, False, or None."),
+    gettext_noop("String (unlimited)"),
     gettext_noop("“%(value)s” value has an invalid date format. It must be in YYYY-MM-DD format."),
     gettext_noop("“%(value)s” value has the correct format (YYYY-MM-DD) but it is an invalid date."),
     gettext_noop("“%(value)s” value has an invalid format. It must be in YYYY-MM-DD HH:MM[:ss[.uuuuuu]][TZ] format."),
@@ -63,12 +74,13 @@ DJANGO_STRINGS = (
     gettext_noop("Duration"),
     gettext_noop("“%(value)s” value must be a float."),
     gettext_noop("“%(value)s” value must be an integer."),
+    gettext_noop("Small integer"),
     gettext_noop("IPv4 address"),
     gettext_noop("“%(value)s” value must be either None, True or False."),
+    gettext_noop("Positive big integer"),
     gettext_noop("Positive integer"),
     gettext_noop("Positive small integer"),
     gettext_noop("Slug (up to %(max_length)s)"),
-    gettext_noop("Small integer"),
     gettext_noop("“%(value)s” value has an invalid format. It must be in HH:MM[:ss[.uuuuuu]] format."),
     gettext_noop("“%(value)s” value has the correct format (HH:MM[:ss[.uuuuuu]]) but it is an invalid time."),
     gettext_noop("Raw binary data"),
@@ -76,7 +88,9 @@ DJANGO_STRINGS = (
     gettext_noop("Universally unique identifier"),
     gettext_noop("File"),
     gettext_noop("Image"),
-    gettext_noop("%(model)s instance with %(field)s %(value)r does not exist."),
+    gettext_noop("A JSON object"),
+    gettext_noop("Value must be valid JSON."),
+    gettext_noop("%(model)s instance with %(field)s %(value)r is not a valid choice."),
     gettext_noop("%(from)s-%(to)s relationship"),
     gettext_noop("%(from)s-%(to)s relationships"),
     gettext_noop(":?.!"),
@@ -89,38 +103,37 @@ DJANGO_STRINGS = (
     ),
     gettext_noop("Enter a complete value."),
     gettext_noop("Enter a valid UUID."),
+    gettext_noop("Enter a valid JSON."),
     gettext_noop(":"),
     gettext_noop("(Hidden field %(name)s) %(error)s"),
-    gettext_noop("ManagementForm data is missing or has been tampered with"),
-    ngettext_lazy("Please submit %d or fewer forms.", "Please submit %d or fewer forms.", 1),
-    ngettext_lazy("Please submit %d or more forms.", "Please submit %d or more forms.", 1),
+    gettext_noop(
+        "ManagementForm data is missing or has been tampered with. Missing fields: %(field_names)s. You may need to file a bug report if the issue persists."
+    ),
+    ngettext_lazy("Please submit at most %(num)d form.", "Please submit at most %(num)d forms.", 1),
+    ngettext_lazy("Please submit at least %(num)d form.", "Please submit at least %(num)d forms.", 1),
     gettext_noop("The inline value did not match the parent instance."),
     gettext_noop("“%(pk)s” is not a valid value."),
     gettext_noop(
         "%(datetime)s couldn’t be interpreted in time zone %(current_timezone)s; it may be ambiguous or it may not exist."
     ),
-    gettext_noop("Year"),
-    gettext_noop("Month"),
-    gettext_noop("Day"),
     gettext_noop("This is not a valid IPv6 address."),
     pgettext_lazy("String to return when truncating text", "%(truncated_text)s…"),
-    ngettext_lazy("%d year", "%d years", 1),
-    ngettext_lazy("%d month", "%d months", 1),
-    ngettext_lazy("%d week", "%d weeks", 1),
-    ngettext_lazy("%d day", "%d days", 1),
-    ngettext_lazy("%d hour", "%d hours", 1),
-    ngettext_lazy("%d minute", "%d minutes", 1),
-    gettext_noop("0 minutes"),
+    ngettext_lazy("%(num)d year", "%(num)d years", 1),
+    ngettext_lazy("%(num)d month", "%(num)d months", 1),
+    ngettext_lazy("%(num)d week", "%(num)d weeks", 1),
+    ngettext_lazy("%(num)d day", "%(num)d days", 1),
+    ngettext_lazy("%(num)d hour", "%(num)d hours", 1),
+    ngettext_lazy("%(num)d minute", "%(num)d minutes", 1),
     gettext_noop("Forbidden"),
     gettext_noop("CSRF verification failed. Request aborted."),
     gettext_noop(
-        "You are seeing this message because this HTTPS site requires a “Referer header” to be sent by your Web browser, but none was sent. This header is required for security reasons, to ensure that your browser is not being hijacked by third parties."
+        "You are seeing this message because this HTTPS site requires a “Referer header” to be sent by your web browser, but none was sent. This header is required for security reasons, to ensure that your browser is not being hijacked by third parties."
     ),
     gettext_noop(
         "If you have configured your browser to disable “Referer” headers, please re-enable them, at least for this site, or for HTTPS connections, or for “same-origin” requests."
     ),
     gettext_noop(
-        'If you are using the <meta name="referrer" content="no-referrer"> tag or including the â\x80\x9cReferrer-Policy: no-referrerâ\x80\x9d header, please remove them. The CSRF protection requires the â\x80\x9cRefererâ\x80\x9d header to do strict referer checking. If youâ\x80\x99re concerned about privacy, use alternatives like <a rel="noreferrer" â\x80¦> for links to third-party sites.'
+        'If you are using the <meta name="referrer" content="no-referrer"> tag or including the “Referrer-Policy: no-referrer” header, please remove them. The CSRF protection requires the “Referer” header to do strict referer checking. If you’re concerned about privacy, use alternatives like <a rel="noreferrer" …> for links to third-party sites.'
     ),
     gettext_noop(
         "You are seeing this message because this site requires a CSRF cookie when submitting forms. This cookie is required for security reasons, to ensure that your browser is not being hijacked by third parties."
@@ -137,11 +150,10 @@ DJANGO_STRINGS = (
     gettext_noop("Directory indexes are not allowed here."),
     gettext_noop("“%(path)s” does not exist"),
     gettext_noop("Index of %(directory)s"),
-    gettext_noop("Django: the Web framework for perfectionists with deadlines."),
+    gettext_noop("The install worked successfully! Congratulations!"),
     gettext_noop(
         'View <a href="https://docs.djangoproject.com/en/%(version)s/releases/" target="_blank" rel="noopener">release notes</a> for Django %(version)s'
     ),
-    gettext_noop("The install worked successfully! Congratulations!"),
     gettext_noop(
         'You are seeing this page because <a href="https://docs.djangoproject.com/en/%(version)s/ref/settings/#debug" target="_blank" rel="noopener">DEBUG=True</a> is in your settings file and you have not configured any URLs.'
     ),
@@ -152,6 +164,8 @@ DJANGO_STRINGS = (
     gettext_noop("Django Community"),
     gettext_noop("Connect, get help, or contribute"),
     gettext_noop("Administration"),
+    gettext_noop("Empty"),
+    gettext_noop("Not empty"),
     gettext_noop(
         "Please enter the correct %(username)s and password for a staff account. Note that both fields may be case-sensitive."
     ),
@@ -159,81 +173,129 @@ DJANGO_STRINGS = (
     gettext_noop("Deletion"),
     gettext_noop("user"),
     gettext_noop("content type"),
-    gettext_noop('Added "%(object)s".'),
-    gettext_noop('Changed "%(object)s" - %(changes)s'),
-    gettext_noop('Deleted "%(object)s."'),
+    gettext_noop("Added “%(object)s”."),
+    gettext_noop("Changed “%(object)s” — %(changes)s"),
+    gettext_noop("Deleted “%(object)s.”"),
     gettext_noop("LogEntry Object"),
-    gettext_noop('Added {name} "{object}".'),
+    gettext_noop("Added {name} “{object}”."),
     gettext_noop("Added."),
-    gettext_noop('Changed {fields} for {name} "{object}".'),
+    gettext_noop("Changed {fields} for {name} “{object}”."),
     gettext_noop("Changed {fields}."),
-    gettext_noop('Deleted {name} "{object}".'),
-    gettext_noop('Hold down "Control", or "Command" on a Mac, to select more than one.'),
-    gettext_noop('The {name} "{obj}" was added successfully.'),
+    gettext_noop("Deleted {name} “{object}”."),
+    gettext_noop("Hold down “Control”, or “Command” on a Mac, to select more than one."),
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("The {name} “{obj}” was added successfully."),
     gettext_noop("You may edit it again below."),
-    gettext_noop('The {name} "{obj}" was added successfully. You may add another {name} below.'),
-    gettext_noop('The {name} "{obj}" was changed successfully. You may edit it again below.'),
-    gettext_noop('The {name} "{obj}" was added successfully. You may edit it again below.'),
-    gettext_noop('The {name} "{obj}" was changed successfully. You may add another {name} below.'),
-    gettext_noop('The {name} "{obj}" was changed successfully.'),
-    gettext_noop('%(name)s with ID "%(key)s" doesn\'t exist. Perhaps it was deleted?'),
+    gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
+    gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
+    gettext_noop("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
     gettext_noop("View %s"),
     gettext_noop("%(class_name)s %(instance)s"),
     gettext_noop(
         "Deleting %(class_name)s %(instance)s would require deleting the following protected related objects: %(related_objects)s"
     ),
     gettext_noop("%(app)s administration"),
+    gettext_noop("We’re sorry, but the requested page could not be found."),
     gettext_noop(
-        "There's been an error. It's been reported to the site administrators via email and should be fixed shortly. Thanks for your patience."
+        "There’s been an error. It’s been reported to the site administrators via email and should be fixed shortly. Thanks for your patience."
     ),
-    gettext_noop("Please correct the error below."),
-    gettext_noop("Please correct the errors below."),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Models in the %(name)s application"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("View"),
+    gettext_noop("You don’t have permission to view or edit anything."),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Error:"),
+    gettext_noop("Set password"),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    gettext_noop("This action will <strong>enable</strong> password-based authentication for this user."),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Skip to main content"),
     gettext_noop("View site"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Show counts"),
+    gettext_noop("Clear all filters"),
     gettext_noop("Remove from sorting"),
     gettext_noop("Sorting priority: %(priority_number)s"),
     gettext_noop("Toggle sorting"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
     gettext_noop("Objects"),
+    gettext_noop("Yes, I’m sure"),
     gettext_noop("No, take me back"),
-    gettext_noop("View"),
     gettext_noop("Summary"),
-    gettext_noop("Models in the %(name)s application"),
-    gettext_noop("You don't have permission to view or edit anything."),
     gettext_noop("Recent actions"),
     gettext_noop("My actions"),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop(
+        "Something’s wrong with your database installation. Make sure the appropriate database tables have been created, and make sure the database is readable by the appropriate user."
+    ),
     gettext_noop(
         "You are authenticated as %(username)s, but are not authorized to access this page. Would you like to login to a different account?"
     ),
-    gettext_noop("Forgotten your password or username?"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Start typing to filter…"),
+    gettext_noop("Filter navigation items"),
+    ngettext_lazy("entry", "entries", 1),
+    gettext_noop("This object doesn’t have a change history. It probably wasn’t added via this admin site."),
     gettext_noop("Popup closing…"),
     gettext_noop("Save and view"),
     gettext_noop("Close"),
     gettext_noop("Change selected %(model)s"),
     gettext_noop("Add another %(model)s"),
     gettext_noop("Delete selected %(model)s"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("Thanks for spending some quality time with the web site today."),
     gettext_noop(
-        "We've emailed you instructions for setting your password, if an account exists with the email you entered. You should receive them shortly."
+        "Please enter your old password, for security’s sake, and then enter your new password twice so we can verify you typed it in correctly."
     ),
     gettext_noop(
-        "If you don't receive an email, please make sure you've entered the address you registered with, and check your spam folder."
+        "We’ve emailed you instructions for setting your password, if an account exists with the email you entered. You should receive them shortly."
+    ),
+    gettext_noop(
+        "If you don’t receive an email, please make sure you’ve entered the address you registered with, and check your spam folder."
     ),
     gettext_noop(
         "You're receiving this email because you requested a password reset for your user account at %(site_name)s."
     ),
+    gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop(
-        "Forgotten your password? Enter your email address below, and we'll email instructions for setting a new one."
+        "Forgotten your password? Enter your email address below, and we’ll email instructions for setting a new one."
     ),
     gettext_noop("Email address:"),
+    gettext_noop("Select all objects on this page for an action"),
     gettext_noop("Select %s to view"),
     gettext_noop("Currently:"),
     gettext_noop("Change:"),
     gettext_noop("%(name)s object with primary key %(key)r does not exist."),
+    gettext_noop("Conflicting form data submitted. Please try again."),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Set password: %s"),
     gettext_noop("Authentication and Authorization"),
-    gettext_noop("No password set."),
     gettext_noop("Invalid password format or unknown hashing algorithm."),
+    gettext_noop("No password set."),
+    gettext_noop("Reset password"),
+    gettext_noop("The two password fields didn’t match."),
     gettext_noop("Enter the same password as before, for verification."),
     gettext_noop(
-        'Raw passwords are not stored, so there is no way to see this user\'s password, but you can change the password using <a href="{}">this form</a>.'
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still be able to authenticate using other backends, such as Single Sign-On or LDAP."
     ),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
     gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
     gettext_noop("Email"),
     gettext_noop("algorithm"),
@@ -247,13 +309,14 @@ DJANGO_STRINGS = (
     gettext_noop("parallelism"),
     gettext_noop("work factor"),
     gettext_noop("checksum"),
+    gettext_noop("block size"),
     gettext_noop("The groups this user belongs to. A user will get all permissions granted to each of their groups."),
     gettext_noop("Specific permissions for this user."),
     gettext_noop("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
     gettext_noop("email address"),
     ngettext_lazy(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
         1,
     ),
     ngettext_lazy(
@@ -262,13 +325,13 @@ DJANGO_STRINGS = (
         1,
     ),
     gettext_noop("The password is too similar to the %(verbose_name)s."),
-    gettext_noop("Your password can't be too similar to your other personal information."),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
     gettext_noop("This password is too common."),
-    gettext_noop("Your password can't be a commonly used password."),
+    gettext_noop("Your password can’t be a commonly used password."),
     gettext_noop("This password is entirely numeric."),
-    gettext_noop("Your password can't be entirely numeric."),
+    gettext_noop("Your password can’t be entirely numeric."),
     gettext_noop(
-        "Enter a valid username. This value may contain only English letters, numbers, and @/./+/-/_ characters."
+        "Enter a valid username. This value may contain only unaccented lowercase a-z and uppercase A-Z letters, numbers, and @/./+/-/_ characters."
     ),
     gettext_noop("Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."),
     gettext_noop("Password reset"),
@@ -280,6 +343,6 @@ DJANGO_STRINGS = (
     gettext_noop("Password change successful"),
     gettext_noop("Content Types"),
     gettext_noop("Content type %(ct_id)s object has no associated model"),
-    gettext_noop("Content type %(ct_id)s object %(obj_id)s doesn't exist"),
-    gettext_noop("%(ct_name)s objects don't have a get_absolute_url() method"),
+    gettext_noop("Content type %(ct_id)s object %(obj_id)s doesn’t exist"),
+    gettext_noop("%(ct_name)s objects don’t have a get_absolute_url() method"),
 )

@@ -12,6 +12,8 @@ MINISTRY_GROUP = "ministry"
 
 # App labels whose every model ministry staff may view.
 VIEWABLE_APPS = ("councils", "consultations", "proposals", "publications")
+# Models whose rows hold citizens' contacts: not even viewable by ministry staff (DESIGN.md, Proposal).
+PRIVATE_MODELS = ("publications.outgoingmail",)
 # Models ministry staff may also add and change.
 EDITABLE_MODELS = ("councils.region", "councils.council", "councils.membership", "proposals.consenttext")
 
@@ -21,7 +23,8 @@ def ministry_permission_codenames() -> list[tuple[str, str]]:
     wanted = []
     for label in VIEWABLE_APPS:
         for model in apps.get_app_config(label).get_models():
-            wanted.append((label, f"view_{model._meta.model_name}"))
+            if model._meta.label_lower not in PRIVATE_MODELS:
+                wanted.append((label, f"view_{model._meta.model_name}"))
     for dotted in EDITABLE_MODELS:
         label, model_name = dotted.split(".")
         wanted += [(label, f"add_{model_name}"), (label, f"change_{model_name}")]

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "qogam.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "qogam.urls"
@@ -127,6 +128,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 1}
 CELERY_TIMEZONE = "Asia/Almaty"
+CELERY_BEAT_SCHEDULE = {
+    # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
+    "sweep-outgoing-mail": {"task": "publications.tasks.sweep_outgoing_mail", "schedule": 60.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,6 +205,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Proposal submission: attempts allowed per client address, and the window in seconds.
+PROPOSAL_RATE_LIMIT = (env_int("PROPOSAL_RATE_LIMIT", 30), env_int("PROPOSAL_RATE_WINDOW", 600))
+# The request header (as in request.META) a trusted reverse proxy puts the client's address in, if any.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 # Demo accounts (seed_demo) use this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "qogam-demo-2026")

@@ -3,6 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from consultations.calendar import calendar
+from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
+
 from . import views
 
 urlpatterns = [
@@ -15,6 +18,17 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("councils/", include("councils.urls")),
     path("consultations/", include("consultations.urls")),
+    path("", include("proposals.urls")),
+    path("feeds/news.rss", NewsFeed(), name="news-rss"),
+    path("feeds/news.atom", NewsAtomFeed(), name="news-atom"),
+    path("feeds/results.rss", ResultsFeed(), name="results-rss"),
+    path("feeds/results.atom", ResultsAtomFeed(), name="results-atom"),
+    path("councils/<slug:slug>/feeds/news.rss", NewsFeed(), name="council-news-rss"),
+    path("councils/<slug:slug>/feeds/news.atom", NewsAtomFeed(), name="council-news-atom"),
+    path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
+    path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
+    path("calendar.ics", calendar, name="calendar"),
+    path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
     prefix_default_language=True,
 )
 

@@ -15,6 +15,7 @@ def home(request):
         "home.html",
         {
             "open_consultations": selectors.open_for_proposals()[:6],
+            "coming_up": selectors.coming_up()[:6],
             "latest_results": selectors.latest_results()[:6],
         },
     )

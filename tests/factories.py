@@ -87,7 +87,7 @@ class ConsentTextFactory(DjangoModelFactory):
     class Meta:
         model = ConsentText
 
-    version = factory.Sequence(lambda n: n + 1)
+    version = factory.Sequence(lambda n: n + 100)  # version 1 comes with the migrations
     text_kk = "Дербес деректерді өңдеуге келісемін."
     text_ru = "Согласен на обработку персональных данных."
     operator_kk = "Мәдениет және ақпарат министрлігі"

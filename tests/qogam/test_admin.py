@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from consultations.models import Consultation
-from qogam.roles import MINISTRY_GROUP
+from qogam.roles import MINISTRY_GROUP, PRIVATE_MODELS
 from tests.factories import UserFactory, consultation_at
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,13 @@ def published():
 
 def project_models():
     for label in ("councils", "consultations", "proposals", "publications"):
-        yield from apps.get_app_config(label).get_models()
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label_lower not in PRIVATE_MODELS:
+                yield model
+
+
+def test_ministry_staff_cannot_read_the_outgoing_mail_with_its_addresses(ministry):
+    assert ministry.get(reverse("admin:publications_outgoingmail_changelist")).status_code == 403
 
 
 @pytest.mark.parametrize("model", list(project_models()), ids=lambda m: m._meta.label)

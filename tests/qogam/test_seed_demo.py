@@ -46,6 +46,11 @@ def seeded(django_db_setup, django_db_blocker):
 
         ContentType.objects.clear_cache()
         call_command("migrate", verbosity=0)  # post_migrate puts back content types, permissions and roles
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
 
 
 def test_running_it_twice_changes_nothing(seeded):

@@ -1,0 +1,74 @@
+"""The iCalendar of scheduled consultations (and of the councils' public meetings), overall and per council."""
+
+import datetime
+
+import icalendar
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from councils.models import Council, Meeting
+
+from . import selectors
+from .models import Consultation
+
+HORIZON = datetime.timedelta(days=365)
+
+
+def calendar(request, slug=None):
+    council = get_object_or_404(Council.objects.active(), slug=slug) if slug else None
+    since = timezone.localdate() - HORIZON
+    consultations = selectors.public_consultations().filter(starts_on__gte=since)
+    meetings = Meeting.objects.filter(date__gte=timezone.localdate()).select_related("council")
+    if council is not None:
+        consultations = consultations.filter(schedule__council=council)
+        meetings = meetings.filter(council=council)
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Qogam//qogam.kz//")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", council.name if council else _("Public consultations"))
+    for consultation in consultations.order_by("starts_on", "id")[:2000]:
+        cal.add_component(_consultation_event(consultation))
+    for meeting in meetings.order_by("date")[:500]:
+        cal.add_component(_meeting_event(meeting))
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="qogam.ics"'
+    return response
+
+
+def _consultation_event(consultation: Consultation) -> icalendar.Event:
+    url = settings.SITE_URL + reverse("consultations:detail", kwargs={"slug": consultation.slug})
+    event = icalendar.Event()
+    event.add("uid", f"{consultation.slug}@qogam")
+    event.add("dtstamp", consultation.updated_at)
+    event.add("dtstart", consultation.starts_on)
+    event.add("dtend", (consultation.ends_on or consultation.starts_on) + datetime.timedelta(days=1))
+    event.add("summary", consultation.title)
+    event.add("description", f"{consultation.schedule.council.name}\n{consultation.get_occasion_display()}\n{url}")
+    event.add("url", url)
+    location = consultation.venue or consultation.link
+    if location:
+        event.add("location", location)
+    event.add("status", "CANCELLED" if consultation.state == Consultation.State.CANCELLED else "CONFIRMED")
+    return event
+
+
+def _meeting_event(meeting: Meeting) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"meeting-{meeting.pk}@qogam")
+    event.add("dtstamp", meeting.updated_at)
+    if meeting.start_time:
+        start = timezone.make_aware(datetime.datetime.combine(meeting.date, meeting.start_time))
+        event.add("dtstart", start)
+        event.add("dtend", start + datetime.timedelta(hours=2))
+    else:
+        event.add("dtstart", meeting.date)
+    event.add("summary", _("Meeting of %(council)s") % {"council": meeting.council.name})
+    event.add("description", meeting.agenda)
+    if meeting.place or meeting.link:
+        event.add("location", meeting.place or meeting.link)
+    return event

@@ -1,0 +1,58 @@
+"""The consultation list's filters, as GET parameters (DESIGN.md: q, region, council, level, occasion, step,
+year, quarter). A value that does not validate is dropped, so a hostile or stale URL gives a corrected list."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council, Region
+
+from .models import Consultation
+
+
+class ConsultationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Words"), method="search", max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        field_name="schedule__council__region",
+        to_field_name="slug",
+        queryset=Region.objects.all(),
+        empty_label=_("All regions"),
+    )
+    council = django_filters.ModelChoiceFilter(
+        label=_("Public council"),
+        field_name="schedule__council",
+        to_field_name="slug",
+        queryset=Council.objects.active(),
+        empty_label=_("All councils"),
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), field_name="schedule__council__level", choices=Council.Level.choices, empty_label=_("All levels")
+    )
+    occasion = django_filters.ChoiceFilter(
+        label=_("Occasion"), choices=Consultation.Occasion.choices, empty_label=_("All occasions")
+    )
+    step = django_filters.ChoiceFilter(
+        label=_("Step"), field_name="state", choices=Consultation.State.choices, empty_label=_("All steps")
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"), field_name="schedule__year", min_value=2020, max_value=2100, widget=forms.NumberInput
+    )
+    quarter = django_filters.ChoiceFilter(
+        label=_("Quarter"),
+        field_name="schedule__quarter",
+        choices=[(n, str(n)) for n in range(1, 5)],
+        empty_label=_("All quarters"),
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["q", "region", "council", "level", "occasion", "step", "year", "quarter"]
+
+    def search(self, queryset, name, value):
+        # The titles are stored case-folded in both languages (Consultation.search_text).
+        for word in value.casefold().split()[:10]:
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset

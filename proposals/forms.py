@@ -1,0 +1,87 @@
+"""The citizen's proposal form."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+
+from .models import Proposal
+
+TEXT_LIMIT = 5000
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{9,19}$")
+
+
+def contact_kind(value: str) -> str:
+    """"email" or "phone" for a valid contact; raises ValidationError otherwise."""
+    if "@" in value:
+        validate_email(value)
+        return "email"
+    if PHONE.match(value) and 10 <= sum(c.isdigit() for c in value) <= 15:
+        return "phone"
+    raise ValidationError(_("Enter an email address or a phone number, for example +7 701 234 56 78."))
+
+
+class ProposalForm(forms.Form):
+    author_name = forms.CharField(label=_("Your name"), max_length=200)
+    author_kind = forms.ChoiceField(
+        label=_("You write as"), choices=Proposal.AuthorKind.choices, initial=Proposal.AuthorKind.CITIZEN, widget=forms.RadioSelect
+    )
+    organisation = forms.CharField(
+        label=_("Name of the organisation"), max_length=255, required=False,
+        help_text=_("Only if you write on behalf of a public or professional organisation."),
+    )  # fmt: skip
+    hide_name = forms.BooleanField(label=_("Do not publish my name with the results"), required=False)
+    contact = forms.CharField(
+        label=_("Email or phone"), max_length=254, required=False,
+        help_text=_("Never published. Needed if you want an answer."),
+    )  # fmt: skip
+    wants_answer = forms.BooleanField(label=_("I want an answer from the council"), required=False)
+    question = forms.ModelChoiceField(
+        label=_("The question your proposal answers"), queryset=None, required=False, empty_label=_("None in particular")
+    )
+    text = forms.CharField(
+        label=_("Your proposal"),
+        max_length=TEXT_LIMIT,
+        min_length=10,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_LIMIT}),
+        help_text=_("Up to %(limit)s characters.") % {"limit": TEXT_LIMIT},
+    )
+    consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above"))
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    # A field people never see; robots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+
+    def __init__(self, *args, consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = consultation.questions.all()
+        self.fields["question"].label_from_instance = lambda question: question.text
+        if not consultation.questions.exists():
+            del self.fields["question"]
+
+    def clean_text(self):
+        return self.cleaned_data["text"].strip()
+
+    def clean_author_name(self):
+        return self.cleaned_data["author_name"].strip()
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if contact:
+            contact_kind(contact)
+        return contact
+
+    def clean(self):
+        data = super().clean()
+        if data.get("author_kind") in (Proposal.AuthorKind.PUBLIC_ORG, Proposal.AuthorKind.PROFESSIONAL_ORG) and not (
+            data.get("organisation") or ""
+        ).strip():
+            self.add_error("organisation", _("Name the organisation you write for."))
+        if data.get("wants_answer") and not data.get("contact") and "contact" not in self.errors:
+            self.add_error("contact", _("Give an email or a phone number so that the council can answer you."))
+        return data
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website"))

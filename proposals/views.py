@@ -1,0 +1,95 @@
+"""The citizen's side of proposals: the form, its confirmation, and a proposal's status by its reference."""
+
+import uuid
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from consultations import selectors as consultation_selectors
+from consultations.models import Consultation
+from councils.errors import ActionRefused
+
+from . import ratelimit, services
+from .forms import TEXT_LIMIT, ProposalForm
+from .models import ConsentText, Proposal
+
+
+def propose(request, slug):
+    try:
+        consultation = consultation_selectors.consultation_page(slug)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    consent = ConsentText.current()
+    context = {"consultation": consultation, "council": consultation.schedule.council, "consent": consent}
+    intake = consultation.intake()
+    if intake != "open" or consent is None:
+        return render(request, "proposals/closed.html", context | {"intake": intake})
+
+    if request.method == "POST":
+        form = ProposalForm(request.POST, consultation=consultation)
+        if form.is_robot:
+            return render(request, "proposals/refused.html", context, status=400)
+        if not ratelimit.allow(request, "propose"):
+            return render(request, "proposals/too_many.html", context, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                proposal, _created = services.submit_proposal(
+                    consultation,
+                    token=data["token"],
+                    language=get_language(),
+                    text=data["text"],
+                    author_name=data["author_name"],
+                    author_kind=data["author_kind"],
+                    organisation=data["organisation"].strip() if data["author_kind"] != "citizen" else "",
+                    hide_name=data["hide_name"],
+                    wants_answer=data["wants_answer"],
+                    contact=data["contact"],
+                    question=data.get("question"),
+                    consent_text=consent,
+                )
+            except ActionRefused as refused:
+                form.add_error(None, refused.messages)
+            else:
+                return redirect("proposals:submitted", reference=proposal.reference)
+    else:
+        form = ProposalForm(initial={"token": uuid.uuid4()}, consultation=consultation)
+    return render(request, "proposals/propose.html", context | {"form": form, "text_limit": TEXT_LIMIT})
+
+
+def _public_proposal(reference: str) -> Proposal:
+    proposal = (
+        Proposal.objects.select_related("consultation__schedule__council")
+        .filter(reference=reference, consultation__in=Consultation.objects.public())
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def submitted(request, reference):
+    proposal = _public_proposal(reference)
+    return render(
+        request,
+        "proposals/submitted.html",
+        {"proposal": proposal, "consultation": proposal.consultation, "mailed": "@" in proposal.contact},
+    )
+
+
+def status(request, reference):
+    proposal = _public_proposal(reference)
+    published = proposal.consultation.state == Consultation.State.POSITION_PUBLISHED
+    return render(
+        request,
+        "proposals/status.html",
+        {
+            "proposal": proposal,
+            "consultation": proposal.consultation,
+            "results_published": published,
+            "show_text": published and proposal.moderation == Proposal.Moderation.LISTED,
+            "now": timezone.now(),
+        },
+    )
