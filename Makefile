@@ -12,7 +12,9 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
 PORT ?= 8000
 
-.PHONY: demo test setup install messages lint format check-services serve-demo
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: demo test setup install messages lint format check-services browser
 
 demo: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
@@ -22,9 +24,17 @@ demo: setup
 	@echo ""
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: setup check-services lint
+test: setup browser check-services lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The end-to-end tests drive Debian's Chromium and audit pages with axe-core; poppler reads PDFs back.
+browser: $(AXE)
+	@scripts/require-system-packages chromium poppler-utils
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core for the accessibility audit." >&2; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1
 
 setup: install messages
 

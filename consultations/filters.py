@@ -29,7 +29,10 @@ class ConsultationFilter(django_filters.FilterSet):
         empty_label=_("All councils"),
     )
     level = django_filters.ChoiceFilter(
-        label=_("Level"), field_name="schedule__council__level", choices=Council.Level.choices, empty_label=_("All levels")
+        label=_("Level"),
+        field_name="schedule__council__level",
+        choices=Council.Level.choices,
+        empty_label=_("All levels"),
     )
     occasion = django_filters.ChoiceFilter(
         label=_("Occasion"), choices=Consultation.Occasion.choices, empty_label=_("All occasions")

@@ -284,7 +284,12 @@ class Consultation(StateMachineModel):
     @property
     def is_coming_up(self) -> bool:
         """Planned, decided or announced: not yet taking proposals."""
-        return self.state in (self.State.PLANNED, self.State.DECIDED, self.State.QUESTIONS_APPROVED, self.State.ANNOUNCED)
+        return self.state in (
+            self.State.PLANNED,
+            self.State.DECIDED,
+            self.State.QUESTIONS_APPROVED,
+            self.State.ANNOUNCED,
+        )
 
     def intake(self, at: datetime.datetime | None = None) -> str:
         """Where the portal form stands: "open", "not_yet", "closed" or "cancelled"."""
@@ -293,7 +298,9 @@ class Consultation(StateMachineModel):
             return "cancelled"
         if self.is_open_for_proposals(at):
             return "open"
-        if self.is_coming_up or (self.state == self.State.HELD and not (self.window_opens_at and self.window_opens_at <= at)):
+        if self.is_coming_up or (
+            self.state == self.State.HELD and not (self.window_opens_at and self.window_opens_at <= at)
+        ):
             return "not_yet"
         return "closed"
 

@@ -14,7 +14,7 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{9,19}$")
 
 
 def contact_kind(value: str) -> str:
-    """"email" or "phone" for a valid contact; raises ValidationError otherwise."""
+    """ "email" or "phone" for a valid contact; raises ValidationError otherwise."""
     if "@" in value:
         validate_email(value)
         return "email"
@@ -26,7 +26,10 @@ def contact_kind(value: str) -> str:
 class ProposalForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=200)
     author_kind = forms.ChoiceField(
-        label=_("You write as"), choices=Proposal.AuthorKind.choices, initial=Proposal.AuthorKind.CITIZEN, widget=forms.RadioSelect
+        label=_("You write as"),
+        choices=Proposal.AuthorKind.choices,
+        initial=Proposal.AuthorKind.CITIZEN,
+        widget=forms.RadioSelect,
     )
     organisation = forms.CharField(
         label=_("Name of the organisation"), max_length=255, required=False,
@@ -39,7 +42,10 @@ class ProposalForm(forms.Form):
     )  # fmt: skip
     wants_answer = forms.BooleanField(label=_("I want an answer from the council"), required=False)
     question = forms.ModelChoiceField(
-        label=_("The question your proposal answers"), queryset=None, required=False, empty_label=_("None in particular")
+        label=_("The question your proposal answers"),
+        queryset=None,
+        required=False,
+        empty_label=_("None in particular"),
     )
     text = forms.CharField(
         label=_("Your proposal"),
@@ -74,9 +80,10 @@ class ProposalForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("author_kind") in (Proposal.AuthorKind.PUBLIC_ORG, Proposal.AuthorKind.PROFESSIONAL_ORG) and not (
-            data.get("organisation") or ""
-        ).strip():
+        if (
+            data.get("author_kind") in (Proposal.AuthorKind.PUBLIC_ORG, Proposal.AuthorKind.PROFESSIONAL_ORG)
+            and not (data.get("organisation") or "").strip()
+        ):
             self.add_error("organisation", _("Name the organisation you write for."))
         if data.get("wants_answer") and not data.get("contact") and "contact" not in self.errors:
             self.add_error("contact", _("Give an email or a phone number so that the council can answer you."))

@@ -108,8 +108,7 @@ def queue_confirmation(proposal: Proposal) -> None:
             {
                 "proposal": proposal,
                 "consultation": proposal.consultation,
-                "status_url": settings.SITE_URL
-                + reverse("proposals:status", kwargs={"reference": proposal.reference}),
+                "status_url": settings.SITE_URL + reverse("proposals:status", kwargs={"reference": proposal.reference}),
             },
         )
     subject, _sep, body = rendered.strip().partition("\n")

@@ -14,6 +14,11 @@ def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _files_for_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test starts with an empty cache of its own (rate limits count per test); the tests of
+    # Redis itself point the cache at a server of their own.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
     # Pages render without `collectstatic` having run.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -26,3 +31,13 @@ def today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Celery tasks run in the test's process (the tests with a real worker start one instead)."""
+    from qogam.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

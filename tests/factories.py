@@ -107,6 +107,12 @@ def staff_of(council: Council, role: str = Membership.Role.SECRETARY, **user_fie
     return user
 
 
+def secretary_of(council: Council):
+    """The council's secretary account, made when it has none yet."""
+    membership = Membership.objects.filter(council=council, role=Membership.Role.SECRETARY, user__isnull=False).first()
+    return membership.user if membership else staff_of(council)
+
+
 def members_of(council: Council, count: int, **fields) -> list[Membership]:
     return MembershipFactory.create_batch(count, council=council, **fields)
 
@@ -134,7 +140,7 @@ def planned_consultation(
 ) -> Consultation:
     """A consultation in a (draft) schedule, with what its announcement needs."""
     council = council or CouncilFactory()
-    by = by or staff_of(council)
+    by = by or secretary_of(council)
     today = timezone.localdate()
     schedule = consultation_services.schedule_for(council, year or today.year, quarter or (today.month - 1) // 3 + 1)
     if schedule.state != QuarterlySchedule.State.DRAFT:
@@ -197,7 +203,7 @@ def consultation_at(
 ) -> Consultation:
     """A consultation brought to `state` through the workflow, as a secretary would."""
     council = council or CouncilFactory()
-    by = by or staff_of(council)
+    by = by or secretary_of(council)
     consultation = planned_consultation(council, by=by, occasion=occasion, **fields)
     if state == State.PLANNED:
         return consultation

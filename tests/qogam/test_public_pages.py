@@ -76,7 +76,7 @@ def test_every_page_is_in_its_language_with_a_switch_to_the_same_page(client, re
         f"proposals/{reference}/",
     ]
     for path in paths:
-        html, links = page(client, f"/{language}/{path}")
+        _html, links = page(client, f"/{language}/{path}")
         assert links.html_lang == language
         assert links.switch[other] == f"/{other}/{path}", path
 
@@ -91,8 +91,34 @@ def test_content_is_shown_in_the_pages_language_and_falls_back_to_the_other(clie
 
 def test_dates_are_written_in_the_pages_language(client, open_consultation):
     closes = timezone.localtime(open_consultation.window_closes_at)
-    months_kk = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан"]
-    months_ru = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"]
+    months_kk = [
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ]
+    months_ru = [
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ]
     kk, _ = page(client, f"/kk/consultations/{open_consultation.slug}/")
     ru, _ = page(client, f"/ru/consultations/{open_consultation.slug}/")
     assert f"{closes.day} {months_kk[closes.month - 1]} {closes.year} ж." in kk
@@ -171,7 +197,10 @@ def test_the_council_page_shows_its_schedule_receptions_meetings_and_news(client
     council = results.schedule.council
     member = MembershipFactory(council=council, full_name_kk="Бауыржан Ерланұлы")
     Reception.objects.create(
-        member=member, starts_at=timezone.now() + datetime.timedelta(days=3), place_kk="Кеңсе, 214", place_ru="Офис, 214"
+        member=member,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        place_kk="Кеңсе, 214",
+        place_ru="Офис, 214",
     )
     html, _ = page(client, f"/kk/councils/{council.slug}/")
     assert results.title_kk in html
@@ -200,10 +229,26 @@ def test_a_proposals_status_shows_its_text_and_decision_once_results_are_publish
 @pytest.fixture
 def catalogue():
     """Consultations that differ in one filter each."""
-    a = published_at(State.HELD, occasion="appeal", title_kk="Қоғамдық көлік маршруттары", title_ru="Маршруты общественного транспорта")
-    b = published_at(State.POSITION_PUBLISHED, occasion="draft_act", title_kk="Аулаларды абаттандыру", title_ru="Благоустройство дворов")
+    a = published_at(
+        State.HELD,
+        occasion="appeal",
+        title_kk="Қоғамдық көлік маршруттары",
+        title_ru="Маршруты общественного транспорта",
+    )
+    b = published_at(
+        State.POSITION_PUBLISHED,
+        occasion="draft_act",
+        title_kk="Аулаларды абаттандыру",
+        title_ru="Благоустройство дворов",
+    )
     c_council = CouncilFactory(level="central", region=None, slug="health")
-    c = published_at(State.ANNOUNCED, occasion="initiative", council=c_council, title_kk="Емханалар кестесі", title_ru="График поликлиник")
+    c = published_at(
+        State.ANNOUNCED,
+        occasion="initiative",
+        council=c_council,
+        title_kk="Емханалар кестесі",
+        title_ru="График поликлиник",
+    )
     return a, b, c
 
 

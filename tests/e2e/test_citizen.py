@@ -1,0 +1,117 @@
+"""A citizen's journey in a real headless Chromium, with an accessibility audit (axe-core) of each page.
+
+Screenshots are saved in artifacts/e2e/ for people to look at.
+"""
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from consultations.models import Consultation
+from proposals.models import Proposal
+from tests.public_fixtures import published_at
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        pytest.fail("The browser test needs Debian's chromium and axe-core (make test installs both).")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with playwright_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+            locale="kk-KZ",
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=True,  # lets the audit inject axe-core; the pages themselves run under the CSP
+        )
+        yield context
+        context.close()
+
+
+def audit(page, name: str) -> None:
+    """Screenshot the page and fail on any serious or critical accessibility violation."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: " + "; ".join(serious)
+
+
+@pytest.fixture
+def consultations():
+    open_now = published_at(
+        Consultation.State.HELD,
+        listed_proposals=0,
+        title_kk="Қалалық саябақтарды абаттандыру",
+        title_ru="Благоустройство городских парков",
+    )
+    published_at(Consultation.State.POSITION_PUBLISHED, occasion=Consultation.Occasion.DRAFT_ACT)
+    published_at(Consultation.State.PLANNED)
+    return open_now
+
+
+def test_a_citizen_finds_an_open_consultation_in_russian_and_submits_a_proposal(browser, live_server, consultations):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/kk/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    audit(page, "01-home-kk")
+
+    page.get_by_role("link", name="Русский").click()
+    page.wait_for_url(re.compile(r"/ru/$"))
+    assert page.locator("html").get_attribute("lang") == "ru"
+
+    page.goto(f"{live_server.url}/ru/consultations/")
+    page.get_by_label("Этап").select_option("held")
+    page.get_by_role("button", name="Показать").click()
+    page.wait_for_url(re.compile(r"step=held"))
+    audit(page, "02-list-ru")
+    page.get_by_role("link", name="Благоустройство городских парков").click()
+    page.wait_for_url(re.compile(rf"/ru/consultations/{consultations.slug}/$"))
+    audit(page, "03-consultation-ru")
+
+    page.get_by_role("link", name="Подать предложение").click()
+    page.wait_for_url(re.compile(r"/propose/$"))
+    audit(page, "04-form-ru")
+    page.get_by_role("button", name="Отправить предложение").click()  # empty: the errors show, nothing stored
+    assert page.locator(".error-summary").is_visible()
+    audit(page, "05-form-errors-ru")
+    assert not Proposal.objects.exists()
+
+    page.get_by_label("Ваше имя").fill("Алия Ахметова")
+    page.get_by_label("Электронная почта или телефон").fill("aliya@mail.kz")
+    page.get_by_label("Ваше предложение").fill("Предлагаю установить больше скамеек и освещение вдоль аллей парка.")
+    page.get_by_label(re.compile("согласие|согласен|Согласен", re.I)).check()
+    page.get_by_role("button", name="Отправить предложение").click()
+    page.wait_for_url(re.compile(r"/ru/proposals/QG-\d{4}-\d{6}/submitted/$"))
+
+    proposal = Proposal.objects.get()
+    assert proposal.reference in page.locator("main").inner_text()
+    assert (proposal.language, proposal.channel) == ("ru", "portal")
+    audit(page, "06-confirmation-ru")

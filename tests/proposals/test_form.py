@@ -1,0 +1,212 @@
+"""The citizen's proposal form: success, every refusal, and the abuse guards."""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from consultations.models import Consultation
+from proposals.models import Proposal
+from publications.models import OutgoingMail
+from tests.public_fixtures import published_at
+
+pytestmark = pytest.mark.django_db
+State = Consultation.State
+
+
+@pytest.fixture
+def consultation():
+    return published_at(State.HELD, listed_proposals=0)
+
+
+def url(consultation, language="kk"):
+    return f"/{language}/consultations/{consultation.slug}/propose/"
+
+
+def valid(**changes):
+    data = {
+        "author_name": "Айгүл Серікқызы",
+        "author_kind": "citizen",
+        "organisation": "",
+        "contact": "aigul@mail.kz",
+        "text": "Аялдамаларға жылы күту павильондарын орнатуды ұсынамын.",
+        "consent": "on",
+        "token": str(uuid.uuid4()),
+        "website": "",
+    }
+    return {k: v for k, v in (data | changes).items() if v is not None}
+
+
+def test_the_form_shows_the_consent_text_and_the_length_limit(client, consultation):
+    html = client.get(url(consultation)).content.decode()
+    assert "Дербес деректер" in html  # the consent text in force, in the page's language
+    assert 'maxlength="5000"' in html and "5000" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_a_proposal_is_stored_with_the_pages_language_and_gets_a_reference(
+    client, consultation, tasks_in_process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(consultation, "ru"), valid(text="Предлагаю установить тёплые павильоны на остановках.")
+        )
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302 and response.url == f"/ru/proposals/{proposal.reference}/submitted/"
+    assert (proposal.language, proposal.channel, proposal.moderation) == ("ru", "portal", "new")
+    assert proposal.consent_text.version == 1 and proposal.consent_given_at is not None
+    page = client.get(response.url).content.decode()
+    assert proposal.reference in page
+    assert re.fullmatch(r"QG-\d{4}-\d{6}", proposal.reference)
+
+
+def test_the_confirmation_mail_goes_out_in_the_proposals_language(
+    client, consultation, tasks_in_process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(consultation, "kk"), valid())
+    proposal = Proposal.objects.get()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["aigul@mail.kz"]
+    assert proposal.reference in message.subject and proposal.reference in message.body
+    assert "ұсынысыңыз" in message.body.lower()
+    assert OutgoingMail.objects.get().state == OutgoingMail.State.SENT
+
+
+def test_no_mail_when_the_contact_is_a_phone(
+    client, consultation, tasks_in_process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(consultation), valid(contact="+7 701 234 56 78"))
+    assert Proposal.objects.get().contact == "+7 701 234 56 78"
+    assert not mail.outbox and not OutgoingMail.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message_ru"),
+    [
+        ({"author_name": ""}, "author_name", "Обязательное поле"),
+        ({"text": ""}, "text", "Обязательное поле"),
+        ({"text": "коротко"}, "text", "не меньше 10"),
+        ({"text": "ы" * 5001}, "text", "не больше 5000"),
+        ({"consent": None}, "consent", "Обязательное поле"),
+        ({"contact": "not-a-contact"}, "contact", "адрес электронной почты или номер телефона"),
+        ({"contact": "", "wants_answer": "on"}, "contact", "чтобы совет мог вам ответить"),
+        ({"author_kind": "public_org", "organisation": ""}, "organisation", "организацию"),
+        ({"author_kind": "robot"}, "author_kind", "Выберите корректный вариант"),
+        ({"author_name": "x" * 201}, "author_name", "не больше 200"),
+    ],
+)  # fmt: skip
+def test_each_mistake_is_shown_next_to_its_field_in_the_pages_language_keeping_what_was_typed(
+    client, consultation, changes, field, message_ru
+):
+    data = valid(**changes)
+    response = client.post(url(consultation, "ru"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message_ru in html
+    assert f'id="id_{field}_error"' in html or f'id="id_{field}"' in html
+    if field != "text":
+        assert "Аялдамаларға жылы күту" in html  # what was typed is kept
+    assert not Proposal.objects.exists()
+
+
+def test_user_text_is_escaped_everywhere(client, consultation, django_capture_on_commit_callbacks):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    response = client.post(url(consultation), valid(author_name=payload, text=payload + " және тағы мәтін"))
+    proposal = Proposal.objects.get()
+    assert proposal.text.startswith("<script>")
+    html = client.get(response.url).content.decode()
+    assert "<script>alert" not in html
+    invalid = client.post(url(consultation), valid(author_name=payload, text="")).content.decode()
+    assert "<script>alert" not in invalid and "&lt;script&gt;" in invalid
+
+
+def test_a_double_click_stores_one_proposal_and_shows_its_confirmation_twice(client, consultation):
+    data = valid()
+    first = client.post(url(consultation), data)
+    second = client.post(url(consultation), data)
+    assert Proposal.objects.count() == 1
+    assert first.url == second.url
+
+
+def test_the_honeypot_stores_nothing_and_says_so(client, consultation):
+    response = client.post(url(consultation, "ru"), valid(website="http://spam.example"))
+    assert response.status_code == 400
+    assert "ничего не сохранено" in response.content.decode().lower()
+    assert not Proposal.objects.exists()
+
+
+def test_the_rate_limit_stores_nothing_and_answers_with_a_clear_page(client, consultation, settings):
+    settings.PROPOSAL_RATE_LIMIT = (2, 600)
+    for _ in range(2):
+        assert client.post(url(consultation), valid()).status_code == 302
+    response = client.post(url(consultation, "ru"), valid())
+    assert response.status_code == 429
+    assert "попробуйте ещё раз" in response.content.decode().lower()
+    assert Proposal.objects.count() == 2
+
+
+def test_the_rate_limit_counts_per_client_address(client, consultation, settings):
+    settings.PROPOSAL_RATE_LIMIT = (1, 600)
+    assert client.post(url(consultation), valid(), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert client.post(url(consultation), valid(), REMOTE_ADDR="10.0.0.2").status_code == 302
+    assert client.post(url(consultation), valid(), REMOTE_ADDR="10.0.0.1").status_code == 429
+
+
+def test_a_proposal_is_taken_when_the_cache_is_down(client, consultation, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = client.post(url(consultation), valid())
+    assert response.status_code == 302
+    assert Proposal.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "window", "message_kk"),
+    [
+        (State.ANNOUNCED, None, "қабылданады"),
+        (State.PROPOSALS_COMPILED, None, "дейін қабылданды"),
+        (State.HELD, "closed", "дейін қабылданды"),
+        (State.HELD, "future", "қабылданады"),
+        (State.CANCELLED, None, "болдырылмады"),
+    ],
+)
+def test_a_consultation_not_taking_proposals_says_why_and_takes_none(client, state, window, message_kk):
+    now = timezone.now()
+    dates = {}
+    if window == "closed":
+        dates = {
+            "window_opens_at": now - datetime.timedelta(days=20),
+            "window_closes_at": now - datetime.timedelta(days=1),
+        }
+    if window == "future" or state == State.ANNOUNCED:
+        dates = {
+            "window_opens_at": now + datetime.timedelta(days=2),
+            "window_closes_at": now + datetime.timedelta(days=20),
+        }
+    if window == "future":
+        # Opened by hand before the window: the form still follows the window.
+        pass
+    consultation = published_at(state, **dates)
+    page = client.get(url(consultation)).content.decode()
+    assert message_kk in page.lower()
+    assert 'name="text"' not in page
+    assert client.post(url(consultation), valid()).status_code == 200
+    assert not Proposal.objects.filter(channel="portal").exists()
+
+
+def test_the_form_of_an_unpublished_consultation_is_not_found(client):
+    from tests.factories import consultation_at
+
+    consultation = consultation_at(State.HELD)
+    assert client.get(url(consultation)).status_code == 404
