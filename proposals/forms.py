@@ -52,7 +52,6 @@ class ProposalForm(forms.Form):
         max_length=TEXT_LIMIT,
         min_length=10,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_LIMIT}),
-        help_text=_("Up to %(limit)s characters.") % {"limit": TEXT_LIMIT},
     )
     consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above"))
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -60,7 +59,9 @@ class ProposalForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     def __init__(self, *args, consultation, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
+        # Interpolated here, not at import, so that it is in the language of the request.
+        self.fields["text"].help_text = _("Up to %(limit)s characters.") % {"limit": TEXT_LIMIT}
         self.fields["question"].queryset = consultation.questions.all()
         self.fields["question"].label_from_instance = lambda question: question.text
         if not consultation.questions.exists():

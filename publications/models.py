@@ -158,7 +158,7 @@ class OutgoingMail(models.Model):
         SENT = "sent", _("delivered")
         FAILED = "failed", _("failed")
 
-    to = models.EmailField(_("to"))
+    to = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=2)

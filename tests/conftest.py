@@ -26,6 +26,15 @@ def _files_for_tests(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_a_page_says_otherwise():
+    """Services' messages are compared in English; pages choose their language from their address."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def today():
     from django.utils import timezone

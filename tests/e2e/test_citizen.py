@@ -88,7 +88,7 @@ def test_a_citizen_finds_an_open_consultation_in_russian_and_submits_a_proposal(
     assert page.locator("html").get_attribute("lang") == "ru"
 
     page.goto(f"{live_server.url}/ru/consultations/")
-    page.get_by_label("Этап").select_option("held")
+    page.get_by_label("Шаг").select_option("held")
     page.get_by_role("button", name="Показать").click()
     page.wait_for_url(re.compile(r"step=held"))
     audit(page, "02-list-ru")
@@ -102,16 +102,18 @@ def test_a_citizen_finds_an_open_consultation_in_russian_and_submits_a_proposal(
     page.get_by_role("button", name="Отправить предложение").click()  # empty: the errors show, nothing stored
     assert page.locator(".error-summary").is_visible()
     audit(page, "05-form-errors-ru")
-    assert not Proposal.objects.exists()
+    assert not Proposal.objects.filter(channel="portal").exists()
 
     page.get_by_label("Ваше имя").fill("Алия Ахметова")
     page.get_by_label("Электронная почта или телефон").fill("aliya@mail.kz")
-    page.get_by_label("Ваше предложение").fill("Предлагаю установить больше скамеек и освещение вдоль аллей парка.")
+    page.get_by_role("textbox", name="Ваше предложение").fill(
+        "Предлагаю установить больше скамеек и освещение вдоль аллей парка."
+    )
     page.get_by_label(re.compile("согласие|согласен|Согласен", re.I)).check()
     page.get_by_role("button", name="Отправить предложение").click()
     page.wait_for_url(re.compile(r"/ru/proposals/QG-\d{4}-\d{6}/submitted/$"))
 
-    proposal = Proposal.objects.get()
+    proposal = Proposal.objects.get(channel="portal")
     assert proposal.reference in page.locator("main").inner_text()
     assert (proposal.language, proposal.channel) == ("ru", "portal")
     audit(page, "06-confirmation-ru")

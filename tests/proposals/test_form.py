@@ -91,14 +91,14 @@ def test_no_mail_when_the_contact_is_a_phone(
     [
         ({"author_name": ""}, "author_name", "Обязательное поле"),
         ({"text": ""}, "text", "Обязательное поле"),
-        ({"text": "коротко"}, "text", "не меньше 10"),
-        ({"text": "ы" * 5001}, "text", "не больше 5000"),
+        ({"text": "коротко"}, "text", "не менее 10"),
+        ({"text": "ы" * 5001}, "text", "не более 5000"),
         ({"consent": None}, "consent", "Обязательное поле"),
         ({"contact": "not-a-contact"}, "contact", "адрес электронной почты или номер телефона"),
-        ({"contact": "", "wants_answer": "on"}, "contact", "чтобы совет мог вам ответить"),
+        ({"contact": "", "wants_answer": "on"}, "contact", "мог вам ответить"),
         ({"author_kind": "public_org", "organisation": ""}, "organisation", "организацию"),
         ({"author_kind": "robot"}, "author_kind", "Выберите корректный вариант"),
-        ({"author_name": "x" * 201}, "author_name", "не больше 200"),
+        ({"author_name": "x" * 201}, "author_name", "не более 200"),
     ],
 )  # fmt: skip
 def test_each_mistake_is_shown_next_to_its_field_in_the_pages_language_keeping_what_was_typed(
