@@ -69,6 +69,7 @@ def _meeting_event(meeting: Meeting) -> icalendar.Event:
         event.add("dtstart", meeting.date)
     event.add("summary", _("Meeting of %(council)s") % {"council": meeting.council.name})
     event.add("description", meeting.agenda)
+    event.add("url", settings.SITE_URL + reverse("meeting", kwargs={"pk": meeting.pk}))
     if meeting.place or meeting.link:
         event.add("location", meeting.place or meeting.link)
     return event

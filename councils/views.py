@@ -47,3 +47,21 @@ def council_detail(request, slug):
             "meetings": Meeting.objects.filter(council=council, date__gte=timezone.localdate()).order_by("date")[:5],
         },
     )
+
+
+def meeting_detail(request, pk):
+    """A council meeting: open to the public (Law "On Public Councils", art. 13 p. 3), with its agenda and,
+    once published, its protocol and attendance."""
+    meeting = get_object_or_404(Meeting.objects.select_related("council").filter(council__is_active=True), pk=pk)
+    protocol_published = meeting.protocol_published_at is not None
+    return render(
+        request,
+        "councils/meeting.html",
+        {
+            "meeting": meeting,
+            "council": meeting.council,
+            "protocol_published": protocol_published,
+            "quorum": meeting.quorum() if protocol_published else None,
+            "is_upcoming": meeting.date >= timezone.localdate(),
+        },
+    )

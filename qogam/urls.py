@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from consultations.calendar import calendar
+from councils.views import meeting_detail
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
 
 from . import views
@@ -27,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/news.atom", NewsAtomFeed(), name="council-news-atom"),
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
+    path("meetings/<int:pk>/", meeting_detail, name="meeting"),
     path("calendar.ics", calendar, name="calendar"),
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
     prefix_default_language=True,

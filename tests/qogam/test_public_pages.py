@@ -361,3 +361,21 @@ def test_the_results_page_of_a_consultation_with_many_proposals_keeps_its_query_
     Proposal.objects.bulk_create(clones)
     assert count_queries(client, url) == few
     assert count_queries(client, url + "?page=3") == few
+
+
+def test_a_meeting_is_public_with_its_agenda_and_its_protocol_once_published(client):
+    from tests.factories import MeetingFactory, members_of
+
+    council = CouncilFactory()
+    members = members_of(council, 3)
+    meeting = MeetingFactory(council=council, agenda_ru="1. Утверждение графика", protocol_number="7")
+    meeting.attendees.set(members[:2])
+    html, _ = page(client, f"/ru/meetings/{meeting.pk}/")
+    assert "1. Утверждение графика" in html and "Номер протокола" not in html
+    meeting.protocol_published_at = timezone.now()
+    meeting.save()
+    html, _ = page(client, f"/ru/meetings/{meeting.pk}/")
+    assert "Номер протокола" in html and "2 из 3" in html and "кворум имелся" in html
+    upcoming = MeetingFactory(council=council, date=timezone.localdate() + datetime.timedelta(days=5))
+    html, _ = page(client, f"/kk/councils/{council.slug}/")
+    assert f'href="/kk/meetings/{upcoming.pk}/"' in html
