@@ -1,5 +1,6 @@
 """The citizen's side of proposals: the form, its confirmation, and a proposal's status by its reference."""
 
+import logging
 import uuid
 
 from django.http import Http404
@@ -15,6 +16,8 @@ from . import ratelimit, services
 from .forms import TEXT_LIMIT, ProposalForm
 from .models import ConsentText, Proposal
 
+logger = logging.getLogger(__name__)
+
 
 def propose(request, slug):
     try:
@@ -24,7 +27,10 @@ def propose(request, slug):
     consent = ConsentText.current()
     context = {"consultation": consultation, "council": consultation.schedule.council, "consent": consent}
     intake = consultation.intake()
-    if intake != "open" or consent is None:
+    if intake == "open" and consent is None:
+        logger.error("No consent text is in force: the proposal form cannot be shown")
+        intake = "unavailable"
+    if intake != "open":
         return render(request, "proposals/closed.html", context | {"intake": intake})
 
     if request.method == "POST":

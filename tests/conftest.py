@@ -14,6 +14,8 @@ def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _files_for_tests(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     # Each test starts with an empty cache of its own (rate limits count per test); the tests of
     # Redis itself point the cache at a server of their own.
     settings.CACHES = {

@@ -66,6 +66,12 @@ def audit(page, name: str) -> None:
 
 @pytest.fixture
 def consultations():
+    # A transactional test empties the tables, the first consent text (a data migration) included.
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
     open_now = published_at(
         Consultation.State.HELD,
         listed_proposals=0,
@@ -117,3 +123,25 @@ def test_a_citizen_finds_an_open_consultation_in_russian_and_submits_a_proposal(
     assert proposal.reference in page.locator("main").inner_text()
     assert (proposal.language, proposal.channel) == ("ru", "portal")
     audit(page, "06-confirmation-ru")
+
+
+def test_results_council_and_phone_sized_pages_pass_the_audit(browser, live_server, consultations):
+    results = Consultation.objects.get(state=Consultation.State.POSITION_PUBLISHED)
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/kk/consultations/{results.slug}/results/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    audit(page, "07-results-kk")
+    page.goto(f"{live_server.url}/kk/councils/{results.schedule.council.slug}/")
+    audit(page, "08-council-kk")
+    page.goto(f"{live_server.url}/ru/councils/")
+    audit(page, "09-councils-ru")
+
+    phone = browser.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/kk/consultations/{consultations.slug}/")
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(phone, "10-consultation-phone-kk")
+    phone.goto(f"{live_server.url}/kk/consultations/{consultations.slug}/propose/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(phone, "11-form-phone-kk")

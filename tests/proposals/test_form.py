@@ -210,3 +210,55 @@ def test_the_form_of_an_unpublished_consultation_is_not_found(client):
 
     consultation = consultation_at(State.HELD)
     assert client.get(url(consultation)).status_code == 404
+
+
+def test_a_post_without_the_csrf_token_is_refused_with_a_clear_page_and_stores_nothing(consultation):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(url(consultation, "ru"), valid())
+    assert response.status_code == 403
+    assert "Ничего не сохранено" in response.content.decode()
+    assert not Proposal.objects.filter(channel="portal").exists()
+
+
+def test_without_a_consent_text_in_force_the_form_says_it_cannot_take_proposals(client, consultation):
+    from proposals.models import ConsentText
+
+    ConsentText.objects.update(effective_from=timezone.now() + datetime.timedelta(days=1))
+    page = client.get(url(consultation, "ru")).content.decode()
+    assert 'name="text"' not in page and "не принимаются" in page
+
+
+def test_a_proposal_is_taken_when_redis_is_down_and_its_mail_waits_in_the_outbox(
+    client, consultation, settings, django_capture_on_commit_callbacks, caplog
+):
+    """Nothing on the submission path needs Redis (DESIGN.md, "Nothing lost")."""
+    import time
+
+    from qogam.celery import app
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    broker = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.pool.force_close_all()
+    app._pool = None
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url(consultation), valid())
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.broker_url = broker
+        app._pool = None
+    assert response.status_code == 302
+    assert Proposal.objects.filter(channel="portal").count() == 1
+    assert OutgoingMail.objects.get().state == OutgoingMail.State.PENDING  # the sweep sends it later
+    assert elapsed < 10
+    assert "Could not queue mail" in caplog.text  # the broker really was out of reach

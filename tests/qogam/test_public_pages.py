@@ -379,3 +379,10 @@ def test_a_meeting_is_public_with_its_agenda_and_its_protocol_once_published(cli
     upcoming = MeetingFactory(council=council, date=timezone.localdate() + datetime.timedelta(days=5))
     html, _ = page(client, f"/kk/councils/{council.slug}/")
     assert f'href="/kk/meetings/{upcoming.pk}/"' in html
+
+
+def test_the_server_error_page_speaks_both_languages(rf):
+    from django.views.defaults import server_error
+
+    html = server_error(rf.get("/kk/")).content.decode()
+    assert "Қате орын алды" in html and "Произошла ошибка" in html
