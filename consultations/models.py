@@ -149,6 +149,10 @@ class ScheduleTransition(TransitionLog):
     def __str__(self) -> str:
         return f"{self.schedule}: {self.from_state} → {self.to_state}"
 
+    @property
+    def to_label(self) -> str:
+        return QuarterlySchedule.State(self.to_state).label
+
 
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
@@ -328,6 +332,10 @@ class ConsultationTransition(TransitionLog):
 
     def __str__(self) -> str:
         return f"{self.consultation}: {self.from_state} → {self.to_state}"
+
+    @property
+    def to_label(self) -> str:
+        return Consultation.State(self.to_state).label
 
 
 class Question(models.Model):

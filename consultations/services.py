@@ -23,7 +23,16 @@ from councils.services import decision_meeting_problems
 
 from . import announcements
 from .fields import write_state
-from .models import Consultation, QuarterlySchedule, Question, ScheduleTransition
+from .models import (
+    Consultation,
+    InformationRequest,
+    Position,
+    QuarterlySchedule,
+    Question,
+    Recommendation,
+    RecommendationPoint,
+    ScheduleTransition,
+)
 from .workflow import date_problems, moment
 
 ScheduleState = QuarterlySchedule.State
@@ -184,3 +193,122 @@ def _perform(
         )
     schedule.refresh_from_db()
     return entry
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Editing a consultation and what it gathers
+
+
+def update_consultation(consultation: Consultation, *, by, **fields) -> Consultation:
+    """Correct what the secretary planned. The proposal window may be moved while the consultation is held
+    (shortening it closes the portal form early); nothing changes once the position is published."""
+    unknown = set(fields) - PLANNING_FIELDS
+    if unknown:
+        raise TypeError(f"Unknown consultation fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        if locked.state in (Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED):
+            raise ActionRefused(
+                _("A consultation whose position is published, or that is cancelled, is no longer changed.")
+            )
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        try:
+            locked.full_clean(exclude=["slug", "schedule"])
+        except ValidationError as error:
+            raise ActionRefused(error.messages) from None
+        locked.save()
+    consultation.refresh_from_db()
+    return consultation
+
+
+def remove_consultation(consultation: Consultation, *, by) -> None:
+    """Take a consultation out of a draft schedule before anyone has seen it; after that, cancel it."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        schedule = locked.schedule
+        if (
+            locked.state != Consultation.State.PLANNED
+            or schedule.state != ScheduleState.DRAFT
+            or locked.revision <= schedule.published_revision
+            or locked.transitions.exists()
+        ):
+            raise ActionRefused(
+                _("Only a consultation not yet published can be removed from the schedule; cancel it instead.")
+            )
+        locked.questions.all().delete()
+        locked.delete()
+
+
+def save_recommendation(
+    consultation: Consultation, *, by, introduction_kk: str, introduction_ru: str, points: list[dict]
+) -> Recommendation:
+    """Write the council's draft recommendation (step 6) as numbered points, each naming the proposals it
+    takes into account: [{"text_kk", "text_ru", "proposals": [Proposal…]}]."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        if not locked.is_draft_act:
+            raise ActionRefused(_("A draft recommendation is prepared only for a draft legal act."))
+        if locked.state != Consultation.State.PROPOSALS_COMPILED:
+            raise ActionRefused(_("The draft recommendation is written once the list of proposals is formed."))
+        listed = set(locked.proposals.filter(moderation="listed").values_list("pk", flat=True))
+        recommendation, _created = Recommendation.objects.update_or_create(
+            consultation=locked, defaults={"introduction_kk": introduction_kk, "introduction_ru": introduction_ru}
+        )
+        recommendation.points.all().delete()
+        for number, point in enumerate((p for p in points if p["text_kk"] or p["text_ru"]), start=1):
+            strangers = [p for p in point.get("proposals", []) if p.pk not in listed]
+            if strangers:
+                raise ActionRefused(_("A recommendation names only proposals in this consultation's list."))
+            saved = RecommendationPoint.objects.create(
+                recommendation=recommendation, number=number, text_kk=point["text_kk"], text_ru=point["text_ru"]
+            )
+            saved.proposals.set(point.get("proposals", []))
+    return recommendation
+
+
+def save_position(consultation: Consultation, *, by, text_kk: str, text_ru: str) -> Position:
+    """Write the council's position on the results (published with step 7)."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        if locked.state not in (Consultation.State.PROPOSALS_COMPILED, Consultation.State.RECOMMENDATION_DRAFTED):
+            raise ActionRefused(_("The position is written once the list of proposals is formed."))
+        position, _created = Position.objects.update_or_create(
+            consultation=locked, defaults={"text_kk": text_kk.strip(), "text_ru": text_ru.strip()}
+        )
+    return position
+
+
+def save_information_request(
+    consultation: Consultation, *, by, request: InformationRequest | None = None, **fields
+) -> InformationRequest:
+    """A request for additional information to a state body (public expertise), and later its answer."""
+    allowed = {
+        "addressee_kk",
+        "addressee_ru",
+        "subject_kk",
+        "subject_ru",
+        "requested_on",
+        "answer_kk",
+        "answer_ru",
+        "answered_on",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"Unknown fields: {sorted(unknown)}")
+    _require_actor(by, consultation.schedule.council)
+    if request is not None and request.consultation_id != consultation.pk:
+        raise ActionRefused(_("That request belongs to another consultation."))
+    request = request or InformationRequest(consultation=consultation)
+    for name, value in fields.items():
+        setattr(request, name, value)
+    try:
+        request.full_clean(exclude=["consultation"])
+    except ValidationError as error:
+        raise ActionRefused(error.messages) from None
+    request.save()
+    return request

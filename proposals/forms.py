@@ -5,7 +5,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from qogam.forms import DateTimeInput
 
 from .models import Proposal
 
@@ -93,3 +96,102 @@ class ProposalForm(forms.Form):
     @property
     def is_robot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The workspace
+
+
+class EntryForm(forms.Form):
+    """A proposal received outside the portal, entered by the secretary with its channel."""
+
+    channel = forms.ChoiceField(
+        label=_("Received"), choices=[c for c in Proposal.Channel.choices if c[0] != Proposal.Channel.PORTAL]
+    )
+    received_at = forms.DateTimeField(label=_("Received on"), widget=DateTimeInput)
+    reception = forms.ModelChoiceField(label=_("Personal reception"), queryset=None, required=False)
+    language = forms.ChoiceField(label=_("Language of the proposal"), choices=Proposal.Language.choices)
+    author_name = forms.CharField(label=_("Author's name"), max_length=200, required=False)
+    author_kind = forms.ChoiceField(label=_("Author"), choices=Proposal.AuthorKind.choices)
+    organisation = forms.CharField(label=_("Name of the organisation"), max_length=255, required=False)
+    hide_name = forms.BooleanField(label=_("The author asks that the name not be published"), required=False)
+    contact = forms.CharField(label=_("Email or phone"), max_length=254, required=False)
+    wants_answer = forms.BooleanField(label=_("The author wants an answer"), required=False)
+    question = forms.ModelChoiceField(label=_("Question"), queryset=None, required=False)
+    text = forms.CharField(label=_("Proposal"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, consultation, receptions, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = consultation.questions.all()
+        self.fields["question"].label_from_instance = lambda question: question.text
+        self.fields["reception"].queryset = receptions
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_contact(self):
+        contact = self.cleaned_data["contact"].strip()
+        if contact:
+            contact_kind(contact)
+        return contact
+
+    def clean(self):
+        data = super().clean()
+        if data.get("author_kind") != Proposal.AuthorKind.CITIZEN and not data.get("organisation"):
+            self.add_error("organisation", _("Name the organisation."))
+        if data.get("wants_answer") and not data.get("contact") and "contact" not in self.errors:
+            self.add_error("contact", _("Give an email or a phone number so that the council can answer you."))
+        if data.get("reception") and data.get("channel") != Proposal.Channel.RECEPTION:
+            self.add_error("reception", _("A reception is given only for a proposal heard at a personal reception."))
+        return data
+
+
+class SortForm(forms.Form):
+    """One action on the proposals ticked in the inbox: into the list, set aside, or a decision."""
+
+    ACTIONS = [
+        ("list", _("Include in the list")),
+        ("set_aside", _("Do not include")),
+        ("decide", _("Record the decision")),
+    ]
+
+    proposals = forms.ModelMultipleChoiceField(label=_("Proposals"), queryset=None)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    reason = forms.ChoiceField(
+        label=_("Why not included"), choices=[("", "—"), *Proposal.SetAsideReason.choices], required=False
+    )
+    duplicate_of = forms.CharField(label=_("Reference number of the original"), max_length=16, required=False)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Proposal.Decision.choices], required=False)
+    reasons_kk = forms.CharField(
+        label=_("Reasons — in Kazakh"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"})
+    )
+    reasons_ru = forms.CharField(
+        label=_("Reasons — in Russian"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"})
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.fields["proposals"].queryset = consultation.proposals.all()
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == "set_aside" and not data.get("reason"):
+            self.add_error("reason", _("Choose why the proposal is not included in the list."))
+        if action == "set_aside" and data.get("reason") == Proposal.SetAsideReason.DUPLICATE:
+            original = self.consultation.proposals.filter(
+                reference=(data.get("duplicate_of") or "").strip().upper()
+            ).first()
+            if original is None:
+                self.add_error(
+                    "duplicate_of", _("Give the reference number of the proposal it repeats, in this consultation.")
+                )
+            data["original"] = original
+        if action == "decide":
+            if not data.get("decision"):
+                self.add_error("decision", _("Choose the decision."))
+            if not (data.get("reasons_kk", "").strip() and data.get("reasons_ru", "").strip()):
+                self.add_error("reasons_kk", _("Give the reasons for the decision in Kazakh and in Russian."))
+        return data

@@ -11,8 +11,9 @@ from django.utils.translation import get_language
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 from councils.errors import ActionRefused
+from qogam import ratelimit
 
-from . import ratelimit, services
+from . import services
 from .forms import TEXT_LIMIT, ProposalForm
 from .models import ConsentText, Proposal
 
@@ -37,7 +38,7 @@ def propose(request, slug):
         form = ProposalForm(request.POST, consultation=consultation)
         if form.is_robot:
             return render(request, "proposals/refused.html", context, status=400)
-        if not ratelimit.allow(request, "propose"):
+        if not ratelimit.proposal_allowed(request):
             return render(request, "proposals/too_many.html", context, status=429)
         if form.is_valid():
             data = form.cleaned_data

@@ -185,7 +185,12 @@ elif DEBUG:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:dashboard"
+LOGOUT_REDIRECT_URL = "workspace:login"
+# Failed sign-ins allowed per account and address before a pause of SIGNIN_LOCK_SECONDS.
+SIGNIN_ATTEMPTS = env_int("SIGNIN_ATTEMPTS", 5)
+SIGNIN_LOCK_SECONDS = env_int("SIGNIN_LOCK_SECONDS", 900)
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a link typed without a scheme is https
 
 SESSION_COOKIE_HTTPONLY = True
@@ -205,6 +210,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Compliance deadlines in days (the ministry's policy, DESIGN.md "Quarterly compliance"): the schedule by
+# this day of the quarter; the list of proposals and the results after the window closes; the
+# recommendation after the list.
+QOGAM_DEADLINES = {"schedule_day": 15, "list_of_proposals": 10, "recommendation": 10, "results": 30}
 
 # Proposal submission: attempts allowed per client address, and the window in seconds.
 PROPOSAL_RATE_LIMIT = (env_int("PROPOSAL_RATE_LIMIT", 30), env_int("PROPOSAL_RATE_WINDOW", 600))

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
     path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path("workspace/", include("qogam.workspace_urls")),
     path("calendar.ics", calendar, name="calendar"),
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
     prefix_default_language=True,

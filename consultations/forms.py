@@ -1,0 +1,184 @@
+"""Workspace forms: planning a consultation, and exactly what each step needs."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Meeting
+from qogam.forms import BilingualForm, DateInput, DateTimeInput
+
+from .models import Consultation, InformationRequest
+
+
+class ConsultationForm(BilingualForm, forms.ModelForm):
+    """What the secretary plans: the occasion (only when adding), the texts in both languages, the dates."""
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "occasion", "title_kk", "title_ru", "description_kk", "description_ru",
+            "act_title_kk", "act_title_ru", "act_number", "act_url", "act_drafted_by_kk", "act_drafted_by_ru",
+            "social_effect_kk", "social_effect_ru",
+            "format", "venue_kk", "venue_ru", "link", "participation_kk", "participation_ru",
+            "starts_on", "ends_on", "window_opens_at", "window_closes_at",
+        ]  # fmt: skip
+        widgets = {
+            "starts_on": DateInput,
+            "ends_on": DateInput,
+            "window_opens_at": DateTimeInput,
+            "window_closes_at": DateTimeInput,
+            "description_kk": forms.Textarea(attrs={"rows": 4}),
+            "description_ru": forms.Textarea(attrs={"rows": 4}),
+            "social_effect_kk": forms.Textarea(attrs={"rows": 3}),
+            "social_effect_ru": forms.Textarea(attrs={"rows": 3}),
+            "participation_kk": forms.Textarea(attrs={"rows": 3}),
+            "participation_ru": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["occasion"]  # the occasion decides the steps: fixed once planned
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("title_kk") or data.get("title_ru")):
+            self.add_error("title_kk", _("Give the title of the consultation."))
+        occasion = data.get("occasion", self.instance.occasion)
+        if occasion != Consultation.Occasion.DRAFT_ACT:
+            for name in ("act_number", "act_url"):
+                if data.get(name):
+                    self.add_error(name, _("Only a consultation on a draft legal act names a draft act."))
+        elif not (data.get("act_title_kk") or data.get("act_title_ru")):
+            self.add_error("act_title_kk", _("Give the title of the draft legal act."))
+        return data
+
+    def planning_fields(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "occasion"}
+
+
+class QuestionForm(BilingualForm, forms.Form):
+    text_kk = forms.CharField(
+        label=_("Question"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text_ru = forms.CharField(
+        label=_("Question"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=30)
+
+
+class MeetingChoiceForm(forms.Form):
+    """Steps 1 and 2, and the schedule's approval: the quorate meeting at which the council decided."""
+
+    meeting = forms.ModelChoiceField(label=_("Meeting of the council"), queryset=Meeting.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def __init__(self, *args, council, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            council=council, date__lte=timezone.localdate()
+        ).order_by("-date")
+        self.fields["meeting"].label_from_instance = lambda m: (
+            f"{m.date:%d.%m.%Y}" + (f" — № {m.protocol_number}" if m.protocol_number else "")
+        )
+
+
+class DateForm(forms.Form):
+    """The date a step happened: today unless history is being entered afterwards."""
+
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput)
+    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class AnnounceForm(BilingualForm, DateForm):
+    """Step 3: the announcement's text, prepared from the consultation and editable before it goes out."""
+
+    title_kk = forms.CharField(label=_("Title"), max_length=255)
+    title_ru = forms.CharField(label=_("Title"), max_length=255)
+    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class PublishPositionForm(BilingualForm, DateForm):
+    """Step 7: the results announcement, editable before it goes out."""
+
+    title_kk = forms.CharField(label=_("Title"), max_length=255)
+    title_ru = forms.CharField(label=_("Title"), max_length=255)
+    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class CancelForm(BilingualForm, DateForm):
+    reason_kk = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason_ru = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reason_kk") or data.get("reason_ru")):
+            self.add_error("reason_kk", _("Give the reason for cancelling."))
+        return data
+
+
+class StepBackForm(DateForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PositionForm(BilingualForm, forms.Form):
+    text_kk = forms.CharField(label=_("Position of the council"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_ru = forms.CharField(label=_("Position of the council"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class RecommendationForm(BilingualForm, forms.Form):
+    introduction_kk = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    introduction_ru = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PointForm(BilingualForm, forms.Form):
+    text_kk = forms.CharField(label=_("Point"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text_ru = forms.CharField(label=_("Point"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    proposals = forms.ModelMultipleChoiceField(
+        label=_("Proposals it takes into account"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].queryset = proposals
+        self.fields["proposals"].label_from_instance = lambda p: f"{p.reference}: {p.text[:120]}"
+
+
+PointFormSet = forms.formset_factory(PointForm, extra=1, max_num=50)
+
+
+class InformationRequestForm(BilingualForm, forms.ModelForm):
+    class Meta:
+        model = InformationRequest
+        fields = [
+            "addressee_kk",
+            "addressee_ru",
+            "subject_kk",
+            "subject_ru",
+            "requested_on",
+            "answer_kk",
+            "answer_ru",
+            "answered_on",
+        ]
+        widgets = {
+            "requested_on": DateInput,
+            "answered_on": DateInput,
+            "subject_kk": forms.Textarea(attrs={"rows": 3}),
+            "subject_ru": forms.Textarea(attrs={"rows": 3}),
+            "answer_kk": forms.Textarea(attrs={"rows": 3}),
+            "answer_ru": forms.Textarea(attrs={"rows": 3}),
+        }

@@ -1,0 +1,444 @@
+"""Workspace pages for schedules and consultations: plan, approve, publish, and take the seven steps.
+
+Thin views: each finds its objects among the user's councils (`qogam.workspace`), validates a form and calls
+a service or a workflow step; a refusal comes back as the service's message, and nothing has changed.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from councils.errors import ActionRefused
+from councils.permissions import can_act
+from qogam.workspace import (
+    acting,
+    consultation_or_404,
+    council_or_404,
+    refuse_into,
+    require_actor,
+    workspace_view,
+)
+
+from . import announcements, services, workflow
+from .deadlines import next_step
+from .forms import (
+    AnnounceForm,
+    CancelForm,
+    ConsultationForm,
+    DateForm,
+    InformationRequestForm,
+    MeetingChoiceForm,
+    PointFormSet,
+    PositionForm,
+    PublishPositionForm,
+    QuestionFormSet,
+    RecommendationForm,
+    StepBackForm,
+)
+from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation
+
+State = Consultation.State
+
+# ---------------------------------------------------------------------------------------------------------
+# The quarterly schedule
+
+
+def _schedule_or_404(request, council_slug, year, quarter):
+    council = council_or_404(request, council_slug)
+    if not 1 <= quarter <= 4:
+        raise Http404
+    schedule = QuarterlySchedule.objects.filter(council=council, year=year, quarter=quarter).first()
+    return council, schedule
+
+
+@workspace_view
+def schedule_page(request, council_slug, year, quarter):
+    council, schedule = _schedule_or_404(request, council_slug, year, quarter)
+    consultations = schedule.consultations.order_by("number") if schedule else []
+    return render(
+        request,
+        "workspace/schedule.html",
+        {
+            "council": council,
+            "year": year,
+            "quarter": quarter,
+            "schedule": schedule,
+            "consultations": consultations,
+            "log": schedule.transitions.select_related("meeting", "by") if schedule else [],
+            "can_act": can_act(request.user, council),
+            "approve_form": MeetingChoiceForm(council=council),
+            "publish_form": DateForm(),
+            "revise_form": StepBackForm(),
+        },
+    )
+
+
+@acting
+def schedule_approve(request, council_slug, year, quarter):
+    council, schedule = _schedule_or_404(request, council_slug, year, quarter)
+    require_actor(request, council)
+    form = MeetingChoiceForm(request.POST, council=council)
+    if schedule is None or not form.is_valid():
+        messages.error(request, _("Choose the council meeting at which the schedule was approved."))
+    else:
+        services.approve_schedule(
+            schedule, by=request.user, meeting=form.cleaned_data["meeting"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("The schedule is approved."))
+    return redirect("workspace:schedule", council_slug=council.slug, year=year, quarter=quarter)
+
+
+@acting
+def schedule_publish(request, council_slug, year, quarter):
+    council, schedule = _schedule_or_404(request, council_slug, year, quarter)
+    require_actor(request, council)
+    form = DateForm(request.POST)
+    if schedule is None or not form.is_valid():
+        messages.error(request, _("Give the date of publication."))
+    else:
+        services.publish_schedule(schedule, by=request.user, occurred_on=form.cleaned_data["occurred_on"])
+        messages.success(request, _("The schedule is published: its consultations are now on the portal."))
+    return redirect("workspace:schedule", council_slug=council.slug, year=year, quarter=quarter)
+
+
+@acting
+def schedule_revise(request, council_slug, year, quarter):
+    council, schedule = _schedule_or_404(request, council_slug, year, quarter)
+    require_actor(request, council)
+    if schedule is None:
+        raise Http404
+    services.start_revision(schedule, by=request.user, reason=request.POST.get("reason", ""))
+    messages.success(
+        request, _("A new revision of the schedule is open: add consultations, then approve and publish it.")
+    )
+    return redirect("workspace:schedule", council_slug=council.slug, year=year, quarter=quarter)
+
+
+@workspace_view
+def consultation_new(request, council_slug, year, quarter):
+    council = council_or_404(request, council_slug)
+    require_actor(request, council)
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = services.schedule_for(council, year, quarter)
+            consultation = services.plan_consultation(
+                schedule, by=request.user, occasion=form.cleaned_data["occasion"], **form.planning_fields()
+            )
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The consultation is added to the schedule. Now write its questions."))
+            return redirect("workspace:questions", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/consultation_form.html",
+        {"council": council, "form": form, "year": year, "quarter": quarter},
+    )
+
+
+@workspace_view
+def consultation_edit(request, slug):
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=consultation.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_consultation(consultation, by=request.user, **form.planning_fields())
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/consultation_form.html",
+        {"council": consultation.schedule.council, "form": form, "consultation": consultation},
+    )
+
+
+@acting
+def consultation_remove(request, slug):
+    consultation = consultation_or_404(request, slug)
+    schedule = consultation.schedule
+    require_actor(request, schedule.council)
+    services.remove_consultation(consultation, by=request.user)
+    messages.success(request, _("The consultation is removed from the draft schedule."))
+    return redirect(
+        "workspace:schedule", council_slug=schedule.council.slug, year=schedule.year, quarter=schedule.quarter
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A consultation and its steps
+
+
+def _initial_texts(template: str, consultation: Consultation) -> dict:
+    texts = announcements.render_texts(template, announcements.consultation_context(consultation))
+    return {
+        "title_kk": texts["kk"][0],
+        "title_ru": texts["ru"][0],
+        "text_kk": texts["kk"][1],
+        "text_ru": texts["ru"][1],
+    }
+
+
+def action_form(name: str, consultation: Consultation, data=None):
+    """The form a step needs, prepared for this consultation."""
+    council = consultation.schedule.council
+    if name in ("decide", "approve_questions"):
+        return MeetingChoiceForm(data, council=council)
+    if name == "announce":
+        return AnnounceForm(
+            data, initial=_initial_texts("consultations/announcements/consultation_announced.txt", consultation)
+        )
+    if name == "publish_position":
+        return PublishPositionForm(
+            data, initial=_initial_texts("consultations/announcements/results_published.txt", consultation)
+        )
+    if name == "cancel":
+        return CancelForm(data)
+    if name == "step_back":
+        return StepBackForm(data)
+    return DateForm(data)
+
+
+def perform(name: str, consultation: Consultation, by, data: dict):
+    """Call the workflow's step `name` with what its form gathered."""
+    date = data.get("occurred_on")
+    note = data.get("note", "")
+    texts = {key: data[key] for key in ("title_kk", "title_ru", "text_kk", "text_ru") if key in data}
+    match name:
+        case "decide":
+            return workflow.decide(consultation, by=by, meeting=data["meeting"], note=note)
+        case "approve_questions":
+            return workflow.approve_questions(consultation, by=by, meeting=data["meeting"], note=note)
+        case "announce":
+            return workflow.announce(consultation, by=by, occurred_on=date, note=note, **texts)
+        case "open_intake":
+            return workflow.open_intake(consultation, by=by, occurred_on=date)
+        case "compile_proposals":
+            return workflow.compile_proposals(consultation, by=by, occurred_on=date, note=note)
+        case "draft_recommendation":
+            return workflow.draft_recommendation(consultation, by=by, occurred_on=date, note=note)
+        case "publish_position":
+            return workflow.publish_position(consultation, by=by, occurred_on=date, note=note, **texts)
+        case "cancel":
+            return workflow.cancel(
+                consultation, by=by, reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], occurred_on=date
+            )
+        case "step_back":
+            return workflow.step_back(consultation, by=by, reason=data["reason"], occurred_on=date)
+    raise Http404
+
+
+def _consultation_page(request, consultation, *, bound_name=None, bound_form=None, status=200):
+    step = next_step(consultation)
+    names = []
+    if step is not None:
+        names.append(step.transition.name)
+    if consultation.state in workflow.CANCEL.sources:
+        names.append("cancel")
+    if consultation.state in workflow.STEP_BACK.sources:
+        names.append("step_back")
+    forms = {name: bound_form if name == bound_name else action_form(name, consultation) for name in names}
+    council = consultation.schedule.council
+    return render(
+        request,
+        "workspace/consultation.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "timeline": workflow.timeline(consultation),
+            "log": consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"),
+            "next": step,
+            "next_form": forms.get(step.transition.name) if step else None,
+            "cancel_form": forms.get("cancel"),
+            "step_back_form": forms.get("step_back"),
+            "previous_state": dict(State.choices)[workflow.previous_state(consultation)]
+            if "step_back" in names
+            else None,
+            "bound_name": bound_name,
+            "can_act": can_act(request.user, council),
+            "questions": consultation.questions.all(),
+            "requests": consultation.information_requests.all(),
+            "counts": {
+                "new": consultation.proposals.filter(moderation="new").count(),
+                "listed": consultation.proposals.filter(moderation="listed").count(),
+                "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
+                "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
+            },
+            "has_recommendation": Recommendation.objects.filter(consultation=consultation).exists(),
+            "has_position": Position.objects.filter(consultation=consultation).exists(),
+        },
+        status=status,
+    )
+
+
+@workspace_view
+def consultation_page(request, slug):
+    return _consultation_page(request, consultation_or_404(request, slug))
+
+
+@workspace_view
+def consultation_step(request, slug, name):
+    if request.method != "POST":
+        return redirect("workspace:consultation", slug=slug)
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    if name not in workflow.TRANSITIONS:
+        raise Http404
+    form = action_form(name, consultation, request.POST)
+    if form.is_valid():
+        try:
+            perform(name, consultation, request.user, form.cleaned_data)
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            consultation.refresh_from_db()
+            messages.success(
+                request,
+                _("Done: the consultation is now at the step “%(state)s”.")
+                % {"state": consultation.get_state_display()},
+            )
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return _consultation_page(request, consultation, bound_name=name, bound_form=form, status=400)
+
+
+@workspace_view
+def questions(request, slug):
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    if request.method == "POST":
+        require_actor(request, council)
+    initial = [{"text_kk": q.text_kk, "text_ru": q.text_ru} for q in consultation.questions.all()]
+    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="questions")
+    if request.method == "POST" and formset.is_valid():
+        pairs = [
+            (f.cleaned_data.get("text_kk", "").strip(), f.cleaned_data.get("text_ru", "").strip()) for f in formset
+        ]
+        try:
+            services.set_questions(consultation, by=request.user, questions=[p for p in pairs if p[0] or p[1]])
+        except ActionRefused as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The list of questions is saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/questions.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "formset": formset,
+            "editable": consultation.state in (State.PLANNED, State.DECIDED) and can_act(request.user, council),
+        },
+    )
+
+
+@workspace_view
+def recommendation(request, slug):
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    if not consultation.is_draft_act:
+        raise Http404
+    if request.method == "POST":
+        require_actor(request, council)
+    existing = Recommendation.objects.filter(consultation=consultation).prefetch_related("points__proposals").first()
+    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    form = RecommendationForm(
+        request.POST or None,
+        initial={"introduction_kk": existing.introduction_kk, "introduction_ru": existing.introduction_ru}
+        if existing
+        else None,
+    )
+    initial_points = [
+        {"text_kk": p.text_kk, "text_ru": p.text_ru, "proposals": list(p.proposals.all())}
+        for p in (existing.points.all() if existing else [])
+    ]
+    points = PointFormSet(
+        request.POST or None, initial=initial_points, prefix="points", form_kwargs={"proposals": listed}
+    )
+    if request.method == "POST" and form.is_valid() and points.is_valid():
+        try:
+            services.save_recommendation(
+                consultation,
+                by=request.user,
+                introduction_kk=form.cleaned_data["introduction_kk"],
+                introduction_ru=form.cleaned_data["introduction_ru"],
+                points=[
+                    {"text_kk": p.cleaned_data.get("text_kk", ""), "text_ru": p.cleaned_data.get("text_ru", ""),
+                     "proposals": list(p.cleaned_data.get("proposals") or [])}
+                    for p in points
+                ],
+            )  # fmt: skip
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The draft recommendation is saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/recommendation.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "form": form,
+            "points": points,
+            "editable": consultation.state == State.PROPOSALS_COMPILED and can_act(request.user, council),
+            "recommendation": existing,
+        },
+    )
+
+
+@workspace_view
+def position(request, slug):
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    if request.method == "POST":
+        require_actor(request, council)
+    existing = Position.objects.filter(consultation=consultation).first()
+    form = PositionForm(
+        request.POST or None, initial={"text_kk": existing.text_kk, "text_ru": existing.text_ru} if existing else None
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_position(consultation, by=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The position is saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/position.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "form": form,
+            "editable": consultation.state in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED)
+            and can_act(request.user, council),
+        },
+    )
+
+
+@workspace_view
+def information_request(request, slug, pk=None):
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    require_actor(request, council)
+    instance = get_object_or_404(InformationRequest, pk=pk, consultation=consultation) if pk else None
+    form = InformationRequestForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_information_request(consultation, by=request.user, request=instance, **form.cleaned_data)
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The request for additional information is saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request, "workspace/information_request.html", {"council": council, "consultation": consultation, "form": form}
+    )

@@ -1,0 +1,47 @@
+"""Rate limits per client address, kept in the cache: proposal submission and failed sign-ins.
+
+If the cache (Redis) cannot be reached the limiter lets the request through and logs it: submitting a
+proposal never depends on Redis (DESIGN.md, "Nothing lost").
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def client_address(request) -> str:
+    """The address as the server sees it, or as the trusted proxy reports it when one is configured."""
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        # The proxy appends the address it saw last: that entry is the one it vouches for.
+        return request.META[header].split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(request, scope: str, *, limit: int, window: int) -> bool:
+    """Count one attempt in `scope` for the client; False once it has used up `limit` in `window` seconds."""
+    key = f"ratelimit:{scope}:{client_address(request)}"
+    try:
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key) <= limit
+    except Exception:  # the cache is down: fail open
+        logger.warning("Rate limiter unavailable; letting the request through", exc_info=True)
+        return True
+
+
+def exhausted(request, scope: str, *, limit: int) -> bool:
+    """Whether the client has used up `limit` attempts in `scope`, without counting one more."""
+    try:
+        return (cache.get(f"ratelimit:{scope}:{client_address(request)}") or 0) >= limit
+    except Exception:  # the cache is down: fail open
+        logger.warning("Rate limiter unavailable; letting the request through", exc_info=True)
+        return False
+
+
+def proposal_allowed(request) -> bool:
+    """Generous on purpose: many citizens may share one mobile-network address."""
+    limit, window = settings.PROPOSAL_RATE_LIMIT
+    return allow(request, "propose", limit=limit, window=window)

@@ -1,0 +1,173 @@
+"""The secretaries' workspace: signing in, the dashboard, and the one rule of access for all its pages.
+
+Every workspace page finds its objects among the councils the user belongs to (`council_or_404`,
+`consultation_or_404`), so another council's object is simply not found. Acting — every POST — also needs
+the secretary's, chair's or deputy chair's role (`require_actor`); members read and are refused.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from consultations.deadlines import next_step
+from consultations.models import Consultation, QuarterlySchedule, quarter_of
+from councils.errors import ActionRefused
+from councils.models import Council
+from councils.permissions import can_act
+
+from . import ratelimit
+
+# ---------------------------------------------------------------------------------------------------------
+# Access
+
+
+def workspace_view(view):
+    """A workspace page: signed-in users only; acting on a POST is checked where the council is known."""
+    return login_required(view)
+
+
+def council_or_404(request, slug: str) -> Council:
+    return get_object_or_404(Council.objects.readable_by(request.user).select_related("region"), slug=slug)
+
+
+def consultation_or_404(request, slug: str) -> Consultation:
+    return get_object_or_404(
+        Consultation.objects.filter(schedule__council__in=Council.objects.readable_by(request.user)).select_related(
+            "schedule__council"
+        ),
+        slug=slug,
+    )
+
+
+def require_actor(request, council: Council) -> None:
+    if not can_act(request.user, council):
+        raise PermissionDenied(_("Only the council's secretary or chair may do this."))
+
+
+def back(request, default: str) -> str:
+    """Where to return after an action: the form's `next` or the referring page, if on this site."""
+    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return default
+
+
+def acting(view):
+    """A POST-only view that changes a council's data. It reports the service's refusal back to the page
+    it came from, in the user's language, and changes nothing."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ActionRefused as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+            return redirect(back(request, reverse("workspace:dashboard")))
+
+    return workspace_view(require_POST(wrapper))
+
+
+def refuse_into(form, refused: ActionRefused) -> None:
+    """Show a service's refusal at the top of the form, keeping what was typed."""
+    form.add_error(None, ValidationError(refused.messages))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Signing in
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, with a pause after repeated failures for one account from one address."""
+
+    def clean(self):
+        scope = f"signin:{(self.data.get('username') or '').casefold()}"
+        if ratelimit.exhausted(self.request, scope, limit=settings.SIGNIN_ATTEMPTS):
+            raise ValidationError(
+                _("Too many failed attempts to sign in. Wait %(minutes)s minutes and try again.")
+                % {"minutes": settings.SIGNIN_LOCK_SECONDS // 60},
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            ratelimit.allow(self.request, scope, limit=settings.SIGNIN_ATTEMPTS, window=settings.SIGNIN_LOCK_SECONDS)
+            raise
+
+
+sign_in = auth_views.LoginView.as_view(
+    template_name="workspace/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
+)
+sign_out = auth_views.LogoutView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="workspace/password_reset.html",
+    email_template_name="workspace/password_reset_email.txt",
+    subject_template_name="workspace/password_reset_subject.txt",
+    success_url=reverse_lazy("workspace:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="workspace/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="workspace/password_reset_confirm.html", success_url=reverse_lazy("workspace:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="workspace/password_reset_complete.html"
+)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The dashboard
+
+
+@workspace_view
+def dashboard(request):
+    """My councils: this quarter's schedule, consultations by step with what comes next, new proposals."""
+    year, quarter = quarter_of(timezone.localdate())
+    consultations = (
+        Consultation.objects.exclude(state__in=[Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED])
+        .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation="new")))
+        .select_related("schedule")
+        .order_by("schedule__year", "schedule__quarter", "number")
+    )
+    councils = list(
+        Council.objects.readable_by(request.user)
+        .order_by("slug")
+        .prefetch_related(
+            Prefetch(
+                "schedules",
+                queryset=QuarterlySchedule.objects.filter(year=year, quarter=quarter),
+                to_attr="current_schedules",
+            )
+        )
+    )
+    acted_for = set(Council.objects.acted_for_by(request.user).values_list("pk", flat=True))
+    by_council: dict[int, list] = {council.pk: [] for council in councils}
+    for consultation in consultations.filter(schedule__council__in=councils):
+        by_council[consultation.schedule.council_id].append((consultation, next_step(consultation)))
+    rows = [
+        {
+            "council": council,
+            "schedule": council.current_schedules[0] if council.current_schedules else None,
+            "consultations": by_council[council.pk],
+            "new_proposals": sum(c.new_proposals for c, _step in by_council[council.pk]),
+            "overdue": sum(1 for _c, step in by_council[council.pk] if step and step.overdue),
+            "can_act": council.pk in acted_for,
+        }
+        for council in councils
+    ]
+    return render(request, "workspace/dashboard.html", {"rows": rows, "year": year, "quarter": quarter})

@@ -1,0 +1,64 @@
+"""The workspace's addresses, under /<lang>/workspace/."""
+
+from django.urls import path
+
+from consultations import workspace as consultations
+from councils import workspace as councils
+from proposals import workspace as proposals
+
+from . import workspace
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", workspace.dashboard, name="dashboard"),
+    path("sign-in/", workspace.sign_in, name="login"),
+    path("sign-out/", workspace.sign_out, name="logout"),
+    path("password-reset/", workspace.password_reset, name="password_reset"),
+    path("password-reset/sent/", workspace.password_reset_done, name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", workspace.password_reset_confirm, name="password_reset_confirm"),
+    path("password-reset/done/", workspace.password_reset_complete, name="password_reset_complete"),
+    # A council
+    path("councils/<slug:council_slug>/", councils.council_page, name="council"),
+    path("councils/<slug:council_slug>/meetings/new/", councils.meeting_form, name="meeting_new"),
+    path("councils/<slug:council_slug>/meetings/<int:pk>/", councils.meeting_form, name="meeting_edit"),
+    path("councils/<slug:council_slug>/meetings/<int:pk>/attendance/", councils.attendance, name="attendance"),
+    path("councils/<slug:council_slug>/receptions/new/", councils.reception_form, name="reception_new"),
+    path("councils/<slug:council_slug>/receptions/<int:pk>/", councils.reception_form, name="reception_edit"),
+    # Its quarterly schedules
+    path("councils/<slug:council_slug>/<int:year>-q<int:quarter>/", consultations.schedule_page, name="schedule"),
+    path(
+        "councils/<slug:council_slug>/<int:year>-q<int:quarter>/new/",
+        consultations.consultation_new,
+        name="consultation_new",
+    ),
+    path(
+        "councils/<slug:council_slug>/<int:year>-q<int:quarter>/approve/",
+        consultations.schedule_approve,
+        name="schedule_approve",
+    ),
+    path(
+        "councils/<slug:council_slug>/<int:year>-q<int:quarter>/publish/",
+        consultations.schedule_publish,
+        name="schedule_publish",
+    ),
+    path(
+        "councils/<slug:council_slug>/<int:year>-q<int:quarter>/revise/",
+        consultations.schedule_revise,
+        name="schedule_revise",
+    ),
+    # A consultation and its steps
+    path("consultations/<slug:slug>/", consultations.consultation_page, name="consultation"),
+    path("consultations/<slug:slug>/edit/", consultations.consultation_edit, name="consultation_edit"),
+    path("consultations/<slug:slug>/remove/", consultations.consultation_remove, name="consultation_remove"),
+    path("consultations/<slug:slug>/steps/<str:name>/", consultations.consultation_step, name="step"),
+    path("consultations/<slug:slug>/questions/", consultations.questions, name="questions"),
+    path("consultations/<slug:slug>/recommendation/", consultations.recommendation, name="recommendation"),
+    path("consultations/<slug:slug>/position/", consultations.position, name="position"),
+    path("consultations/<slug:slug>/requests/new/", consultations.information_request, name="request_new"),
+    path("consultations/<slug:slug>/requests/<int:pk>/", consultations.information_request, name="request_edit"),
+    # Its proposals
+    path("consultations/<slug:slug>/proposals/", proposals.inbox, name="inbox"),
+    path("consultations/<slug:slug>/proposals/sort/", proposals.sort, name="sort"),
+    path("consultations/<slug:slug>/proposals/new/", proposals.enter, name="entry"),
+]
