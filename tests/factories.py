@@ -265,3 +265,12 @@ def decide_all(consultation: Consultation, *, by) -> None:
             reasons_kk="Ұсыныс орынды.",
             reasons_ru="Предложение обоснованно.",
         )
+
+
+def url(view: str, language: str = "kk", /, **kwargs) -> str:
+    """A page's address in a language (the tests otherwise run in English, which has no pages)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse(view, kwargs=kwargs)
