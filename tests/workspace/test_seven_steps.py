@@ -278,7 +278,8 @@ def test_proposal_handling_duplicates_and_set_aside_with_reasons(client, council
     assert repeat.moderation == "new"  # refused: the original was not given
     post(
         client, "workspace:sort",
-        {"proposals": [repeat.pk], "action": "set_aside", "reason": "duplicate", "duplicate_of": original.reference.lower()},
+        {"proposals": [repeat.pk], "action": "set_aside", "reason": "duplicate",
+         "duplicate_of": original.reference.lower()},
         slug=consultation.slug,
     )  # fmt: skip
     post(
@@ -302,7 +303,8 @@ def test_bulk_decisions_need_reasons_in_both_languages(client, council, secretar
     consultation = consultation_at(State.PROPOSALS_COMPILED, council=council, by=secretary, listed_proposals=3)
     ids = list(consultation.proposals.values_list("pk", flat=True))
     response = post(
-        client, "workspace:sort", {"proposals": ids, "action": "decide", "decision": "not_taken", "reasons_kk": "Себеп"},
+        client, "workspace:sort",
+        {"proposals": ids, "action": "decide", "decision": "not_taken", "reasons_kk": "Себеп"},
         slug=consultation.slug,
     )  # fmt: skip
     assert response.status_code == 302
