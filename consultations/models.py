@@ -465,3 +465,64 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return str(self.consultation)
+
+
+def rendered_document_path(document: RenderedDocument, filename: str) -> str:
+    return f"documents/{document.kind}/{filename}"
+
+
+class RenderedDocument(models.Model):
+    """A PDF Qogam publishes: the schedule, the list of proposals with decisions, the recommendation, the
+    position. Its data is frozen when it is made (at publication, or for a preview when asked), and the
+    file, rendered once by a task, is served unchanged afterwards."""
+
+    class Kind(models.TextChoices):
+        SCHEDULE = "schedule", _("schedule of public consultations")
+        PROPOSALS = "proposals", _("list of proposals with decisions")
+        RECOMMENDATION = "recommendation", _("draft recommendation of the council")
+        POSITION = "position", _("position of the council with the results")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RENDERING = "rendering", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=4, choices=Council.DocumentLanguage.choices)
+    schedule = models.ForeignKey(
+        QuarterlySchedule, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="rendered_documents"
+    )
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
+    # Frozen at publication: served to the public. A preview is the secretary's, made on request.
+    is_published = models.BooleanField(_("published"), default=False)
+    data = models.JSONField(_("data as published"))
+    file = models.FileField(_("file"), upload_to=rendered_document_path, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF document")
+        verbose_name_plural = _("PDF documents")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(schedule__isnull=False) | Q(consultation__isnull=False),
+                name="rendered_document_has_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "language", "schedule", "consultation", "revision"],
+                condition=Q(is_published=True),
+                name="rendered_document_published_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.language})"

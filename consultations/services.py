@@ -21,7 +21,7 @@ from councils.models import Council, Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 
-from . import announcements
+from . import announcements, pdf
 from .fields import write_state
 from .models import (
     Consultation,
@@ -128,6 +128,7 @@ def publish_schedule(
 
     def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:
         announcements.publish_schedule(locked, by=by, at=moment(date))
+        pdf.publish_schedule_document(locked)
         return {"published_revision": locked.revision}
 
     return _perform(

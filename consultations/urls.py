@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import documents, views
 
 app_name = "consultations"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.consultation_list, name="list"),
     path("<slug:slug>/", views.consultation_detail, name="detail"),
     path("<slug:slug>/results/", views.consultation_results, name="results"),
+    path("<slug:slug>/results/<str:kind>.pdf", documents.results_document, name="document"),
 ]

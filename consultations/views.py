@@ -51,5 +51,6 @@ def consultation_results(request, slug):
             "council": consultation.schedule.council,
             "recommendation": getattr(consultation, "recommendation", None),
             "page": page,
+            "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
         },
     )

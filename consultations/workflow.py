@@ -31,7 +31,7 @@ from councils.models import Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 
-from . import announcements
+from . import announcements, pdf
 from .fields import write_state
 from .models import Consultation, ConsultationTransition, Position
 
@@ -238,6 +238,7 @@ def publish_position(
     """Step 7: the council's position and its decision on every proposal are published on the portal."""
 
     def publish(locked: Consultation, date: datetime.date) -> None:
+        pdf.publish_results_documents(locked)
         announcements.publish_results(
             locked,
             by=by,

@@ -20,7 +20,7 @@ from qogam.workspace import (
     workspace_view,
 )
 
-from . import announcements, services, workflow
+from . import announcements, pdf, services, workflow
 from .deadlines import next_step
 from .forms import (
     AnnounceForm,
@@ -36,7 +36,7 @@ from .forms import (
     RecommendationForm,
     StepBackForm,
 )
-from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation
+from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation, RenderedDocument
 
 State = Consultation.State
 
@@ -271,9 +271,19 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
             },
             "has_recommendation": Recommendation.objects.filter(consultation=consultation).exists(),
             "has_position": Position.objects.filter(consultation=consultation).exists(),
+            "document_kinds": _document_kinds(consultation),
         },
         status=status,
     )
+
+
+def _document_kinds(consultation: Consultation) -> list:
+    """The documents of a consultation whose list is formed: (kind, label, the published one or None)."""
+    if consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.POSITION_PUBLISHED):
+        return []
+    published = {d.kind: d for d in consultation.rendered_documents.filter(is_published=True)}
+    labels = dict(RenderedDocument.Kind.choices)
+    return [(kind, labels[kind], published.get(kind)) for kind in pdf.kinds_for(consultation)]
 
 
 @workspace_view

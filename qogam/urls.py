@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from consultations.calendar import calendar
+from consultations.documents import schedule_document
 from councils.views import meeting_detail
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
 
@@ -29,6 +30,9 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
     path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path(
+        "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"
+    ),
     path("workspace/", include("qogam.workspace_urls")),
     path("calendar.ics", calendar, name="calendar"),
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),

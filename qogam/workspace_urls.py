@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from consultations import documents
 from consultations import workspace as consultations
 from councils import workspace as councils
 from proposals import workspace as proposals
@@ -57,6 +58,14 @@ urlpatterns = [
     path("consultations/<slug:slug>/position/", consultations.position, name="position"),
     path("consultations/<slug:slug>/requests/new/", consultations.information_request, name="request_new"),
     path("consultations/<slug:slug>/requests/<int:pk>/", consultations.information_request, name="request_edit"),
+    path("consultations/<slug:slug>/documents/<str:kind>/", documents.preview_consultation_document, name="preview"),
+    path(
+        "councils/<slug:council_slug>/<int:year>-q<int:quarter>/document/",
+        documents.preview_schedule_document,
+        name="schedule_preview",
+    ),
+    path("documents/<int:pk>/", documents.document_page, name="document"),
+    path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
     # Its proposals
     path("consultations/<slug:slug>/proposals/", proposals.inbox, name="inbox"),
     path("consultations/<slug:slug>/proposals/sort/", proposals.sort, name="sort"),

@@ -356,6 +356,10 @@ class DemoBuilder:
             fields |= {"venue_kk": venue["kk"], "venue_ru": venue["ru"]}
         if fields["format"] != Consultation.Format.IN_PERSON:
             fields["link"] = f"https://meet.qogam.kz/{schedule.council.slug}-{schedule.year}-{schedule.quarter}"
+        # The planned dates, as the schedule shows them; the run may move them as things happen.
+        first_day, last_day = quarter_bounds(schedule.year, schedule.quarter)
+        starts = first_day + datetime.timedelta(days=rng.randint(20, 60))
+        fields |= {"starts_on": starts, "ends_on": min(starts + datetime.timedelta(days=rng.randint(14, 21)), last_day)}
         fields |= {
             "participation_kk": (
                 "Ұсыныстарыңызды осы беттегі нысан арқылы жіберіңіз немесе консультацияға қатысып, ауызша айтыңыз. "

@@ -1,0 +1,116 @@
+"""The PDF documents, parsed back as a reader would read them (pdftotext, pdfinfo from poppler-utils)."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from consultations import pdf
+from consultations.models import Consultation, RenderedDocument
+from proposals.models import Proposal
+from tests.factories import CouncilFactory, url
+from tests.public_fixtures import published_at
+
+pytestmark = pytest.mark.django_db
+Kind = RenderedDocument.Kind
+
+
+def text_of(path) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils is needed (make test installs it)"
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())  # table cells wrap their lines
+
+
+def pages_of(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.fixture
+def council():
+    return CouncilFactory(
+        name_kk="Ұлытау облысының қоғамдық кеңесі",
+        name_ru="Общественный совет области Ұлытау",
+        document_language="both",
+    )
+
+
+def many_proposals(consultation, count):
+    Proposal.objects.bulk_create(
+        Proposal(
+            consultation=consultation, reference=f"QG-2026-7{n:05d}", language="kk" if n % 2 else "ru", channel="mail",
+            text=("Ауладағы балалар алаңын жөндеу керек, әткеншектер сынған. " if n % 2 else
+                  "Прошу отремонтировать детскую площадку во дворе, качели сломаны. ") * 2,
+            author_name="Әлия Серікова", moderation="listed", decision="partly_taken",
+            decision_reasons_kk="Ішінара ескерілді: қаржы келесі жылы бөлінеді, үй иелерімен келісіледі.",
+            decision_reasons_ru="Учтено частично: средства в следующем году.",
+        )
+        for n in range(count)
+    )  # fmt: skip
+
+
+def test_the_published_results_freeze_their_documents(council):
+    consultation = published_at(Consultation.State.POSITION_PUBLISHED, occasion="draft_act", council=council)
+    documents = RenderedDocument.objects.filter(consultation=consultation, is_published=True)
+    assert sorted(documents.values_list("kind", flat=True)) == ["position", "proposals", "recommendation"]
+    frozen = documents.get(kind=Kind.PROPOSALS)
+    Proposal.objects.filter(consultation=consultation).update(decision_reasons_kk="Кейін өзгертілді")
+    frozen.refresh_from_db()
+    assert "Кейін өзгертілді" not in str(frozen.data)  # the document shows what was published
+
+
+def test_the_list_of_proposals_has_kazakh_letters_the_decisions_and_sensible_pages_for_500(council):
+    consultation = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=0)
+    many_proposals(consultation, 500)
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    assert pdf.render(document.pk) == "ready"
+    document.refresh_from_db()
+    text = text_of(document.file.path)
+    assert "Ұлытау облысының қоғамдық кеңесі" in text
+    for letter in "ӘҒҚҢӨҰҮІ":
+        assert letter in text.upper()
+    assert "QG-2026-700000" in text and "QG-2026-700499" in text
+    assert "Ішінара ескерілді" in text and "Учтено частично" in text
+    assert "ескерілді" in text.lower()
+    pages = pages_of(document.file.path)
+    assert document.pages == pages
+    assert 20 <= pages <= 120  # both languages: a row or two of a table per proposal, headers repeated
+
+
+def test_the_schedule_document_is_frozen_at_publication_and_served_to_the_public(client, council):
+    consultation = published_at(
+        Consultation.State.PLANNED, council=council, title_kk="Қалалық көлік", title_ru="Городской транспорт"
+    )
+    schedule = consultation.schedule
+    response = client.get(url("schedule-pdf", council_slug=council.slug, year=schedule.year, quarter=schedule.quarter))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = RenderedDocument.objects.get(schedule=schedule, is_published=True).file.path
+    text = text_of(path)
+    assert "Қалалық көлік" in text and "Городской транспорт" in text
+
+
+def test_the_public_results_page_links_its_documents_and_serves_them(client, council):
+    consultation = published_at(Consultation.State.POSITION_PUBLISHED, council=council)
+    page = client.get(url("consultations:results", slug=consultation.slug)).content.decode()
+    link = url("consultations:document", slug=consultation.slug, kind="position")
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200
+    document = RenderedDocument.objects.get(consultation=consultation, kind="position", is_published=True)
+    assert "Кеңес ұсыныстарды қарады" in text_of(document.file.path)
+    assert client.get(url("consultations:document", slug=consultation.slug, kind="recommendation")).status_code == 404
+
+
+def test_a_large_document_waiting_for_a_worker_shows_its_progress(client, council, settings):
+    consultation = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=0)
+    many_proposals(consultation, pdf.SYNC_LIMIT + 1)
+    from tests.factories import secretary_of
+
+    client.force_login(secretary_of(council))
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a worker: the page does not render it itself
+    response = client.get(url("workspace:document_file", pk=document.pk))
+    assert response.status_code == 202
+    assert 'http-equiv="refresh"' in response.content.decode() and "<progress" in response.content.decode()
+    assert pdf.render(document.pk) == "ready"
+    assert client.get(url("workspace:document_file", pk=document.pk)).status_code == 200
