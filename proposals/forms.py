@@ -171,6 +171,7 @@ class SortForm(forms.Form):
 
     def __init__(self, *args, consultation, **kwargs):
         kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "bulk_%s")  # the inbox's filter form has fields of the same names
         super().__init__(*args, **kwargs)
         self.consultation = consultation
         self.fields["proposals"].queryset = consultation.proposals.all()

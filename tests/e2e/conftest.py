@@ -1,0 +1,57 @@
+"""The browser the end-to-end tests drive, and the accessibility audit they run on every page."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright import sync_api as playwright_api
+    except ImportError:
+        pytest.fail("The browser tests need playwright (make test installs the dev dependencies).")
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        pytest.fail("The browser test needs Debian's chromium and axe-core (make test installs both).")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    with playwright_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+            locale="kk-KZ",
+            viewport={"width": 1280, "height": 900},
+            bypass_csp=True,  # lets the audit inject axe-core; the pages themselves run under the CSP
+        )
+        yield context
+        context.close()
+
+
+def audit(page, name: str) -> None:
+    """Screenshot the page and fail on any serious or critical accessibility violation."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: " + "; ".join(serious)
