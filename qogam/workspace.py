@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from consultations import workflow
 from consultations.deadlines import next_step
 from consultations.models import Consultation, QuarterlySchedule, quarter_of
 from councils.errors import ActionRefused
@@ -159,6 +160,8 @@ def dashboard(request):
     by_council: dict[int, list] = {council.pk: [] for council in councils}
     for consultation in consultations.filter(schedule__council__in=councils):
         by_council[consultation.schedule.council_id].append((consultation, next_step(consultation)))
+    for rows in by_council.values():  # grouped by step, in the order of the steps
+        rows.sort(key=lambda row: workflow.SEQUENCE.index(row[0].state))
     rows = [
         {
             "council": council,

@@ -43,6 +43,9 @@ def world():
     request = InformationRequest.objects.create(
         consultation=consultation, addressee_kk="Министрлік", subject_kk="Ақпарат", requested_on=timezone.localdate()
     )
+    from consultations import pdf
+
+    document = pdf.preview("proposals", consultation=consultation)
     other_council = CouncilFactory()
     ministry = UserFactory(is_staff=True)
     ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
@@ -52,6 +55,7 @@ def world():
         "meeting": meeting,
         "reception": reception,
         "request": request,
+        "document": document,
         "users": {
             "member": member_user,
             "secretary": secretary,
@@ -108,6 +112,11 @@ def views(w):
         ("inbox", "get", slug, READ, None),
         ("sort", "post", slug, ACT, {"proposals": [listed.pk], "action": "list"}),
         ("entry", "get", slug, ACT, None),
+        ("document", "get", {"pk": w["document"].pk}, READ, None),
+        ("document_file", "get", {"pk": w["document"].pk}, READ, None),
+        # Last: a new preview replaces the one above.
+        ("preview", "post", {**slug, "kind": "proposals"}, ACT, {}),
+        ("schedule_preview", "post", schedule, ACT, {}),
     ]
 
 
