@@ -16,6 +16,7 @@ from .models import (
     Question,
     Recommendation,
     RecommendationPoint,
+    RenderedDocument,
     ScheduleTransition,
 )
 
@@ -221,3 +222,11 @@ class PositionAdmin(TranslationAdmin, CouncilContentAdmin):
     search_fields = ("consultation__title_kk", "consultation__title_ru", "text_kk", "text_ru")
     list_select_related = ("consultation",)
     readonly_fields = ("consultation",)
+
+
+@admin.register(RenderedDocument)
+class RenderedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "consultation", "schedule", "language", "is_published", "state", "pages", "created_at")
+    list_filter = ("kind", "is_published", "state", "language")
+    list_select_related = ("consultation", "schedule__council")
+    exclude = ("data",)
