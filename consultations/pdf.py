@@ -250,7 +250,7 @@ def render(document_id: int) -> str:
         _progress(document, 40)
         from weasyprint import HTML  # heavy, and only needed here
 
-        layout = HTML(string=html).render()
+        layout = HTML(string=html, url_fetcher=_fetch_nothing).render()
         _progress(document, 80)
         pdf = layout.write_pdf()
     except Exception as error:
@@ -269,6 +269,11 @@ def render(document_id: int) -> str:
         error="",
     )
     return "ready"
+
+
+def _fetch_nothing(url: str, *args, **kwargs):
+    """Documents are self-contained (fonts come from the system): nothing is fetched, no file, no URL."""
+    raise ValueError(f"Documents fetch nothing: {url[:80]}")
 
 
 def _progress(document: RenderedDocument, percent: int) -> None:
