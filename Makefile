@@ -9,7 +9,7 @@ DEMO_ENV := DEBUG=1 SECRET_KEY=demo-only-not-secret DATABASE_URL= REDIS_URL=
 # The tests: PostgreSQL and Redis on this machine unless DATABASE_URL / REDIS_URL say otherwise.
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/qogam
 REDIS_URL ?= redis://127.0.0.1:6379/0
-TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
+TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret SITE_URL=http://testserver DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
 PORT ?= 8000
 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js

@@ -56,6 +56,8 @@ def schedule_for(council: Council, year: int, quarter: int) -> QuarterlySchedule
     """The council's schedule for that quarter, created as a draft when there is none yet."""
     if not 1 <= quarter <= 4:
         raise ActionRefused(_("A quarter is 1, 2, 3 or 4."))
+    if not 2020 <= year <= 2100:
+        raise ActionRefused(_("Choose a year between 2020 and 2100."))
     schedule, _created = QuarterlySchedule.objects.get_or_create(council=council, year=year, quarter=quarter)
     return schedule
 
@@ -98,12 +100,18 @@ def set_questions(consultation: Consultation, *, by, questions: list[tuple[str, 
         _require_actor(by, locked.schedule.council)
         if locked.state not in (Consultation.State.PLANNED, Consultation.State.DECIDED):
             raise ActionRefused(_("The list of questions has been approved and can no longer be changed."))
-        locked.questions.all().delete()
-        return Question.objects.bulk_create(
-            Question(consultation=locked, position=n, text=kk or ru, text_kk=kk or ru, text_ru=ru or kk)
-            for n, (kk, ru) in enumerate(questions, start=1)
-            if (kk or ru).strip()
-        )
+        # Updated in place, by position: proposals already answering a question keep it.
+        wanted = [(kk.strip(), ru.strip()) for kk, ru in questions if (kk or ru).strip()]
+        existing = list(locked.questions.order_by("position", "id"))
+        saved = []
+        for position, (kk, ru) in enumerate(wanted, start=1):
+            question = existing[position - 1] if position <= len(existing) else Question(consultation=locked)
+            question.position, question.text_kk, question.text_ru = position, kk or ru, ru or kk
+            question.save()
+            saved.append(question)
+        for question in existing[len(wanted) :]:
+            question.delete()
+        return saved
 
 
 def approve_schedule(schedule: QuarterlySchedule, *, by, meeting: Meeting | None, note: str = "") -> ScheduleTransition:

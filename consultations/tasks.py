@@ -1,12 +1,17 @@
 """Celery tasks: thin wrappers that take ids and are safe to run twice."""
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.utils import timezone
 
-from . import pdf
-from .models import RenderedDocument
+from councils.errors import ActionRefused
+
+from . import pdf, workflow
+from .models import Consultation, RenderedDocument
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -22,3 +27,23 @@ def render_pending_documents() -> int:
         "pk", flat=True
     )
     return sum(pdf.render(pk) == "ready" for pk in list(ids[:20]))
+
+
+@shared_task(ignore_result=True)
+def open_due_intakes() -> int:
+    """Step 4 by the system: open the consultations whose proposal window has opened (DESIGN.md,
+    "Steps 4 and 5"), each once, logged as the system and dated when its window opened."""
+    opened = 0
+    due = Consultation.objects.filter(state=Consultation.State.ANNOUNCED, window_opens_at__lte=timezone.now())
+    for consultation in due.select_related("schedule"):
+        try:
+            workflow.open_intake(
+                consultation,
+                by=None,
+                occurred_on=min(timezone.localdate(consultation.window_opens_at), timezone.localdate()),
+            )
+        except ActionRefused as refused:
+            logger.warning("Could not open %s: %s", consultation.slug, refused)
+        else:
+            opened += 1
+    return opened

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.consultation_detail, name="detail"),
     path("<slug:slug>/results/", views.consultation_results, name="results"),
     path("<slug:slug>/results/<str:kind>.pdf", documents.results_document, name="document"),
+    path("<slug:slug>/files/<int:pk>/", documents.attachment, name="attachment"),
 ]

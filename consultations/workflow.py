@@ -181,7 +181,14 @@ def announce(
         by=by,
         occurred_on=occurred_on,
         note=note,
-        checks=[_has_questions, _has_dates, _has_place_or_link, _has_participation, _has_window],
+        checks=[
+            _in_published_schedule,
+            _has_questions,
+            _has_dates,
+            _has_place_or_link,
+            _has_participation,
+            _has_window,
+        ],
         effect=publish,
     )
 
@@ -193,7 +200,9 @@ def open_intake(
 
     Performed by the secretary, or by the system (`by=None`) when the proposal window opens.
     """
-    return _perform(consultation, OPEN_INTAKE, by=by, occurred_on=occurred_on, checks=[_has_window])
+    return _perform(
+        consultation, OPEN_INTAKE, by=by, occurred_on=occurred_on, checks=[_in_published_schedule, _has_window]
+    )
 
 
 def compile_proposals(
@@ -220,7 +229,7 @@ def draft_recommendation(
         by=by,
         occurred_on=occurred_on,
         note=note,
-        checks=[_is_draft_act, _recommendation_complete],
+        checks=[_is_draft_act, _every_proposal_sorted, _recommendation_complete],
     )
 
 
@@ -255,7 +264,7 @@ def publish_position(
         by=by,
         occurred_on=occurred_on,
         note=note,
-        checks=[_recommendation_first, _position_complete, _every_proposal_decided],
+        checks=[_recommendation_first, _every_proposal_sorted, _position_complete, _every_proposal_decided],
         effect=publish,
     )
 
@@ -319,6 +328,14 @@ def _quorate_meeting(meeting: Meeting | None) -> Check:
         return decision_meeting_problems(meeting, consultation.schedule.council)
 
     return check
+
+
+def _in_published_schedule(consultation: Consultation) -> list[str]:
+    """Nothing of a schedule is public before it is published: a consultation is announced only once the
+    schedule revision that planned it is."""
+    if consultation.revision <= consultation.schedule.published_revision:
+        return []
+    return [_("Publish the schedule of public consultations that includes this consultation first.")]
 
 
 def _has_questions(consultation: Consultation) -> list[str]:

@@ -46,7 +46,7 @@ State = Consultation.State
 
 def _schedule_or_404(request, council_slug, year, quarter):
     council = council_or_404(request, council_slug)
-    if not 1 <= quarter <= 4:
+    if not (1 <= quarter <= 4 and 2020 <= year <= 2100):
         raise Http404
     schedule = QuarterlySchedule.objects.filter(council=council, year=year, quarter=quarter).first()
     return council, schedule
@@ -117,7 +117,7 @@ def schedule_revise(request, council_slug, year, quarter):
 
 @workspace_view
 def consultation_new(request, council_slug, year, quarter):
-    council = council_or_404(request, council_slug)
+    council, _schedule = _schedule_or_404(request, council_slug, year, quarter)
     require_actor(request, council)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

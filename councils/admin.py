@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -14,11 +15,22 @@ class RegionAdmin(TranslationAdmin):
     search_fields = ("name_kk", "name_ru", "slug")
 
 
-class MembershipInline(TranslationTabularInline):
+class CouncilAccounts:
+    """A council's people may be linked to council accounts only: never to a staff account (the ministry's
+    own, or a superuser's), which would let its holder act for the council."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(is_staff=False, is_superuser=False).order_by("username")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(CouncilAccounts, TranslationTabularInline):
     model = Membership
     extra = 0
     fields = ("full_name", "role", "kind", "organisation", "started_on", "ended_on", "user")
-    raw_id_fields = ("user",)
 
 
 @admin.register(Council)
@@ -39,7 +51,7 @@ class CouncilAdmin(TranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(TranslationAdmin):
+class MembershipAdmin(CouncilAccounts, TranslationAdmin):
     list_display = ("full_name", "council", "role", "kind", "organisation", "started_on", "ended_on", "user")
     list_filter = ("role", "kind", "council__level")
     search_fields = (
@@ -51,7 +63,6 @@ class MembershipAdmin(TranslationAdmin):
         "council__name_ru",
     )
     list_select_related = ("council", "user")
-    raw_id_fields = ("user",)
     autocomplete_fields = ("council",)
 
 

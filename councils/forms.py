@@ -20,6 +20,9 @@ class MeetingForm(BilingualForm, forms.ModelForm):
             "start_time": TimeInput,
             "agenda_published_at": DateTimeInput,
             "protocol_published_at": DateTimeInput,
+            # Replaced, not cleared; no link to the stored file (files are served by their public pages).
+            "protocol_file_kk": forms.FileInput(attrs={"accept": "application/pdf"}),
+            "protocol_file_ru": forms.FileInput(attrs={"accept": "application/pdf"}),
             "agenda_kk": forms.Textarea(attrs={"rows": 5}),
             "agenda_ru": forms.Textarea(attrs={"rows": 5}),
         }

@@ -47,6 +47,8 @@ class CouncilQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        if user.is_staff:
+            return self.none()  # staff work in the admin; a membership cannot lend them a council
         today = timezone.localdate()
         return self.filter(
             Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today),
@@ -60,6 +62,8 @@ class CouncilQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        if user.is_staff:
+            return self.none()
         today = timezone.localdate()
         return self.filter(
             Q(memberships__ended_on__isnull=True) | Q(memberships__ended_on__gte=today),

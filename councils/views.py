@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -64,4 +65,17 @@ def meeting_detail(request, pk):
             "quorum": meeting.quorum() if protocol_published else None,
             "is_upcoming": meeting.date >= timezone.localdate(),
         },
+    )
+
+
+def meeting_protocol(request, pk, language):
+    """The signed protocol, once the council has published it."""
+    meeting = get_object_or_404(
+        Meeting.objects.filter(council__is_active=True, protocol_published_at__isnull=False), pk=pk
+    )
+    file = getattr(meeting, f"protocol_file_{language}", None) if language in ("kk", "ru") else None
+    if not file:
+        raise Http404
+    return FileResponse(
+        file.open("rb"), content_type="application/pdf", filename=f"protocol-{meeting.pk}-{language}.pdf"
     )

@@ -53,10 +53,8 @@ def meeting_form(request, council_slug, pk=None):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         for name in ("protocol_file_kk", "protocol_file_ru"):
-            if not request.FILES.get(name) and fields[name] is not False:
+            if not request.FILES.get(name):
                 fields.pop(name)  # keep the file already uploaded
-            elif fields[name] is False:
-                fields[name] = ""  # cleared
         try:
             meeting = services.save_meeting(council, by=request.user, meeting=meeting, **fields)
         except ActionRefused as refused:

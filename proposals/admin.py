@@ -66,6 +66,12 @@ class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
     )
     inlines = [ProposalEventInline]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # Not even a filter in the address may reveal a contact to anyone but a superuser.
+        if lookup.split("__")[0] == "contact" and not (request and request.user.is_superuser):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_exclude(self, request, obj=None):
         # A citizen's contact is seen by the council's secretary and chair, and superusers; never by
         # ministry staff (DESIGN.md, Proposal).

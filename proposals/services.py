@@ -63,12 +63,14 @@ def submit_proposal(
     if existing is not None:
         return existing, False
     at = at or timezone.now()
-    if not consultation.is_open_for_proposals(at):
-        raise ActionRefused(_("This consultation does not accept proposals now."))
     if question is not None and question.consultation_id != consultation.pk:
         raise ActionRefused(_("Choose one of this consultation's questions."))
     try:
         with transaction.atomic():
+            # Locked, and checked again: the list of proposals may have been formed meanwhile.
+            current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            if not current.is_open_for_proposals(at):
+                raise ActionRefused(_("This consultation does not accept proposals now."))
             proposal = Proposal.objects.create(
                 consultation=consultation,
                 reference=allocate_references(at.year)[0],

@@ -60,6 +60,8 @@ def propose(request, slug):
             except ActionRefused as refused:
                 form.add_error(None, refused.messages)
             else:
+                # Only this visitor sees the confirmation page: it says whether a mail went to them.
+                request.session["submitted"] = [*request.session.get("submitted", [])[-19:], proposal.reference]
                 return redirect("proposals:submitted", reference=proposal.reference)
     else:
         form = ProposalForm(initial={"token": uuid.uuid4()}, consultation=consultation)
@@ -78,6 +80,8 @@ def _public_proposal(reference: str) -> Proposal:
 
 
 def submitted(request, reference):
+    if reference not in request.session.get("submitted", []):
+        return redirect("proposals:status", reference=reference)
     proposal = _public_proposal(reference)
     return render(
         request,

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import linebreaks
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
@@ -46,7 +47,8 @@ class NewsFeed(Feed):
         return announcement.title
 
     def item_description(self, announcement):
-        return announcement.text
+        # Feed readers treat the description as HTML: the text is escaped, its lines kept.
+        return linebreaks(announcement.text, autoescape=True)
 
     def item_link(self, announcement):
         if announcement.path:

@@ -43,7 +43,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Absolute address of the portal, for links in announcements, mails and feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off (links in mails and feeds use it).")
+    SITE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so that its translation fields are in the admin forms
@@ -132,6 +136,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
     "sweep-outgoing-mail": {"task": "publications.tasks.sweep_outgoing_mail", "schedule": 60.0},
     "render-pending-documents": {"task": "consultations.tasks.render_pending_documents", "schedule": 120.0},
+    # Step 4 happens by itself when a consultation's proposal window opens.
+    "open-due-intakes": {"task": "consultations.tasks.open_due_intakes", "schedule": 300.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

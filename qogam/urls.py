@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 from consultations.calendar import calendar
 from consultations.documents import schedule_document
-from councils.views import meeting_detail
+from councils.views import meeting_detail, meeting_protocol
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
 
 from . import views
@@ -30,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
     path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/protocol-<str:language>.pdf", meeting_protocol, name="meeting-protocol"),
     path(
         "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"
     ),
@@ -38,8 +38,5 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
     prefix_default_language=True,
 )
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_ROOT as such: the views above hand out each one only when
+# it is public (a published protocol, a document of a published consultation, a published PDF).

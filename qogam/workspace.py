@@ -7,6 +7,7 @@ the secretary's, chair's or deputy chair's role (`require_actor`); members read 
 
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 
 from django.conf import settings
@@ -98,7 +99,9 @@ class SignInForm(AuthenticationForm):
     """Django's sign-in, with a pause after repeated failures for one account from one address."""
 
     def clean(self):
-        scope = f"signin:{(self.data.get('username') or '').casefold()}"
+        # The same account whatever the spaces, case or Unicode form typed (as authentication sees it).
+        typed = unicodedata.normalize("NFKC", (self.data.get("username") or "").strip())
+        scope = f"signin:{typed.casefold()}"
         if ratelimit.exhausted(self.request, scope, limit=settings.SIGNIN_ATTEMPTS):
             raise ValidationError(
                 _("Too many failed attempts to sign in. Wait %(minutes)s minutes and try again.")

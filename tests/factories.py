@@ -213,6 +213,8 @@ def consultation_at(
     meeting = quorate_meeting(council)
     consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
     path = workflow.steps_of(consultation)
+    if path.index(state) >= path.index(State.QUESTIONS_APPROVED):
+        publish_schedule_of(consultation, by=by)  # ready to be announced
     for target in path[1 : path.index(state) + 1]:
         if target == State.DECIDED:
             workflow.decide(consultation, by=by, meeting=meeting)
@@ -234,6 +236,22 @@ def consultation_at(
             write_position(consultation)
             workflow.publish_position(consultation, by=by)
     return consultation
+
+
+def publish_schedule_of(consultation: Consultation, *, by) -> None:
+    """Approve and publish the schedule revision that planned the consultation (nothing of a schedule is
+    public, nor announced, before)."""
+    schedule = consultation.schedule
+    schedule.refresh_from_db()
+    if schedule.published_revision >= consultation.revision:
+        return
+    if schedule.state == QuarterlySchedule.State.PUBLISHED:
+        consultation_services.start_revision(schedule, by=by, reason="Жаңа / Новая")
+    if schedule.state != QuarterlySchedule.State.APPROVED:
+        meeting = quorate_meeting(schedule.council, date=timezone.localdate())
+        consultation_services.approve_schedule(schedule, by=by, meeting=meeting)
+    consultation_services.publish_schedule(schedule, by=by)
+    consultation.refresh_from_db()
 
 
 def write_recommendation(consultation: Consultation) -> Recommendation:

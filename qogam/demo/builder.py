@@ -293,6 +293,9 @@ class DemoBuilder:
             self._record_external(schedule_announcement(schedule), published_on, council, rng)
 
         targets = self._targets(consultations, is_current, council, rng)
+        if published_on is None:
+            # Nothing of an unpublished schedule is announced: its consultations wait at steps 1 and 2.
+            targets = [t if t in (State.PLANNED, State.DECIDED) else State.QUESTIONS_APPROVED for t in targets]
         for consultation, topic, target in zip(consultations, topics, targets, strict=True):
             self._run(consultation, topic, target, meeting, published_on or meeting_day, by, people, rng, is_current)
             self.stats.consultations += 1

@@ -298,7 +298,7 @@ def test_announcing_publishes_on_the_portal_with_the_questions():
 def test_announcing_keeps_the_secretarys_own_text():
     consultation = consultation_at(State.QUESTIONS_APPROVED)
     workflow.announce(consultation, by=secretary(consultation), text_kk="Өз мәтінім", text_ru="Мой текст")
-    announcement = Announcement.objects.get()
+    announcement = Announcement.objects.get(event=Announcement.Event.CONSULTATION_ANNOUNCED)
     assert (announcement.text_kk, announcement.text_ru) == ("Өз мәтінім", "Мой текст")
 
 
@@ -323,7 +323,17 @@ def test_announcing_names_what_is_missing_and_publishes_nothing(missing, fragmen
         assert_refused(lambda: workflow.announce(consultation, by=secretary(consultation)), fragment)
 
     assert snapshot(consultation) == before
-    assert not Announcement.objects.exists()
+    assert not Announcement.objects.filter(event=Announcement.Event.CONSULTATION_ANNOUNCED).exists()
+
+
+def test_a_consultation_of_an_unpublished_schedule_is_not_announced():
+    consultation = consultation_at(State.DECIDED)
+    by = secretary(consultation)
+    Question.objects.create(consultation=consultation, text_kk="Сұрақ?", text_ru="Вопрос?")
+    workflow.approve_questions(consultation, by=by, meeting=quorate_meeting(consultation.schedule.council))
+    before = snapshot(consultation)
+    assert_refused(lambda: workflow.announce(consultation, by=by), "Publish the schedule")
+    assert snapshot(consultation) == before
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -564,7 +574,7 @@ def test_history_entered_later_keeps_its_real_dates():
     by = secretary(consultation)
     day = consultation.transitions.order_by("-id").first().occurred_on + datetime.timedelta(days=2)
     workflow.announce(consultation, by=by, occurred_on=day)
-    announcement = Announcement.objects.get()
+    announcement = Announcement.objects.get(event=Announcement.Event.CONSULTATION_ANNOUNCED)
     assert timezone.localtime(announcement.published_at).date() == day
     assert consultation.transitions.order_by("-id").first().occurred_on == day
 

@@ -208,7 +208,7 @@ def test_a_consultation_not_taking_proposals_says_why_and_takes_none(client, sta
 def test_the_form_of_an_unpublished_consultation_is_not_found(client):
     from tests.factories import consultation_at
 
-    consultation = consultation_at(State.HELD)
+    consultation = consultation_at(State.DECIDED)  # its schedule is not published
     assert client.get(url(consultation)).status_code == 404
 
 

@@ -47,6 +47,12 @@ def test_the_portal_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_the_portal_refuses_to_start_without_its_address_when_debug_is_off():
+    result = run_settings("s.SITE_URL", SECRET_KEY="x")
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
 def test_with_nothing_but_debug_set_it_runs_on_sqlite_with_tasks_in_process():
     result = run_settings(
         "s.DATABASES['default']['ENGINE']", "s.CELERY_TASK_ALWAYS_EAGER", "s.LANGUAGE_CODE", "s.TIME_ZONE",
@@ -65,7 +71,10 @@ def test_with_redis_url_celery_and_the_cache_use_redis():
 
 def test_a_postgresql_url_uses_psycopg():
     result = run_settings(
-        "s.DATABASES['default']['ENGINE']", SECRET_KEY="x", DATABASE_URL="postgresql://u@127.0.0.1:5432/db"
+        "s.DATABASES['default']['ENGINE']",
+        SECRET_KEY="x",
+        SITE_URL="https://qogam.kz",
+        DATABASE_URL="postgresql://u@127.0.0.1:5432/db",
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
 
