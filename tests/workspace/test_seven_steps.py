@@ -363,3 +363,21 @@ def test_a_meeting_records_its_protocol_file_and_refuses_anything_but_a_pdf(clie
     )  # fmt: skip
     assert response.status_code == 302
     assert Meeting.objects.get(council=council).protocol_file_kk.read().startswith(b"%PDF")
+
+
+def test_a_secretary_resets_a_forgotten_password_by_mail(client, council):
+    from django.core import mail
+
+    user = staff_of(council)
+    user.email = "secretary@akimat.kz"
+    user.save()
+    response = client.post(url("workspace:password_reset", "ru"), {"email": "secretary@akimat.kz"})
+    assert response.status_code == 302 and len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/ru/workspace/password-reset/[^\s]+)", mail.outbox[0].body).group(1)
+    assert "Qogam" in mail.outbox[0].subject
+    form = client.get(link, follow=True)
+    response = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Жаңа-құпиясөз-2026", "new_password2": "Жаңа-құпиясөз-2026"}
+    )
+    assert response.status_code == 302
+    assert client.login(username=user.username, password="Жаңа-құпиясөз-2026")
