@@ -7,6 +7,8 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
+    CompliancePolicy,
+    ComplianceRuleBasis,
     Consultation,
     ConsultationTransition,
     Document,
@@ -230,3 +232,28 @@ class RenderedDocumentAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "is_published", "state", "language")
     list_select_related = ("consultation", "schedule__council")
     exclude = ("data",)
+
+
+@admin.register(CompliancePolicy)
+class CompliancePolicyAdmin(admin.ModelAdmin):
+    """The ministry's policy numbers: one row, changed, never added or deleted."""
+
+    list_display = ("__str__", "schedule_day", "list_days", "recommendation_days", "results_days", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ComplianceRuleBasis)
+class ComplianceRuleBasisAdmin(TranslationAdmin):
+    list_display = ("code", "basis")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from . import workflow
-from .models import Consultation
+from .models import CompliancePolicy, Consultation
 
 State = Consultation.State
 
@@ -28,9 +27,9 @@ class NextStep:
         return self.due is not None and self.due < timezone.localdate()
 
 
-def next_step(consultation: Consultation) -> NextStep | None:
-    """The step the secretary takes next, with its deadline when the rules give one."""
-    days = settings.QOGAM_DEADLINES
+def next_step(consultation: Consultation, policy: CompliancePolicy | None = None) -> NextStep | None:
+    """The step the secretary takes next, with its deadline when the compliance rules give one."""
+    policy = policy or CompliancePolicy.current()
     closes = timezone.localdate(consultation.window_closes_at) if consultation.window_closes_at else None
     opens = timezone.localdate(consultation.window_opens_at) if consultation.window_opens_at else None
     after_close = lambda n: closes + datetime.timedelta(days=n) if closes else None  # noqa: E731
@@ -45,11 +44,11 @@ def next_step(consultation: Consultation) -> NextStep | None:
         case State.ANNOUNCED:
             return NextStep(workflow.OPEN_INTAKE, opens)
         case State.HELD:
-            return NextStep(workflow.COMPILE_PROPOSALS, after_close(days["list_of_proposals"]))
+            return NextStep(workflow.COMPILE_PROPOSALS, after_close(policy.list_days))
         case State.PROPOSALS_COMPILED if consultation.is_draft_act:
             since = consultation.state_since
-            due = since + datetime.timedelta(days=days["recommendation"]) if since else None
+            due = since + datetime.timedelta(days=policy.recommendation_days) if since else None
             return NextStep(workflow.DRAFT_RECOMMENDATION, due)
         case State.PROPOSALS_COMPILED | State.RECOMMENDATION_DRAFTED:
-            return NextStep(workflow.PUBLISH_POSITION, after_close(days["results"]))
+            return NextStep(workflow.PUBLISH_POSITION, after_close(policy.results_days))
     return None

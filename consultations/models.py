@@ -526,3 +526,50 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+
+class CompliancePolicy(models.Model):
+    """The ministry's policy numbers for the compliance review (DESIGN.md, "Quarterly compliance"): no law
+    sets them, so they are data, edited in the admin. One row."""
+
+    schedule_day = models.PositiveSmallIntegerField(
+        _("the schedule is approved and published by this day of the quarter"), default=15
+    )
+    list_days = models.PositiveSmallIntegerField(
+        _("days after the window closes to form the list of proposals"), default=10
+    )
+    recommendation_days = models.PositiveSmallIntegerField(
+        _("days after the list to draft the recommendation"), default=10
+    )
+    results_days = models.PositiveSmallIntegerField(
+        _("days after the window closes to publish the results"), default=30
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("compliance policy")
+        verbose_name_plural = _("compliance policy")
+
+    def __str__(self) -> str:
+        return str(_("Compliance policy"))
+
+    @classmethod
+    def current(cls) -> CompliancePolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class ComplianceRuleBasis(models.Model):
+    """The basis of a compliance rule (the recommendations, or an article of a law), shown beside it and
+    edited in the admin as the law changes."""
+
+    code = models.SlugField(_("rule"), max_length=40, unique=True)
+    basis = models.TextField(_("basis"))
+
+    class Meta:
+        verbose_name = _("basis of a compliance rule")
+        verbose_name_plural = _("bases of the compliance rules")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,6 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
+    ComplianceRuleBasis,
     Consultation,
     Document,
     InformationRequest,
@@ -53,3 +54,8 @@ class RecommendationPointTranslation(TranslationOptions):
 @register(Position)
 class PositionTranslation(TranslationOptions):
     fields = ("text",)
+
+
+@register(ComplianceRuleBasis)
+class ComplianceRuleBasisTranslation(TranslationOptions):
+    fields = ("basis",)

@@ -15,7 +15,14 @@ VIEWABLE_APPS = ("councils", "consultations", "proposals", "publications")
 # Models whose rows hold citizens' contacts: not even viewable by ministry staff (DESIGN.md, Proposal).
 PRIVATE_MODELS = ("publications.outgoingmail",)
 # Models ministry staff may also add and change.
-EDITABLE_MODELS = ("councils.region", "councils.council", "councils.membership", "proposals.consenttext")
+EDITABLE_MODELS = (
+    "councils.region",
+    "councils.council",
+    "councils.membership",
+    "proposals.consenttext",
+    "consultations.compliancepolicy",
+    "consultations.compliancerulebasis",
+)
 
 
 def ministry_permission_codenames() -> list[tuple[str, str]]:

@@ -222,11 +222,6 @@ LOGGING = {
     },
 }
 
-# Compliance deadlines in days (the ministry's policy, DESIGN.md "Quarterly compliance"): the schedule by
-# this day of the quarter; the list of proposals and the results after the window closes; the
-# recommendation after the list.
-QOGAM_DEADLINES = {"schedule_day": 15, "list_of_proposals": 10, "recommendation": 10, "results": 30}
-
 # Proposal submission: attempts allowed per client address, and the window in seconds.
 PROPOSAL_RATE_LIMIT = (env_int("PROPOSAL_RATE_LIMIT", 30), env_int("PROPOSAL_RATE_WINDOW", 600))
 # The request header (as in request.META) a trusted reverse proxy puts the client's address in, if any.

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from consultations import compliance_admin
 from consultations.calendar import calendar
 from consultations.documents import schedule_document
 from councils.views import meeting_detail, meeting_protocol
@@ -12,6 +13,13 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/compliance/", admin.site.admin_view(compliance_admin.matrix), name="compliance"),
+    path(
+        "admin/compliance/<slug:slug>/<int:year>-q<int:quarter>/",
+        admin.site.admin_view(compliance_admin.detail),
+        name="compliance-detail",
+    ),
+    path("admin/compliance/export.<str:fmt>", admin.site.admin_view(compliance_admin.export), name="compliance-export"),
     path("admin/", admin.site.urls),
 ]
 

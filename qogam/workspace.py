@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from consultations import workflow
 from consultations.deadlines import next_step
-from consultations.models import Consultation, QuarterlySchedule, quarter_of
+from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
 from councils.errors import ActionRefused
 from councils.models import Council
 from councils.permissions import can_act
@@ -161,8 +161,9 @@ def dashboard(request):
     )
     acted_for = set(Council.objects.acted_for_by(request.user).values_list("pk", flat=True))
     by_council: dict[int, list] = {council.pk: [] for council in councils}
+    policy = CompliancePolicy.current()
     for consultation in consultations.filter(schedule__council__in=councils):
-        by_council[consultation.schedule.council_id].append((consultation, next_step(consultation)))
+        by_council[consultation.schedule.council_id].append((consultation, next_step(consultation, policy)))
     for rows in by_council.values():  # grouped by step, in the order of the steps
         rows.sort(key=lambda row: workflow.SEQUENCE.index(row[0].state))
     rows = [

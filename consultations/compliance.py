@@ -1,0 +1,484 @@
+"""Quarterly compliance: does each council follow the recommendations, quarter by quarter, and why not.
+
+Read it beside DESIGN.md, "Quarterly compliance". Each rule below is a small function of one council's
+quarter that returns its verdict, its deadline and its evidence. "Published" means on the portal and in at
+least one external publication (a delivered Telegram post or webhook, or a publication the secretary
+recorded). Dates are those on which things happened (the log's `occurred_on`), not when they were typed.
+
+`review(councils, quarters)` loads everything it needs in a fixed number of queries, whatever the number
+of councils, then judges in memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council, Meeting, Membership, Quorum
+from publications.models import Announcement, Delivery
+
+from .models import (
+    CompliancePolicy,
+    ComplianceRuleBasis,
+    Consultation,
+    ConsultationTransition,
+    QuarterlySchedule,
+    Recommendation,
+    ScheduleTransition,
+    quarter_bounds,
+)
+from .working_days import add_working_days
+
+State = Consultation.State
+EXTERNAL = (Delivery.Channel.TELEGRAM, Delivery.Channel.WEBHOOK, Delivery.Channel.RECORDED)
+
+COMPLIANT, NON_COMPLIANT, NOT_YET_DUE, NOT_APPLICABLE = "compliant", "non_compliant", "not_yet_due", "not_applicable"
+PARTLY = "partly"
+VERDICTS = {
+    COMPLIANT: _("compliant"),
+    PARTLY: _("partly compliant"),
+    NON_COMPLIANT: _("non-compliant"),
+    NOT_YET_DUE: _("not yet due"),
+    NOT_APPLICABLE: _("not applicable"),
+}
+TITLES = {
+    "schedule_approved": _("Schedule approved at a quorate meeting"),
+    "schedule_published": _("Schedule published"),
+    "consultation_held": _("At least one consultation held"),
+    "citizens_informed": _("Citizens informed before each consultation"),
+    "list_formed": _("List of proposals formed"),
+    "recommendation_drafted": _("Recommendation drafted, for draft legal acts"),
+    "recommendation_sent": _("Recommendation sent to the state body"),
+    "results_published": _("Results published"),
+}
+SEND_WORKING_DAYS = 7  # Law "On Public Control", art. 13: the council sends its final document
+ANSWER_WORKING_DAYS = 10  # … and the state body answers it
+
+
+@dataclass
+class Evidence:
+    label: str
+    date: datetime.date | None = None
+    url: str = ""
+
+
+@dataclass
+class RuleResult:
+    code: str
+    title: str
+    verdict: str
+    deadline: datetime.date | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    note: str = ""
+    basis: str = ""
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
+
+
+@dataclass
+class StateBodyAnswers:
+    """The state bodies' side, beside the council's verdict and not counted in it."""
+
+    in_time: int = 0
+    late: int = 0
+    waiting: int = 0
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.in_time + self.late + self.waiting + self.overdue
+
+
+@dataclass
+class CouncilQuarter:
+    council: Council
+    year: int
+    quarter: int
+    rules: list[RuleResult]
+    state_body: StateBodyAnswers
+
+    @property
+    def verdict(self) -> str:
+        return overall([rule.verdict for rule in self.rules], [rule.code for rule in self.rules])
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICTS[self.verdict]
+
+
+# The rules whose failure makes a council non-compliant; the others make it partly compliant.
+ESSENTIAL = ("schedule_approved", "schedule_published", "consultation_held")
+
+
+def overall(verdicts: list[str], codes: list[str]) -> str:
+    failed = {code for code, verdict in zip(codes, verdicts, strict=True) if verdict == NON_COMPLIANT}
+    if failed & set(ESSENTIAL):
+        return NON_COMPLIANT
+    if failed:
+        return PARTLY
+    if NOT_YET_DUE in verdicts:
+        return NOT_YET_DUE
+    return COMPLIANT
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What the rules read, loaded once
+
+
+@dataclass
+class Facts:
+    """One council's quarter, as the rules see it."""
+
+    council: Council
+    year: int
+    quarter: int
+    today: datetime.date
+    policy: CompliancePolicy
+    schedule: QuarterlySchedule | None
+    schedule_log: list[ScheduleTransition]
+    schedule_announcements: list[Announcement]
+    consultations: list[Consultation]
+    steps: dict[int, dict[str, datetime.date]]  # consultation id → state → the date it was reached
+    announcements: dict[int, dict[str, list[Announcement]]]  # consultation id → event → announcements
+    recommendations: dict[int, Recommendation]
+    quorums: dict[int, Quorum]
+
+    @property
+    def first_day(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[0]
+
+    @property
+    def last_day(self) -> datetime.date:
+        return quarter_bounds(self.year, self.quarter)[1]
+
+
+def _external_date(announcement: Announcement) -> datetime.date | None:
+    dates = [
+        timezone.localdate(d.sent_at)
+        for d in announcement.deliveries.all()
+        if d.channel in EXTERNAL and d.state == Delivery.State.SENT and d.sent_at
+    ]
+    return min(dates) if dates else None
+
+
+def _published(
+    announcements: list[Announcement],
+) -> tuple[datetime.date | None, datetime.date | None, Announcement | None]:
+    """(on the portal, in an external publication, which announcement): the earliest complete one."""
+    candidates = [(timezone.localdate(a.published_at), _external_date(a), a) for a in announcements if a.published_at]
+    complete = [c for c in candidates if c[1]]
+    if complete:
+        return min(complete, key=lambda c: max(c[0], c[1]))
+    return candidates[0] if candidates else (None, None, None)
+
+
+def _result(code: str, verdict: str, deadline: datetime.date | None = None) -> RuleResult:
+    return RuleResult(code, str(TITLES[code]), verdict, deadline)
+
+
+def _admin(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _due(deadline: datetime.date, today: datetime.date) -> bool:
+    return today > deadline
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The rules
+
+
+def schedule_approved(f: Facts) -> RuleResult:
+    """The schedule is approved at a quorate meeting (the recommendations; Law "On Public Councils",
+    art. 13 p. 2), by the policy's day of the quarter."""
+    deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
+    result = _result("schedule_approved", NOT_YET_DUE, deadline)
+    approvals = [t for t in f.schedule_log if t.to_state == QuarterlySchedule.State.APPROVED and t.meeting_id]
+    quorate = [t for t in approvals if f.quorums[t.meeting_id].reached]
+    for t in approvals:
+        quorum = f.quorums[t.meeting_id]
+        number = f" № {t.meeting.protocol_number}" if t.meeting.protocol_number else ""
+        result.evidence.append(
+            Evidence(f"{_('Meeting')}{number}: {quorum.summary()}", t.meeting.date, _admin(t.meeting))
+        )
+    if quorate and quorate[0].occurred_on <= deadline:
+        result.verdict = COMPLIANT
+    elif quorate:
+        result.verdict, result.note = NON_COMPLIANT, str(_("Approved after the deadline."))
+    elif _due(deadline, f.today):
+        result.verdict = NON_COMPLIANT
+        result.note = str(_("No approval at a quorate meeting.") if approvals else _("The schedule was not approved."))
+    return result
+
+
+def schedule_published(f: Facts) -> RuleResult:
+    """The approved schedule is published on the portal and in social networks or the media."""
+    deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
+    result = _result("schedule_published", NOT_YET_DUE, deadline)
+    portal, external, announcement = _published(f.schedule_announcements)
+    if announcement is not None:
+        result.evidence.append(Evidence(str(_("On the portal")), portal, _admin(announcement)))
+        if external:
+            result.evidence.append(Evidence(str(_("External publication")), external, _admin(announcement)))
+    if portal and external and max(portal, external) <= deadline:
+        result.verdict = COMPLIANT
+    elif portal and external:
+        result.verdict, result.note = NON_COMPLIANT, str(_("Published after the deadline."))
+    elif _due(deadline, f.today):
+        result.verdict = NON_COMPLIANT
+        result.note = str(_("Not published in social networks or the media.") if portal else _("Not published."))
+    return result
+
+
+def consultation_held(f: Facts) -> RuleResult:
+    """At least one consultation of the quarter is held (reaches step 4)."""
+    result = _result("consultation_held", NOT_YET_DUE, f.last_day)
+    held = [c for c in f.consultations if f.steps[c.pk].get(State.HELD)]
+    for c in held:
+        result.evidence.append(Evidence(c.title, f.steps[c.pk][State.HELD], _admin(c)))
+    if any(f.steps[c.pk][State.HELD] <= f.last_day for c in held):
+        result.verdict = COMPLIANT
+    elif _due(f.last_day, f.today):
+        result.verdict, result.note = NON_COMPLIANT, str(_("No consultation was held in the quarter."))
+    return result
+
+
+def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
+    """A rule judged for each consultation it applies to: compliant when all are, non-compliant when one
+    failed, not yet due while one is pending; not applicable when none applies."""
+    result = _result(code, NOT_APPLICABLE)
+    verdicts = []
+    for consultation in f.consultations:
+        if f.steps[consultation.pk].get(State.CANCELLED):
+            continue
+        judged = judge(consultation)
+        if judged is None:
+            continue
+        verdict, deadline, date = judged
+        verdicts.append(verdict)
+        label = f"{consultation.title}: {VERDICTS[verdict]}"
+        result.evidence.append(Evidence(label, date, _admin(consultation)))
+        result.deadline = max(filter(None, [result.deadline, deadline]), default=None)
+    if verdicts:
+        result.verdict = (
+            NON_COMPLIANT if NON_COMPLIANT in verdicts else NOT_YET_DUE if NOT_YET_DUE in verdicts else COMPLIANT
+        )
+    return result
+
+
+def _judge(done: datetime.date | None, deadline: datetime.date | None, today: datetime.date):
+    if deadline is None:
+        return None
+    if done is not None and done <= deadline:
+        return COMPLIANT, deadline, done
+    if done is not None or _due(deadline, today):
+        return NON_COMPLIANT, deadline, done
+    return NOT_YET_DUE, deadline, None
+
+
+def citizens_informed(f: Facts) -> RuleResult:
+    """Citizens are informed before the proposal window opens, on the portal and in social networks or the
+    media (the recommendations, step 3)."""
+
+    def judge(c: Consultation):
+        if c.window_opens_at is None:
+            return None
+        portal, external, _announcement = _published(
+            f.announcements[c.pk].get(Announcement.Event.CONSULTATION_ANNOUNCED, [])
+        )
+        done = max(portal, external) if portal and external else None
+        return _judge(done, timezone.localdate(c.window_opens_at), f.today)
+
+    return _per_consultation("citizens_informed", f, judge)
+
+
+def list_formed(f: Facts) -> RuleResult:
+    """The list of proposals is formed (step 5) within the policy's days after the window closes."""
+
+    def judge(c: Consultation):
+        if c.window_closes_at is None:
+            return None
+        deadline = timezone.localdate(c.window_closes_at) + datetime.timedelta(days=f.policy.list_days)
+        return _judge(f.steps[c.pk].get(State.PROPOSALS_COMPILED), deadline, f.today)
+
+    return _per_consultation("list_formed", f, judge)
+
+
+def recommendation_drafted(f: Facts) -> RuleResult:
+    """For a draft legal act, the council's recommendation (step 6) within the policy's days after step 5."""
+
+    def judge(c: Consultation):
+        compiled = f.steps[c.pk].get(State.PROPOSALS_COMPILED)
+        if not c.is_draft_act or compiled is None:
+            return None
+        deadline = compiled + datetime.timedelta(days=f.policy.recommendation_days)
+        return _judge(f.steps[c.pk].get(State.RECOMMENDATION_DRAFTED), deadline, f.today)
+
+    return _per_consultation("recommendation_drafted", f, judge)
+
+
+def recommendation_sent(f: Facts) -> RuleResult:
+    """The recommendation is sent to the state body within 7 working days (Law "On Public Control", art. 13)."""
+
+    def judge(c: Consultation):
+        drafted = f.steps[c.pk].get(State.RECOMMENDATION_DRAFTED)
+        if drafted is None:
+            return None
+        recommendation = f.recommendations.get(c.pk)
+        sent = recommendation.sent_on if recommendation else None
+        return _judge(sent, add_working_days(drafted, SEND_WORKING_DAYS), f.today)
+
+    return _per_consultation("recommendation_sent", f, judge)
+
+
+def results_published(f: Facts) -> RuleResult:
+    """The position and results (step 7) are published, also externally, within the policy's days after the
+    window closes (the recommendations, step 7)."""
+
+    def judge(c: Consultation):
+        if c.window_closes_at is None:
+            return None
+        deadline = timezone.localdate(c.window_closes_at) + datetime.timedelta(days=f.policy.results_days)
+        portal, external, _announcement = _published(
+            f.announcements[c.pk].get(Announcement.Event.RESULTS_PUBLISHED, [])
+        )
+        done = max(portal, external) if portal and external and f.steps[c.pk].get(State.POSITION_PUBLISHED) else None
+        return _judge(done, deadline, f.today)
+
+    return _per_consultation("results_published", f, judge)
+
+
+RULES = [
+    schedule_approved,
+    schedule_published,
+    consultation_held,
+    citizens_informed,
+    list_formed,
+    recommendation_drafted,
+    recommendation_sent,
+    results_published,
+]
+RULE_CODES = [rule.__name__ for rule in RULES]
+
+
+def state_body_answers(f: Facts) -> StateBodyAnswers:
+    """Answers to the council's recommendations: due 10 working days after they were sent."""
+    answers = StateBodyAnswers()
+    for c in f.consultations:
+        recommendation = f.recommendations.get(c.pk)
+        if recommendation is None or recommendation.sent_on is None:
+            continue
+        deadline = add_working_days(recommendation.sent_on, ANSWER_WORKING_DAYS)
+        received = recommendation.answer_received_on
+        if received is not None:
+            answers.in_time += received <= deadline
+            answers.late += received > deadline
+        elif f.today > deadline:
+            answers.overdue += 1
+        else:
+            answers.waiting += 1
+    return answers
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reviewing many councils at once
+
+
+def review(councils, quarters: list[tuple[int, int]], *, today: datetime.date | None = None) -> list[CouncilQuarter]:
+    """Every council × quarter, judged; in a fixed number of queries."""
+    today = today or timezone.localdate()
+    councils = list(councils)
+    policy = CompliancePolicy.current()
+    bases = {b.code: b.basis for b in ComplianceRuleBasis.objects.all()}
+    years = {y for y, _q in quarters}
+    schedules = {
+        (s.council_id, s.year, s.quarter): s
+        for s in QuarterlySchedule.objects.filter(council__in=councils, year__in=years)
+    }
+    schedule_ids = [s.pk for s in schedules.values()]
+    schedule_logs = defaultdict(list)
+    for t in (
+        ScheduleTransition.objects.filter(schedule_id__in=schedule_ids)
+        .select_related("meeting")
+        .order_by("occurred_on", "id")
+    ):
+        schedule_logs[t.schedule_id].append(t)
+    consultations = defaultdict(list)
+    for c in Consultation.objects.filter(schedule_id__in=schedule_ids).order_by("number"):
+        consultations[c.schedule_id].append(c)
+    consultation_ids = [c.pk for group in consultations.values() for c in group]
+    steps: dict[int, dict[str, datetime.date]] = defaultdict(dict)
+    for t in ConsultationTransition.objects.filter(consultation_id__in=consultation_ids).order_by("recorded_at", "id"):
+        if t.name == "step_back":
+            steps[t.consultation_id].pop(t.from_state, None)
+        else:
+            steps[t.consultation_id][t.to_state] = t.occurred_on
+    deliveries = Prefetch("deliveries", queryset=Delivery.objects.all())
+    consultation_type = ContentType.objects.get_for_model(Consultation)
+    schedule_type = ContentType.objects.get_for_model(QuarterlySchedule)
+    announcements = defaultdict(lambda: defaultdict(list))
+    for a in Announcement.objects.filter(
+        subject_type=consultation_type, subject_id__in=consultation_ids
+    ).prefetch_related(deliveries):
+        announcements[a.subject_id][a.event].append(a)
+    schedule_announcements = defaultdict(list)
+    for a in Announcement.objects.filter(subject_type=schedule_type, subject_id__in=schedule_ids).prefetch_related(
+        deliveries
+    ):
+        schedule_announcements[a.subject_id].append(a)
+    recommendations = {
+        r.consultation_id: r for r in Recommendation.objects.filter(consultation_id__in=consultation_ids)
+    }
+    quorums = _quorums([t.meeting for log in schedule_logs.values() for t in log if t.meeting_id], councils)
+
+    results = []
+    for council in councils:
+        for year, quarter in quarters:
+            schedule = schedules.get((council.pk, year, quarter))
+            facts = Facts(
+                council=council,
+                year=year,
+                quarter=quarter,
+                today=today,
+                policy=policy,
+                schedule=schedule,
+                schedule_log=schedule_logs[schedule.pk] if schedule else [],
+                schedule_announcements=schedule_announcements[schedule.pk] if schedule else [],
+                consultations=consultations[schedule.pk] if schedule else [],
+                steps=steps,
+                announcements=announcements,
+                recommendations=recommendations,
+                quorums=quorums,
+            )
+            rules = [rule(facts) for rule in RULES]
+            for rule in rules:
+                rule.basis = bases.get(rule.code, "")
+            results.append(CouncilQuarter(council, year, quarter, rules, state_body_answers(facts)))
+    return results
+
+
+def _quorums(meetings: list[Meeting], councils: list[Council]) -> dict[int, Quorum]:
+    """The quorum of each meeting, from two queries whatever their number."""
+    meetings = {m.pk: m for m in meetings}
+    members = defaultdict(list)
+    for m in Membership.objects.filter(council__in=councils).counted():
+        members[m.council_id].append(m)
+    present = defaultdict(set)
+    for meeting_id, membership_id in Meeting.attendees.through.objects.filter(meeting_id__in=meetings).values_list(
+        "meeting_id", "membership_id"
+    ):
+        present[meeting_id].add(membership_id)
+    quorums = {}
+    for meeting in meetings.values():
+        current = {m.pk for m in members[meeting.council_id] if m.is_current_on(meeting.date)}
+        quorums[meeting.pk] = Quorum(members=len(current), present=len(present[meeting.pk] & current))
+    return quorums

@@ -1,0 +1,233 @@
+"""The ministry's compliance review in the admin: the councils × quarters matrix, a council-quarter's rules
+with their evidence, charts, and exports (CSV, XLSX, PDF) of the filtered view, in Kazakh or Russian."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council, Region
+
+from . import compliance
+from .models import quarter_of
+
+QUARTERS = (1, 2, 3, 4)
+COLUMNS = (compliance.COMPLIANT, compliance.PARTLY, compliance.NON_COMPLIANT, compliance.NOT_YET_DUE)
+
+
+class ComplianceFilter(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100, required=False)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), choices=[(q, str(q)) for q in QUARTERS], coerce=int, required=False
+    )
+    level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All regions"),
+    )
+    state_body = forms.CharField(label=_("State body"), max_length=100, required=False)
+
+    def values(self) -> dict:
+        """The filters, corrected: a value that does not validate is dropped."""
+        today_year, today_quarter = quarter_of(timezone.localdate())
+        self.is_valid()
+        data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+        year = data.get("year") or today_year
+        quarter = data.get("quarter") or (today_quarter if year == today_year else 4)
+        return {**data, "year": year, "quarter": quarter}
+
+
+def _councils(values: dict):
+    councils = Council.objects.active().select_related("region").order_by("level", "region__slug", "slug")
+    if values.get("level"):
+        councils = councils.filter(level=values["level"])
+    if values.get("region"):
+        councils = councils.filter(region=values["region"])
+    if values.get("state_body"):
+        text = values["state_body"]
+        councils = councils.filter(Q(state_body_kk__icontains=text) | Q(state_body_ru__icontains=text))
+    return councils
+
+
+@dataclass
+class Bar:
+    label: str
+    share: float
+    compliant: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+def _share(verdicts: list[str]) -> Bar:
+    total = len(verdicts)
+    compliant = sum(v == compliance.COMPLIANT for v in verdicts)
+    return Bar("", compliant / total if total else 0.0, compliant, total)
+
+
+def build(values: dict) -> dict:
+    """Everything the page and the exports show, from one review."""
+    year, quarter = values["year"], values["quarter"]
+    councils = list(_councils(values))
+    results = compliance.review(councils, [(year, q) for q in QUARTERS])
+    by_council = defaultdict(dict)
+    for result in results:
+        by_council[result.council.pk][result.quarter] = result
+    rows = [(council, [by_council[council.pk][q] for q in QUARTERS]) for council in councils]
+    chosen = [cells[quarter - 1] for _council, cells in rows]
+
+    def totals(key) -> list[tuple[str, list[int], Bar]]:
+        groups = defaultdict(list)
+        for result in chosen:
+            groups[key(result.council)].append(result.verdict)
+        return [
+            (label, [Counter(verdicts)[code] for code in COLUMNS], _share(verdicts))
+            for label, verdicts in sorted(groups.items())
+        ]
+
+    per_quarter = []
+    for q in QUARTERS:
+        bar = _share([cells[q - 1].verdict for _council, cells in rows])
+        bar.label = str(_("Quarter %(quarter)s") % {"quarter": q})
+        per_quarter.append(bar)
+    by_region = totals(lambda c: str(c.region) if c.region else str(_("Central state bodies")))
+    return {
+        "values": values,
+        "year": year,
+        "quarter": quarter,
+        "quarters": QUARTERS,
+        "rows": rows,
+        "rule_titles": [str(compliance.TITLES[code]) for code in compliance.RULE_CODES],
+        "by_region": by_region,
+        "by_level": totals(lambda c: c.get_level_display()),
+        "columns": [compliance.VERDICTS[code] for code in COLUMNS],
+        "share": _share([r.verdict for r in chosen]),
+        "per_quarter": per_quarter,
+        "per_region": [replace(bar, label=label) for label, _counts, bar in by_region],
+        "verdicts": compliance.VERDICTS,
+    }
+
+
+def _check(request) -> None:
+    """Ministry staff and superusers: whoever may read consultations in the admin."""
+    if not request.user.has_perm("consultations.view_consultation"):
+        raise PermissionDenied
+
+
+def matrix(request):
+    _check(request)
+    form = ComplianceFilter(request.GET or None)
+    context = build(form.values())
+    return render(
+        request,
+        "admin/compliance/matrix.html",
+        {**admin.site.each_context(request), **context, "form": form, "title": _("Compliance with the recommendations"),
+         "query": request.GET.urlencode(),
+         "totals_by": [(_("By region"), context["by_region"]), (_("By level"), context["by_level"])]},
+    )  # fmt: skip
+
+
+def detail(request, slug, year, quarter):
+    _check(request)
+    if quarter not in QUARTERS or not 2020 <= year <= 2100:
+        raise Http404
+    council = get_object_or_404(Council.objects.select_related("region"), slug=slug)
+    result = compliance.review([council], [(year, quarter)])[0]
+    return render(
+        request,
+        "admin/compliance/detail.html",
+        {
+            **admin.site.each_context(request),
+            "result": result,
+            "council": council,
+            "title": _("%(council)s, quarter %(quarter)s of %(year)s")
+            % {"council": council, "quarter": quarter, "year": year},
+        },
+    )
+
+
+def export(request, fmt):
+    _check(request)
+    language = request.GET.get("lang") if request.GET.get("lang") in ("kk", "ru") else translation.get_language()
+    with translation.override(language):
+        context = build(ComplianceFilter(request.GET or None).values())
+        name = f"qogam-compliance-{context['year']}-q{context['quarter']}-{language}"
+        if fmt == "csv":
+            return _csv(context, name)
+        if fmt == "xlsx":
+            return _xlsx(context, name)
+        if fmt == "pdf":
+            return _pdf(context, name, language)
+    raise Http404
+
+
+def table(context) -> list[list]:
+    """The exported rows: one per council and quarter, with each rule's verdict."""
+    header = [
+        str(_("Council")), "slug", str(_("Level")), str(_("Region")), str(_("Year")), str(_("Quarter")),
+        str(_("Verdict")), *context["rule_titles"], str(_("Answers of the state body received in time")),
+    ]  # fmt: skip
+    rows = [header]
+    for council, cells in context["rows"]:
+        for result in cells:
+            rows.append(
+                [council.name, council.slug, council.get_level_display(), str(council.region or ""), result.year,
+                 result.quarter, str(result.verdict_label), *[str(rule.verdict_label) for rule in result.rules],
+                 f"{result.state_body.in_time}/{result.state_body.total}"]
+            )  # fmt: skip
+    return rows
+
+
+def _csv(context, name):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Kazakh letters as UTF-8
+    csv.writer(response).writerows(table(context))
+    return response
+
+
+def _xlsx(context, name):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(_("Compliance"))[:31]
+    for row in table(context):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _pdf(context, name, language):
+    from weasyprint import HTML, URLFetcher
+
+    html = render_to_string("admin/compliance/report.html", {**context, "lang": language, "now": timezone.now()})
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
