@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from publications.models import Announcement
 from publications.services import create_announcement, publish_on_portal
@@ -130,3 +131,24 @@ def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime) 
         by=by,
         at=at,
     )
+
+
+def publish_meeting(meeting, *, by) -> Announcement:
+    """A council meeting is open to the public (Law "On Public Councils", art. 13 p. 3): announced with its
+    agenda, which counts as the agenda's publication."""
+    from councils.models import Meeting
+
+    at = timezone.now()
+    with transaction.atomic():
+        announcement = _publish(
+            council=meeting.council,
+            event=Event.MEETING_ANNOUNCED,
+            subject=meeting,
+            template="consultations/announcements/meeting_announced.txt",
+            context={"meeting": meeting, "council": meeting.council},
+            path=portal_path("meeting", pk=meeting.pk),
+            by=by,
+            at=at,
+        )
+        Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=True).update(agenda_published_at=at)
+    return announcement

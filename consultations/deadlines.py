@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from . import workflow
+from .compliance import ANSWER_WORKING_DAYS, SEND_WORKING_DAYS
 from .models import CompliancePolicy, Consultation
+from .working_days import add_working_days
 
 State = Consultation.State
 
@@ -52,3 +54,43 @@ def next_step(consultation: Consultation, policy: CompliancePolicy | None = None
         case State.PROPOSALS_COMPILED | State.RECOMMENDATION_DRAFTED:
             return NextStep(workflow.PUBLISH_POSITION, after_close(policy.results_days))
     return None
+
+
+@dataclass(frozen=True)
+class StateBodyDeadlines:
+    """The recommendation's road to the state body (Law "On Public Control", art. 13): sent within 7
+    working days of step 6, answered within 10 working days of being sent."""
+
+    send_due: datetime.date
+    sent_on: datetime.date | None
+    answer_due: datetime.date | None
+    answer_received_on: datetime.date | None
+
+    @property
+    def send_overdue(self) -> bool:
+        return self.sent_on is None and self.send_due < timezone.localdate()
+
+    @property
+    def answer_overdue(self) -> bool:
+        return (
+            self.answer_due is not None and self.answer_received_on is None and self.answer_due < timezone.localdate()
+        )
+
+
+def state_body_deadlines(consultation: Consultation) -> StateBodyDeadlines | None:
+    recommendation = getattr(consultation, "recommendation", None)
+    drafted = (
+        consultation.transitions.filter(to_state=State.RECOMMENDATION_DRAFTED)
+        .order_by("-id")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )
+    if recommendation is None or drafted is None:
+        return None
+    sent = recommendation.sent_on
+    return StateBodyDeadlines(
+        send_due=add_working_days(drafted, SEND_WORKING_DAYS),
+        sent_on=sent,
+        answer_due=add_working_days(sent, ANSWER_WORKING_DAYS) if sent else None,
+        answer_received_on=recommendation.answer_received_on,
+    )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Meeting
 from qogam.forms import BilingualForm, DateInput, DateTimeInput
 
-from .models import Consultation, InformationRequest
+from .models import Consultation, InformationRequest, RecommendationPoint
 
 
 class ConsultationForm(BilingualForm, forms.ModelForm):
@@ -182,3 +182,28 @@ class InformationRequestForm(BilingualForm, forms.ModelForm):
             "answer_kk": forms.Textarea(attrs={"rows": 3}),
             "answer_ru": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class SendingForm(forms.Form):
+    """When the recommendation went to the state body, and when its answer came."""
+
+    sent_on = forms.DateField(label=_("Sent to the state body on"), widget=DateInput, required=False)
+    answer_received_on = forms.DateField(
+        label=_("The state body's answer received on"), widget=DateInput, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PointAnswerForm(BilingualForm, forms.Form):
+    number = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(
+        label=_("The state body's answer"), choices=[("", "—"), *RecommendationPoint.Answer.choices], required=False
+    )
+    reasons_kk = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reasons_ru = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+PointAnswerFormSet = forms.formset_factory(PointAnswerForm, extra=0)

@@ -321,3 +321,42 @@ def save_information_request(
         raise ActionRefused(error.messages) from None
     request.save()
     return request
+
+
+def record_state_body_answer(
+    consultation: Consultation,
+    *,
+    by,
+    sent_on: datetime.date | None,
+    answer_received_on: datetime.date | None,
+    answers: dict[int, tuple[str, str, str]],
+) -> Recommendation:
+    """When the recommendation went to the state body, and its answer to each point (accepted / partly /
+    rejected, with reasons) and when it came (Law "On Public Control", art. 13). `answers` maps a point's
+    number to (answer, reasons in Kazakh, reasons in Russian)."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        recommendation = Recommendation.objects.filter(consultation=locked).first()
+        drafted = locked.transitions.filter(to_state=Consultation.State.RECOMMENDATION_DRAFTED).order_by("-id").first()
+        if recommendation is None or drafted is None:
+            raise ActionRefused(_("The recommendation is sent once it is drafted (step 6)."))
+        today = timezone.localdate()
+        problems = []
+        if sent_on and not drafted.occurred_on <= sent_on <= today:
+            problems.append(_("The recommendation is sent after it was drafted, and not in the future."))
+        if answer_received_on and not sent_on:
+            problems.append(_("Give the date the recommendation was sent before the date of the answer."))
+        if answer_received_on and sent_on and not sent_on <= answer_received_on <= today:
+            problems.append(_("The answer comes after the recommendation was sent, and not in the future."))
+        if any(answer for answer, _kk, _ru in answers.values()) and not answer_received_on:
+            problems.append(_("Give the date the state body's answer came."))
+        if problems:
+            raise ActionRefused(problems)
+        recommendation.sent_on, recommendation.answer_received_on = sent_on, answer_received_on
+        recommendation.save(update_fields=["sent_on", "answer_received_on", "updated_at"])
+        for point in recommendation.points.all():
+            answer, kk, ru = answers.get(point.number, ("", "", ""))
+            point.answer, point.answer_reasons_kk, point.answer_reasons_ru = answer, kk.strip(), ru.strip()
+            point.save(update_fields=["answer", "answer_reasons_kk", "answer_reasons_ru"])
+    return recommendation

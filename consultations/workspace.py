@@ -21,7 +21,7 @@ from qogam.workspace import (
 )
 
 from . import announcements, pdf, services, workflow
-from .deadlines import next_step
+from .deadlines import next_step, state_body_deadlines
 from .forms import (
     AnnounceForm,
     CancelForm,
@@ -29,11 +29,13 @@ from .forms import (
     DateForm,
     InformationRequestForm,
     MeetingChoiceForm,
+    PointAnswerFormSet,
     PointFormSet,
     PositionForm,
     PublishPositionForm,
     QuestionFormSet,
     RecommendationForm,
+    SendingForm,
     StepBackForm,
 )
 from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation, RenderedDocument
@@ -272,6 +274,7 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
             "has_recommendation": Recommendation.objects.filter(consultation=consultation).exists(),
             "has_position": Position.objects.filter(consultation=consultation).exists(),
             "document_kinds": _document_kinds(consultation),
+            "state_body": state_body_deadlines(consultation) if consultation.is_draft_act else None,
         },
         status=status,
     )
@@ -451,4 +454,66 @@ def information_request(request, slug, pk=None):
             return redirect("workspace:consultation", slug=consultation.slug)
     return render(
         request, "workspace/information_request.html", {"council": council, "consultation": consultation, "form": form}
+    )
+
+
+@workspace_view
+def state_body_answer(request, slug):
+    """The recommendation sent to the state body, and its answer point by point."""
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    recommendation = get_object_or_404(Recommendation, consultation=consultation)
+    if request.method == "POST":
+        require_actor(request, council)
+    points = list(recommendation.points.order_by("number"))
+    form = SendingForm(
+        request.POST or None,
+        initial={"sent_on": recommendation.sent_on, "answer_received_on": recommendation.answer_received_on},
+    )
+    answers = PointAnswerFormSet(
+        request.POST or None,
+        prefix="points",
+        initial=[
+            {
+                "number": p.number,
+                "answer": p.answer,
+                "reasons_kk": p.answer_reasons_kk,
+                "reasons_ru": p.answer_reasons_ru,
+            }
+            for p in points
+        ],
+    )
+    if request.method == "POST" and form.is_valid() and answers.is_valid():
+        try:
+            services.record_state_body_answer(
+                consultation,
+                by=request.user,
+                sent_on=form.cleaned_data["sent_on"],
+                answer_received_on=form.cleaned_data["answer_received_on"],
+                answers={
+                    a.cleaned_data["number"]: (
+                        a.cleaned_data["answer"],
+                        a.cleaned_data["reasons_kk"],
+                        a.cleaned_data["reasons_ru"],
+                    )
+                    for a in answers
+                },
+            )
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("workspace:consultation", slug=consultation.slug)
+    return render(
+        request,
+        "workspace/state_body_answer.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "form": form,
+            "answers": list(zip(points, answers, strict=True)),
+            "formset": answers,
+            "deadlines": state_body_deadlines(consultation),
+            "editable": can_act(request.user, council),
+        },
     )

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from qogam.admin import CouncilContentAdmin
 
-from .models import Council, Meeting, Membership, Reception, Region
+from .models import Council, Meeting, Membership, Reception, Region, membership_warnings
 
 
 @admin.register(Region)
@@ -40,14 +41,20 @@ class CouncilAdmin(TranslationAdmin):
     search_fields = ("name_kk", "name_ru", "slug", "state_body_kk", "state_body_ru")
     list_select_related = ("region",)
     inlines = [MembershipInline]
+    readonly_fields = ("warnings",)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "level", "region", "state_body", "is_active")}),
+        (None, {"fields": ("warnings", "name", "slug", "level", "region", "state_body", "is_active")}),
         (_("Contacts"), {"fields": ("address", "phone", "email", "website", "telegram_chat_id")}),
         (
             _("Term of office and documents"),
             {"fields": ("term_starts_on", "term_ends_on", "document_language")},
         ),
     )
+
+    @admin.display(description=_("warnings about the membership"))
+    def warnings(self, council):
+        found = membership_warnings(council) if council.pk else []
+        return format_html_join("", "<p>⚠ {}</p>", ((w,) for w in found)) or "—"
 
 
 @admin.register(Membership)

@@ -334,3 +334,46 @@ class Reception(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.full_name}, {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+
+# Bounds of a council's size (Law "On Public Councils"): central state bodies and quasi-public companies by
+# law; local councils by the ministry's setting (LOCAL_COUNCIL_SIZE).
+SIZE_BY_LEVEL = {Council.Level.CENTRAL: (15, 30), Council.Level.QUASI: (10, 15)}
+TERM_WARNING = datetime.timedelta(days=61)
+
+
+def membership_warnings(council: Council, *, today: datetime.date | None = None) -> list[str]:
+    """What the council's membership does not do as the law asks: warnings for the workspace and the admin,
+    never refusals (the data must be recordable as it is)."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    members = list(Membership.objects.filter(council=council).on(today).counted())
+    warnings = []
+    low, high = SIZE_BY_LEVEL.get(council.level, settings.LOCAL_COUNCIL_SIZE)
+    if not low <= len(members) <= high:
+        warnings.append(
+            _("The council has %(count)s members; the law asks for %(low)s to %(high)s.")
+            % {"count": len(members), "low": low, "high": high}
+        )
+    seen: dict[str, str] = {}
+    for member in members:
+        organisation = (member.organisation_kk or member.organisation_ru or "").strip().casefold()
+        if organisation and organisation in seen:
+            warnings.append(
+                _("Two members come from one organisation: %(first)s and %(second)s (%(organisation)s).")
+                % {"first": seen[organisation], "second": member.full_name, "organisation": member.organisation}
+            )
+        elif organisation:
+            seen[organisation] = member.full_name
+    if any(m.role == Membership.Role.CHAIR and m.kind == Membership.Kind.STATE_BODY for m in members):
+        warnings.append(_("The chair is a member from a state body."))
+    if council.term_ends_on and council.term_ends_on < today:
+        warnings.append(
+            _("The council's term of office ended on %(date)s.") % {"date": council.term_ends_on.strftime("%d.%m.%Y")}
+        )
+    elif council.term_ends_on and council.term_ends_on - today <= TERM_WARNING:
+        warnings.append(
+            _("The council's term of office ends on %(date)s.") % {"date": council.term_ends_on.strftime("%d.%m.%Y")}
+        )
+    return warnings

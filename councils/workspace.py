@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consultations import announcements
 from consultations.models import quarter_of
-from qogam.workspace import council_or_404, refuse_into, require_actor, workspace_view
+from qogam.workspace import acting, council_or_404, refuse_into, require_actor, workspace_view
 
 from . import services
 from .errors import ActionRefused
 from .forms import AttendanceForm, MeetingForm, ReceptionForm
-from .models import Meeting, Membership, Reception
+from .models import Meeting, Membership, Reception, membership_warnings
 from .permissions import can_act
 
 
@@ -34,6 +35,8 @@ def council_page(request, council_slug):
         {
             "council": council,
             "can_act": can_act(request.user, council),
+            "warnings": membership_warnings(council, today=today),
+            "today": today,
             "quarters": [(y, q, schedules.get((y, q))) for y, q in [(upcoming_year, upcoming_quarter), *quarters]],
             "members": Membership.objects.filter(council=council).on(today).order_by("role", "full_name"),
             "meetings": Meeting.objects.filter(council=council).order_by("-date")[:20],
@@ -121,3 +124,16 @@ def reception_form(request, council_slug, pk=None):
             messages.success(request, _("The personal reception is saved and shown on the council's public page."))
             return redirect("workspace:council", council_slug=council.slug)
     return render(request, "workspace/reception_form.html", {"council": council, "form": form})
+
+
+@acting
+def meeting_announce(request, council_slug, pk):
+    council = council_or_404(request, council_slug)
+    require_actor(request, council)
+    meeting = get_object_or_404(Meeting, pk=pk, council=council)
+    if meeting.date < timezone.localdate():
+        messages.error(request, _("Only a meeting still to come is announced."))
+    else:
+        announcements.publish_meeting(meeting, by=request.user)
+        messages.success(request, _("The meeting is announced on the portal with its agenda."))
+    return redirect("workspace:council", council_slug=council.slug)

@@ -222,6 +222,9 @@ LOGGING = {
     },
 }
 
+# The size the law allows a local council (oblast, city, district): the ministry's reading, a setting.
+LOCAL_COUNCIL_SIZE = (env_int("LOCAL_COUNCIL_MIN_MEMBERS", 7), env_int("LOCAL_COUNCIL_MAX_MEMBERS", 15))
+
 # Proposal submission: attempts allowed per client address, and the window in seconds.
 PROPOSAL_RATE_LIMIT = (env_int("PROPOSAL_RATE_LIMIT", 30), env_int("PROPOSAL_RATE_WINDOW", 600))
 # The request header (as in request.META) a trusted reverse proxy puts the client's address in, if any.

@@ -24,6 +24,9 @@ urlpatterns = [
     path("councils/<slug:council_slug>/meetings/new/", councils.meeting_form, name="meeting_new"),
     path("councils/<slug:council_slug>/meetings/<int:pk>/", councils.meeting_form, name="meeting_edit"),
     path("councils/<slug:council_slug>/meetings/<int:pk>/attendance/", councils.attendance, name="attendance"),
+    path(
+        "councils/<slug:council_slug>/meetings/<int:pk>/announce/", councils.meeting_announce, name="meeting_announce"
+    ),
     path("councils/<slug:council_slug>/receptions/new/", councils.reception_form, name="reception_new"),
     path("councils/<slug:council_slug>/receptions/<int:pk>/", councils.reception_form, name="reception_edit"),
     # Its quarterly schedules
@@ -56,6 +59,7 @@ urlpatterns = [
     path("consultations/<slug:slug>/questions/", consultations.questions, name="questions"),
     path("consultations/<slug:slug>/recommendation/", consultations.recommendation, name="recommendation"),
     path("consultations/<slug:slug>/position/", consultations.position, name="position"),
+    path("consultations/<slug:slug>/state-body/", consultations.state_body_answer, name="state_body"),
     path("consultations/<slug:slug>/requests/new/", consultations.information_request, name="request_new"),
     path("consultations/<slug:slug>/requests/<int:pk>/", consultations.information_request, name="request_edit"),
     path("consultations/<slug:slug>/documents/<str:kind>/", documents.preview_consultation_document, name="preview"),
