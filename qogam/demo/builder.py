@@ -46,6 +46,8 @@ Occasion = Consultation.Occasion
 DEMO_COUNCIL = "akmola"
 SECOND_COUNCIL = "almaty"
 SECRETARY_ACCOUNTS = {DEMO_COUNCIL: "secretary", SECOND_COUNCIL: "secretary2"}
+# A council whose membership the law would question (two members of one organisation, the term ending).
+WARNED_COUNCIL = "tourism-sport"
 DEMO_ACCOUNTS = ["admin", "ministry", "secretary", "chair", "secretary2", "member"]
 DISTRICTS = [
     # (slug, region slug, kk name, ru name): two districts, named as the reference data's README suggests.
@@ -213,19 +215,25 @@ class DemoBuilder:
             email=f"council@{spec['slug']}.qogam.kz",
             phone=f"+7 7{rng.randint(10, 29)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             term_starts_on=term_start,
-            term_ends_on=term_start.replace(year=term_start.year + 3) - datetime.timedelta(days=1),
+            term_ends_on=(
+                self.today + datetime.timedelta(days=40)
+                if spec["slug"] == WARNED_COUNCIL
+                else term_start.replace(year=term_start.year + 3) - datetime.timedelta(days=1)
+            ),
         )
 
     def _people(self, council: Council, spec: dict, rng: random.Random) -> dict:
         started = datetime.date(self.today.year - 2, 3, 1)
         names = rng.sample(texts.PEOPLE, spec["members"] + 1)
-        organisations = texts.MEMBER_ORGANISATIONS
+        organisations = rng.sample(texts.MEMBER_ORGANISATIONS, spec["members"])
+        if council.slug == WARNED_COUNCIL:
+            organisations[3] = organisations[2]  # two members from one organisation: a warning to see
         members = []
         for n, name in enumerate(names[:-1]):
             role = (
                 Membership.Role.CHAIR if n == 0 else Membership.Role.DEPUTY_CHAIR if n == 1 else Membership.Role.MEMBER
             )
-            organisation = organisations[rng.randrange(len(organisations))]
+            organisation = organisations[n]
             members.append(
                 Membership(
                     council=council,
