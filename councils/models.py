@@ -367,7 +367,7 @@ def membership_warnings(council: Council, *, today: datetime.date | None = None)
         elif organisation:
             seen[organisation] = member.full_name
     if any(m.role == Membership.Role.CHAIR and m.kind == Membership.Kind.STATE_BODY for m in members):
-        warnings.append(_("The chair is a member from a state body."))
+        warnings.append(str(_("The chair is a member from a state body.")))
     if council.term_ends_on and council.term_ends_on < today:
         warnings.append(
             _("The council's term of office ended on %(date)s.") % {"date": council.term_ends_on.strftime("%d.%m.%Y")}
