@@ -77,8 +77,10 @@ def consultation_context(consultation: Consultation) -> dict:
 
 
 def publish_consultation_announced(
-    consultation: Consultation, *, by, at: datetime.datetime, **given: str
+    consultation: Consultation, *, by, at: datetime.datetime, scheduled: Announcement | None = None, **given: str
 ) -> Announcement:
+    if scheduled is not None:  # written earlier, its time has come
+        return publish_on_portal(scheduled, at=at)
     return _publish(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
@@ -152,3 +154,65 @@ def publish_meeting(meeting, *, by) -> Announcement:
         )
         Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=True).update(agenda_published_at=at)
     return announcement
+
+
+def schedule_consultation_announced(
+    consultation: Consultation, *, by, publish_at: datetime.datetime, **given: str
+) -> Announcement:
+    """Step 3 written now, to go out at `publish_at` (the beat job then takes the step)."""
+    texts = render_texts("consultations/announcements/consultation_announced.txt", consultation_context(consultation))
+    return create_announcement(
+        council=consultation.schedule.council,
+        event=Event.CONSULTATION_ANNOUNCED,
+        subject=consultation,
+        title_kk=given.get("title_kk") or texts["kk"][0],
+        title_ru=given.get("title_ru") or texts["ru"][0],
+        text_kk=given.get("text_kk") or texts["kk"][1],
+        text_ru=given.get("text_ru") or texts["ru"][1],
+        path=portal_path("consultations:detail", slug=consultation.slug),
+        publish_at=publish_at,
+        by=by,
+    )
+
+
+def write_news(
+    consultation: Consultation, *, by, title_kk: str, title_ru: str, text_kk: str, text_ru: str,
+    publish_at: datetime.datetime | None = None,
+) -> Announcement:  # fmt: skip
+    """Free-form news while a consultation runs (the recommendations ask councils to keep citizens
+    informed of what they do with the state bodies): published now, or at `publish_at`."""
+    announcement = create_announcement(
+        council=consultation.schedule.council,
+        event=Event.NEWS_PUBLISHED,
+        subject=consultation,
+        title_kk=title_kk or title_ru,
+        title_ru=title_ru or title_kk,
+        text_kk=text_kk or text_ru,
+        text_ru=text_ru or text_kk,
+        path=portal_path("consultations:detail", slug=consultation.slug),
+        publish_at=publish_at,
+        by=by,
+    )
+    if publish_at is None or publish_at <= timezone.now():
+        publish_on_portal(announcement)
+    return announcement
+
+
+def tell_authors_of_cancellation(consultation: Consultation) -> int:
+    """Authors who gave an email are told that the consultation was cancelled (outbox rows, in the
+    language each wrote in). The proposals stay with the consultation."""
+    from publications.mail import queue_mail
+
+    count = 0
+    for reference, contact, language in consultation.proposals.filter(contact__contains="@").values_list(
+        "reference", "contact", "language"
+    ):
+        with translation.override(language):
+            text = render_to_string(
+                "consultations/mail/cancelled.txt",
+                {"consultation": consultation, "council": consultation.schedule.council, "reference": reference},
+            ).strip()
+        subject, _sep, body = text.partition("\n")
+        queue_mail(to=contact, subject=subject.strip(), body=body.strip(), language=language)
+        count += 1
+    return count

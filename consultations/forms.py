@@ -105,6 +105,12 @@ class AnnounceForm(BilingualForm, DateForm):
     title_ru = forms.CharField(label=_("Title"), max_length=255)
     text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
     text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+    publish_at = forms.DateTimeField(
+        label=_("Publish later, at"),
+        widget=DateTimeInput,
+        required=False,
+        help_text=_("Leave empty to publish now. At that time the step is taken by itself."),
+    )
 
 
 class PublishPositionForm(BilingualForm, DateForm):
@@ -207,3 +213,15 @@ class PointAnswerForm(BilingualForm, forms.Form):
 
 
 PointAnswerFormSet = forms.formset_factory(PointAnswerForm, extra=0)
+
+
+class NewsForm(BilingualForm, forms.Form):
+    """News of the consultation: what the council does with the state bodies while it runs."""
+
+    title_kk = forms.CharField(label=_("Title"), max_length=255, required=False)
+    title_ru = forms.CharField(label=_("Title"), max_length=255, required=False)
+    text_kk = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    text_ru = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    publish_at = forms.DateTimeField(
+        label=_("Publish later, at"), widget=DateTimeInput, required=False, help_text=_("Leave empty to publish now.")
+    )

@@ -573,3 +573,20 @@ class ComplianceRuleBasis(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Reminder(models.Model):
+    """A reminder mailed to a council's secretary and chair: at most one a day per council."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(_("sent on"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_on"]
+        constraints = [models.UniqueConstraint(fields=["council", "sent_on"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.council} — {self.sent_on}"

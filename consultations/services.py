@@ -21,7 +21,7 @@ from councils.models import Council, Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 
-from . import announcements, pdf
+from . import announcements, pdf, workflow
 from .fields import write_state
 from .models import (
     Consultation,
@@ -360,3 +360,37 @@ def record_state_body_answer(
             point.answer, point.answer_reasons_kk, point.answer_reasons_ru = answer, kk.strip(), ru.strip()
             point.save(update_fields=["answer", "answer_reasons_kk", "answer_reasons_ru"])
     return recommendation
+
+
+def schedule_announcement(consultation: Consultation, *, by, publish_at: datetime.datetime, **texts: str):
+    """Step 3 prepared to go out at `publish_at`: the beat job takes the step then. Its conditions are
+    checked now, so that it will not fail unseen; a later schedule replaces an earlier one."""
+    from publications.models import Announcement
+
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _require_actor(by, locked.schedule.council)
+        if locked.state != Consultation.State.QUESTIONS_APPROVED:
+            raise ActionRefused(_("Citizens are informed once the list of questions is approved."))
+        if publish_at <= timezone.now():
+            raise ActionRefused(_("A scheduled announcement goes out in the future."))
+        problems = workflow.announce_problems(locked)
+        if problems:
+            raise ActionRefused(problems)
+        Announcement.objects.filter(
+            subject_id=locked.pk,
+            subject_type__model="consultation",
+            event=Announcement.Event.CONSULTATION_ANNOUNCED,
+            published_at__isnull=True,
+        ).delete()
+        return announcements.schedule_consultation_announced(locked, by=by, publish_at=publish_at, **texts)
+
+
+def write_news(consultation: Consultation, *, by, publish_at=None, **texts: str):
+    """Free-form news about the consultation, while it runs."""
+    _require_actor(by, consultation.schedule.council)
+    has_title = any(texts.get(f"title_{lang}") for lang in ("kk", "ru"))
+    if not (has_title and any(texts.get(f"text_{lang}") for lang in ("kk", "ru"))):
+        raise ActionRefused(_("Give the title and the text of the news."))
+    with transaction.atomic():
+        return announcements.write_news(consultation, by=by, publish_at=publish_at, **texts)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from councils.errors import ActionRefused
 
-from . import pdf, workflow
+from . import pdf, reminders, workflow
 from .models import Consultation, RenderedDocument
 
 logger = logging.getLogger(__name__)
@@ -47,3 +47,42 @@ def open_due_intakes() -> int:
         else:
             opened += 1
     return opened
+
+
+@shared_task(ignore_result=True)
+def publish_due_announcements() -> int:
+    """Announcements whose `publish_at` has come: step 3 is taken for a consultation's (logged as the
+    system, dated that day); any other goes on the portal and its channels."""
+    from publications.models import Announcement
+    from publications.services import publish_on_portal
+
+    published = 0
+    due = Announcement.objects.filter(published_at__isnull=True, publish_at__lte=timezone.now()).select_related(
+        "subject_type"
+    )
+    for announcement in due:
+        consultation = (
+            announcement.subject
+            if announcement.subject_type and announcement.subject_type.model == "consultation"
+            else None
+        )
+        try:
+            if consultation is not None and announcement.event == Announcement.Event.CONSULTATION_ANNOUNCED:
+                workflow.announce(
+                    consultation,
+                    by=None,
+                    occurred_on=timezone.localdate(announcement.publish_at),
+                    scheduled=announcement,
+                )
+            else:
+                publish_on_portal(announcement, at=announcement.publish_at)
+        except ActionRefused as refused:
+            logger.warning("Scheduled announcement %s not published: %s", announcement.pk, refused)
+        else:
+            published += 1
+    return published
+
+
+@shared_task(ignore_result=True)
+def remind_secretaries() -> int:
+    return reminders.send_due()

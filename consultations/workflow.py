@@ -30,6 +30,7 @@ from councils.errors import ActionRefused
 from councils.models import Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems
+from publications.models import Announcement
 
 from . import announcements, pdf
 from .fields import write_state
@@ -160,6 +161,7 @@ def announce(
     text_kk: str = "",
     text_ru: str = "",
     note: str = "",
+    scheduled: Announcement | None = None,
 ) -> ConsultationTransition:
     """Step 3: citizens are informed — the announcement (date, place or link, how to take part, the
     questions) is published on the portal in this transaction; other channels deliver after commit."""
@@ -169,6 +171,7 @@ def announce(
             locked,
             by=by,
             at=moment(date),
+            scheduled=scheduled,
             title_kk=title_kk,
             title_ru=title_ru,
             text_kk=text_kk,
@@ -181,14 +184,7 @@ def announce(
         by=by,
         occurred_on=occurred_on,
         note=note,
-        checks=[
-            _in_published_schedule,
-            _has_questions,
-            _has_dates,
-            _has_place_or_link,
-            _has_participation,
-            _has_window,
-        ],
+        checks=ANNOUNCE_CHECKS,
         effect=publish,
     )
 
@@ -290,6 +286,7 @@ def cancel(
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
         if was_announced:
             announcements.publish_cancellation(locked, by=by, at=moment(date))
+        announcements.tell_authors_of_cancellation(locked)
 
     return _perform(
         consultation,
@@ -328,6 +325,14 @@ def _quorate_meeting(meeting: Meeting | None) -> Check:
         return decision_meeting_problems(meeting, consultation.schedule.council)
 
     return check
+
+
+def announce_problems(consultation: Consultation) -> list[str]:
+    """What keeps step 3 from being taken now (checked too when it is scheduled for later)."""
+    problems = []
+    for check in ANNOUNCE_CHECKS:
+        problems += check(consultation)
+    return problems
 
 
 def _in_published_schedule(consultation: Consultation) -> list[str]:
@@ -457,6 +462,16 @@ def _every_proposal_decided(consultation: Consultation) -> list[str]:
             % {"count": len(unexplained), "references": _short_list(unexplained)}
         )
     return problems
+
+
+ANNOUNCE_CHECKS = [
+    _in_published_schedule,
+    _has_questions,
+    _has_dates,
+    _has_place_or_link,
+    _has_participation,
+    _has_window,
+]
 
 
 def _short_list(references: list[str], shown: int = 5) -> str:

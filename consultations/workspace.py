@@ -5,14 +5,21 @@ a service or a workflow step; a refusal comes back as the service's message, and
 """
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils.errors import ActionRefused
+from councils.models import Council
 from councils.permissions import can_act
+from publications.delivery import retry
+from publications.models import Announcement, Delivery
 from qogam.workspace import (
     acting,
+    back,
     consultation_or_404,
     council_or_404,
     refuse_into,
@@ -29,6 +36,7 @@ from .forms import (
     DateForm,
     InformationRequestForm,
     MeetingChoiceForm,
+    NewsForm,
     PointAnswerFormSet,
     PointFormSet,
     PositionForm,
@@ -216,6 +224,8 @@ def perform(name: str, consultation: Consultation, by, data: dict):
             return workflow.decide(consultation, by=by, meeting=data["meeting"], note=note)
         case "approve_questions":
             return workflow.approve_questions(consultation, by=by, meeting=data["meeting"], note=note)
+        case "announce" if data.get("publish_at") and data["publish_at"] > timezone.now():
+            return services.schedule_announcement(consultation, by=by, publish_at=data["publish_at"], **texts)
         case "announce":
             return workflow.announce(consultation, by=by, occurred_on=date, note=note, **texts)
         case "open_intake":
@@ -275,6 +285,12 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
             "has_position": Position.objects.filter(consultation=consultation).exists(),
             "document_kinds": _document_kinds(consultation),
             "state_body": state_body_deadlines(consultation) if consultation.is_draft_act else None,
+            "announcements": Announcement.objects.filter(
+                subject_type=ContentType.objects.get_for_model(Consultation), subject_id=consultation.pk
+            )
+            .prefetch_related("deliveries")
+            .order_by("-created_at"),
+            "news_form": NewsForm(),
         },
         status=status,
     )
@@ -310,11 +326,16 @@ def consultation_step(request, slug, name):
             refuse_into(form, refused)
         else:
             consultation.refresh_from_db()
-            messages.success(
-                request,
-                _("Done: the consultation is now at the step “%(state)s”.")
-                % {"state": consultation.get_state_display()},
-            )
+            if name == "announce" and consultation.state == State.QUESTIONS_APPROVED:
+                messages.success(
+                    request, _("The announcement is scheduled: citizens will be informed at the time you gave.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Done: the consultation is now at the step “%(state)s”.")
+                    % {"state": consultation.get_state_display()},
+                )
             return redirect("workspace:consultation", slug=consultation.slug)
     return _consultation_page(request, consultation, bound_name=name, bound_form=form, status=400)
 
@@ -517,3 +538,34 @@ def state_body_answer(request, slug):
             "editable": can_act(request.user, council),
         },
     )
+
+
+@acting
+def news(request, slug):
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    form = NewsForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        data = form.cleaned_data
+        services.write_news(consultation, by=request.user, **data)
+        if data["publish_at"] and data["publish_at"] > timezone.now():
+            messages.success(request, _("The news is scheduled."))
+        else:
+            messages.success(request, _("The news is published on the portal and sent to the channels."))
+    return redirect("workspace:consultation", slug=consultation.slug)
+
+
+@acting
+def retry_delivery(request, pk):
+    """The secretary sends a failed delivery again."""
+    councils = Council.objects.acted_for_by(request.user)
+    delivery = get_object_or_404(
+        Delivery.objects.filter(announcement__council__in=councils, state=Delivery.State.FAILED), pk=pk
+    )
+    retry(delivery)
+    messages.success(request, _("The delivery is sent again."))
+    return redirect(back(request, reverse("workspace:dashboard")))

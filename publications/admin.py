@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Announcement, Delivery, OutgoingMail
+from .models import Announcement, Delivery, OutgoingMail, Subscription, WebhookEndpoint
 
 
 class DeliveryInline(ReadOnlyInline, admin.TabularInline):
@@ -37,6 +37,25 @@ class OutgoingMailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "subject", "language", "state", "attempts", "sent_at")
     list_filter = ("state", "language")
     date_hierarchy = "created_at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Media partners and other networks that receive every announcement, signed with their secret."""
+
+    list_display = ("name", "url", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "url")
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    # Citizens' addresses: superusers only (ministry staff hold no permission on it).
+    list_display = ("email", "scope", "council", "region", "language", "confirmed_at", "unsubscribed_at")
+    list_filter = ("scope", "language")
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser

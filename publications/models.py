@@ -144,6 +144,18 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.announcement} → {self.get_channel_display()}"
 
+    @property
+    def error_message(self) -> str:
+        """The last error, for the secretary (a worker stopping mid-post is explained in their language)."""
+        if self.last_error == "outcome-unknown":
+            return str(
+                _(
+                    "The worker stopped while posting: the post may or may not have gone out. "
+                    "Check the channel, then retry if it is missing."
+                )
+            )
+        return self.last_error
+
 
 class OutgoingMail(models.Model):
     """A mail to send, written in the same transaction as the change that causes it (an outbox).
@@ -177,3 +189,64 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class WebhookEndpoint(models.Model):
+    """A media partner or another network that receives every announcement as a signed JSON POST."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("address"), max_length=500)
+    secret = models.CharField(
+        _("shared secret"), max_length=200, help_text=_("Signs each body (HMAC-SHA256); the receiver checks it.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook receiver")
+        verbose_name_plural = _("webhook receivers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(models.Model):
+    """A citizen who asked for announcements by mail: of one council, of a region, or of all, in their
+    language. Confirmed by a link (double opt-in); every mail carries a one-click unsubscribe link."""
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("all public councils")
+        REGION = "region", _("the councils of a region")
+        COUNCIL = "council", _("one public council")
+
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=2, choices=[("kk", _("Kazakh")), ("ru", _("Russian"))])
+    scope = models.CharField(_("what"), max_length=8, choices=Scope.choices, default=Scope.ALL)
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        "councils.Region", verbose_name=_("region"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["confirmed_at", "unsubscribed_at"], name="subscription_active")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="all") & Q(council__isnull=True) & Q(region__isnull=True))
+                | (Q(scope="region") & Q(region__isnull=False) & Q(council__isnull=True))
+                | (Q(scope="council") & Q(council__isnull=False) & Q(region__isnull=True)),
+                name="subscription_scope_matches",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_scope_display()})"

@@ -9,7 +9,12 @@ from django.utils import timezone
 
 from councils.models import Council
 
+from . import delivery
 from .models import Announcement, Delivery
+
+# An announcement dated further back than this is history being entered afterwards: it goes on the portal
+# (and counts as evidence as dated), but is not pushed to the channels now.
+HISTORY = datetime.timedelta(days=2)
 
 
 def create_announcement(
@@ -55,6 +60,8 @@ def publish_on_portal(announcement: Announcement, *, at: datetime.datetime | Non
         target="",
         defaults={"state": Delivery.State.SENT, "attempts": 1, "sent_at": at},
     )
+    if at >= timezone.now() - HISTORY:
+        delivery.enqueue(announcement)  # the other channels, after commit (history entered later is not re-sent)
     return announcement
 
 

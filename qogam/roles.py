@@ -13,7 +13,7 @@ MINISTRY_GROUP = "ministry"
 # App labels whose every model ministry staff may view.
 VIEWABLE_APPS = ("councils", "consultations", "proposals", "publications")
 # Models whose rows hold citizens' contacts: not even viewable by ministry staff (DESIGN.md, Proposal).
-PRIVATE_MODELS = ("publications.outgoingmail",)
+PRIVATE_MODELS = ("publications.outgoingmail", "publications.subscription")
 # Models ministry staff may also add and change.
 EDITABLE_MODELS = (
     "councils.region",
@@ -22,6 +22,7 @@ EDITABLE_MODELS = (
     "proposals.consenttext",
     "consultations.compliancepolicy",
     "consultations.compliancerulebasis",
+    "publications.webhookendpoint",
 )
 
 

@@ -135,6 +135,9 @@ CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BEAT_SCHEDULE = {
     # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
     "sweep-outgoing-mail": {"task": "publications.tasks.sweep_outgoing_mail", "schedule": 60.0},
+    "sweep-deliveries": {"task": "publications.tasks.sweep_deliveries", "schedule": 60.0},
+    "publish-due-announcements": {"task": "consultations.tasks.publish_due_announcements", "schedule": 60.0},
+    "remind-secretaries": {"task": "consultations.tasks.remind_secretaries", "schedule": 6 * 3600.0},
     "render-pending-documents": {"task": "consultations.tasks.render_pending_documents", "schedule": 120.0},
     # Step 4 happens by itself when a consultation's proposal window opens.
     "open-due-intakes": {"task": "consultations.tasks.open_due_intakes", "schedule": 300.0},
@@ -221,6 +224,17 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Announcement channels. Telegram: a bot that may post in the portal's channel (and in councils' own,
+# named on each council in the admin). Webhook receivers and subscribers are data, kept in the admin.
+TELEGRAM_BOT_TOKEN = os.environ.get("TELEGRAM_BOT_TOKEN", "")
+TELEGRAM_CHAT_ID = os.environ.get("TELEGRAM_CHAT_ID", "")
+TELEGRAM_API_URL = os.environ.get("TELEGRAM_API_URL", "https://api.telegram.org")
+# Deliveries: attempts before a delivery fails, the first pause (doubled each time), and how long a worker
+# may hold a delivery it is sending before the sweep takes it back.
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 6)
+DELIVERY_BACKOFF_SECONDS = env_int("DELIVERY_BACKOFF_SECONDS", 60)
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 600)
 
 # The size the law allows a local council (oblast, city, district): the ministry's reading, a setting.
 LOCAL_COUNCIL_SIZE = (env_int("LOCAL_COUNCIL_MIN_MEMBERS", 7), env_int("LOCAL_COUNCIL_MAX_MEMBERS", 15))

@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("councils/", include("councils.urls")),
     path("consultations/", include("consultations.urls")),
     path("", include("proposals.urls")),
+    path("", include("publications.urls")),
     path("feeds/news.rss", NewsFeed(), name="news-rss"),
     path("feeds/news.atom", NewsAtomFeed(), name="news-atom"),
     path("feeds/results.rss", ResultsFeed(), name="results-rss"),
