@@ -1,0 +1,309 @@
+"""Deliveries on each channel, against local servers speaking the real protocols: success, the faults, the
+retries with backoff, the failure shown, and what a worker that stopped mid-call leaves behind."""
+
+import datetime
+import hashlib
+import hmac
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from consultations import workflow
+from consultations.models import Consultation
+from publications import channels, delivery
+from publications.models import Announcement, Delivery, Subscription, WebhookEndpoint
+from publications.services import create_announcement, publish_on_portal
+from tests.factories import CouncilFactory, RegionFactory, secretary_of
+from tests.public_fixtures import published_at
+from tests.publications.servers import TelegramAPI, WebhookReceiver
+
+pytestmark = pytest.mark.django_db
+TOKEN = "123456:test-token"
+SECRET = "shared-secret-of-the-partner"
+
+
+@pytest.fixture
+def telegram(settings):
+    with TelegramAPI(TOKEN) as api:
+        settings.TELEGRAM_BOT_TOKEN = TOKEN
+        settings.TELEGRAM_CHAT_ID = "@qogam_news"
+        settings.TELEGRAM_API_URL = api.url
+        yield api
+
+
+@pytest.fixture
+def receiver():
+    with WebhookReceiver(SECRET) as server:
+        WebhookEndpoint.objects.create(name="Медиа серіктес", url=f"{server.url}/hooks/qogam", secret=SECRET)
+        yield server
+
+
+@pytest.fixture
+def fast(settings, monkeypatch):
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    settings.DELIVERY_BACKOFF_SECONDS = 60
+    monkeypatch.setattr(channels, "TIMEOUT", 0.5)
+
+
+def announce(django_capture_on_commit_callbacks, **council_fields):
+    consultation = published_at(Consultation.State.QUESTIONS_APPROVED, council=CouncilFactory(**council_fields))
+    workflow.announce(consultation, by=secretary_of(consultation.schedule.council))
+    return Announcement.objects.get(event=Announcement.Event.CONSULTATION_ANNOUNCED, subject_id=consultation.pk)
+
+
+def run_due(announcement):
+    """What the worker would do for each of the announcement's deliveries: try it once."""
+    return {d.pk: delivery.deliver(d.pk) for d in announcement.deliveries.exclude(channel__in=["portal", "recorded"])}
+
+
+def only(announcement):
+    """Leave out of the test what publishing the schedule sent before (its own announcement)."""
+    Delivery.objects.exclude(announcement=announcement).exclude(channel__in=["portal", "recorded"]).delete()
+
+
+def test_announcing_writes_one_delivery_per_channel_and_target(telegram, receiver, fast):
+    announcement = announce(None, telegram_chat_id="@akmola_council")
+    rows = sorted(announcement.deliveries.values_list("channel", "target"))
+    endpoint = WebhookEndpoint.objects.get()
+    assert rows == [
+        ("portal", ""),
+        ("telegram", "@akmola_council"),
+        ("telegram", "@qogam_news"),
+        ("webhook", str(endpoint.pk)),
+    ]
+
+
+def test_each_channel_delivers_once_what_the_portal_shows(telegram, receiver, fast):
+    announcement = announce(None)
+    only(announcement)
+    assert set(run_due(announcement).values()) == {"sent"}
+    assert [m["chat_id"] for m in telegram.messages] == ["@qogam_news"]
+    assert (
+        announcement.title_kk in telegram.messages[0]["text"] and announcement.title_ru in telegram.messages[0]["text"]
+    )
+    (payload,) = receiver.processed.values()
+    assert payload["event"] == "consultation.announced"
+    assert payload["title"] == {"kk": announcement.title_kk, "ru": announcement.title_ru}
+    assert payload["consultation"] == announcement.subject.slug and payload["council"] == announcement.council.slug
+    headers = {k.lower(): v for k, v in receiver.requests[0]["headers"].items()}
+    assert headers["x-qogam-event"] == "consultation.announced" and headers["x-qogam-delivery"] == payload["id"]
+    assert (
+        headers["x-qogam-signature"]
+        == "sha256=" + hmac.new(SECRET.encode(), receiver.requests[0]["body"], hashlib.sha256).hexdigest()
+    )
+    assert set(run_due(announcement).values()) == {"skipped"}  # a second run sends nothing
+    assert len(telegram.messages) == 1 and len(receiver.requests) == 1
+
+
+def test_deliveries_are_written_only_when_the_announcement_commits(telegram, fast, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        announce(None)
+    assert callbacks  # the workers are woken after the commit, not before
+    assert Delivery.objects.filter(channel="telegram").exists()
+
+
+@pytest.mark.parametrize("fault", [500, 503, ("sleep", 2)])
+def test_a_temporary_fault_is_retried_with_backoff_then_fails_visibly(telegram, fast, fault):
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="telegram")
+    telegram.behaviour = [fault] * 3
+    before = timezone.now()
+    assert delivery.deliver(row.pk) == "retry"
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == ("pending", 1) and row.last_error
+    assert row.next_attempt_at >= before + datetime.timedelta(seconds=59)
+    assert delivery.deliver(row.pk) == "skipped"  # not due yet
+    for _attempt, pause in ((2, 120), (3, None)):
+        Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        outcome = delivery.deliver(row.pk)
+        row.refresh_from_db()
+        if pause:
+            assert outcome == "retry" and row.next_attempt_at >= timezone.now() + datetime.timedelta(seconds=pause - 2)
+    assert (outcome, row.state, row.attempts) == ("failed", "failed", 3)
+    assert telegram.messages == [] or fault == ("sleep", 2)
+
+
+def test_an_unreachable_receiver_is_retried(fast):
+    WebhookEndpoint.objects.create(name="Жоқ", url="http://127.0.0.1:9/hooks", secret=SECRET)
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="webhook")
+    assert delivery.deliver(row.pk) == "retry"
+    row.refresh_from_db()
+    assert "Connection" in row.last_error or "refused" in row.last_error.lower()
+
+
+def test_a_permanent_fault_fails_at_once_and_the_secretary_can_retry(client, telegram, fast):
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="telegram")
+    telegram.behaviour = [400]
+    assert delivery.deliver(row.pk) == "failed"
+    client.force_login(secretary_of(announcement.council))
+    page = client.get(f"/kk/workspace/consultations/{announcement.subject.slug}/").content.decode()
+    assert "failure asked by the test" in page and f"/deliveries/{row.pk}/retry/" in page
+    assert client.post(f"/kk/workspace/deliveries/{row.pk}/retry/").status_code == 302
+    row.refresh_from_db()
+    assert row.state == "pending"
+    assert delivery.deliver(row.pk) == "sent" and len(telegram.messages) == 1
+
+
+def test_another_councils_secretary_cannot_retry(client, telegram, fast):
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="telegram")
+    telegram.behaviour = [400]
+    delivery.deliver(row.pk)
+    client.force_login(secretary_of(CouncilFactory()))
+    assert client.post(f"/kk/workspace/deliveries/{row.pk}/retry/").status_code == 404
+
+
+def test_a_webhook_whose_worker_died_mid_call_is_sent_again_and_processed_once(receiver, fast, settings):
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="webhook")
+    # The worker sent it, then died before recording it: the row stays "sending" until its lease runs out.
+    Delivery.objects.filter(pk=row.pk).update(
+        state="sending", attempts=1, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    channels.Webhook().send(Delivery.objects.get(pk=row.pk))
+    outcome = delivery.sweep()
+    assert outcome["requeued"] == 1 and outcome["sent"] == 1
+    assert len(receiver.requests) == 2 and len(receiver.processed) == 1  # sent twice, processed once
+    assert Delivery.objects.get(pk=row.pk).state == "sent"
+
+
+def test_a_telegram_post_whose_worker_died_is_not_posted_again(telegram, fast):
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="telegram")
+    Delivery.objects.filter(pk=row.pk).update(
+        state="sending", attempts=1, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert delivery.sweep()["unknown"] == 1
+    row.refresh_from_db()
+    assert row.state == "failed" and row.last_error == delivery.OUTCOME_UNKNOWN
+    assert telegram.messages == []  # at most once: the secretary checks the channel and retries by hand
+
+
+def test_history_entered_afterwards_is_not_pushed_to_the_channels(telegram):
+    council = CouncilFactory()
+    old = create_announcement(
+        council=council, event="news.published", subject=None, title_kk="T", title_ru="T", text_kk="T", text_ru="T"
+    )
+    publish_on_portal(old, at=timezone.now() - datetime.timedelta(days=30))
+    assert not old.deliveries.exclude(channel="portal").exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Mail to subscribers
+
+
+def subscribe(email, language="kk", **scope):
+    return Subscription.objects.create(email=email, language=language, confirmed_at=timezone.now(), **scope)
+
+
+def test_mail_goes_to_matching_confirmed_subscribers_in_their_language(fast):
+    region = RegionFactory()
+    council = CouncilFactory(region=region)
+    everything = subscribe("all@mail.kz", "ru")
+    by_region = subscribe("region@mail.kz", scope="region", region=region)
+    by_council = subscribe("council@mail.kz", scope="council", council=council)
+    subscribe("other@mail.kz", scope="council", council=CouncilFactory())
+    Subscription.objects.create(email="unconfirmed@mail.kz", language="kk")
+    subscribe("gone@mail.kz").__class__.objects.filter(email="gone@mail.kz").update(unsubscribed_at=timezone.now())
+    consultation = published_at(Consultation.State.QUESTIONS_APPROVED, council=council)
+    workflow.announce(consultation, by=secretary_of(council))
+    announcement = Announcement.objects.get(event="consultation.announced")
+    row = announcement.deliveries.get(channel="email")
+    Delivery.objects.exclude(pk=row.pk).filter(channel="email").delete()
+    assert delivery.deliver(row.pk) == "sent"
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {everything.email, by_region.email, by_council.email}
+    assert (
+        consultation.title_ru in sent["all@mail.kz"].subject and consultation.title_kk in sent["region@mail.kz"].subject
+    )
+    assert str(by_council.token) in sent["council@mail.kz"].body
+    assert sent["council@mail.kz"].extra_headers["List-Unsubscribe"].endswith(f"/unsubscribe/{by_council.token}/>")
+
+
+def test_mail_sending_resumes_after_the_last_batch_sent(fast, monkeypatch):
+    monkeypatch.setattr(channels, "EMAIL_BATCH", 2)
+    for n in range(5):
+        subscribe(f"s{n}@mail.kz")
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="email")
+    sent_before_failure = []
+    real = mail.backends.locmem.EmailBackend.send_messages
+
+    def flaky(self, messages):
+        if len(sent_before_failure) >= 2:
+            raise OSError("SMTP connection lost")
+        sent_before_failure.extend(messages)
+        return real(self, messages)
+
+    monkeypatch.setattr(mail.backends.locmem.EmailBackend, "send_messages", flaky)
+    assert delivery.deliver(row.pk) == "retry"
+    monkeypatch.setattr(mail.backends.locmem.EmailBackend, "send_messages", real)
+    Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delivery.deliver(row.pk) == "sent"
+    addresses = [m.to[0] for m in mail.outbox]
+    assert sorted(addresses) == [f"s{n}@mail.kz" for n in range(5)]  # each once
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Subscribing on the public pages
+
+
+def test_double_opt_in_then_one_click_unsubscribe(client, tasks_in_process, django_capture_on_commit_callbacks):
+    council = CouncilFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/ru/subscribe/", {"email": "Citizen@Mail.kz", "scope": "council", "council": council.slug}
+        )
+    assert response.status_code == 200
+    subscription = Subscription.objects.get()
+    assert (subscription.email, subscription.language, subscription.council, subscription.confirmed_at) == (
+        "citizen@mail.kz",
+        "ru",
+        council,
+        None,
+    )
+    (message,) = mail.outbox
+    assert "Qogam" in message.subject
+    link = next(line for line in message.body.splitlines() if "/subscribe/confirm/" in line)
+    assert client.get(link.split("testserver")[-1]).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.confirmed_at is not None
+    assert client.post(f"/kk/unsubscribe/{subscription.token}/").status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed_at is not None
+
+
+def test_a_subscription_needs_its_region_or_council(client):
+    response = client.post("/kk/subscribe/", {"email": "a@mail.kz", "scope": "region"})
+    assert response.status_code == 200 and not Subscription.objects.exists()
+
+
+def test_the_scheduled_announcement_waits_for_its_time(monkeypatch):
+    from consultations import services, tasks
+
+    consultation = published_at(Consultation.State.QUESTIONS_APPROVED)
+    secretary = secretary_of(consultation.schedule.council)
+    at = timezone.now() + datetime.timedelta(hours=2)
+    services.schedule_announcement(consultation, by=secretary, publish_at=at)
+    assert tasks.publish_due_announcements() == 0
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.QUESTIONS_APPROVED
+    assert not Announcement.objects.filter(event="consultation.announced", published_at__isnull=False).exists()
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(tasks.timezone, "now", lambda: later)
+    assert tasks.publish_due_announcements() == 1
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.ANNOUNCED
+    entry = consultation.transitions.get(to_state="announced")
+    assert entry.by is None
+    assert Announcement.objects.filter(event="consultation.announced").count() == 1
