@@ -52,3 +52,15 @@ def tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def migration_data(django_db_blocker):
+    """What the data migrations write (the first consent text, the rules' bases), which a transactional
+    test's emptying of the tables takes away."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
+    importlib.import_module("consultations.migrations.0003_compliance_rule_bases").create(apps, None)

@@ -16,13 +16,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def consultations():
-    # A transactional test empties the tables, the first consent text (a data migration) included.
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
+def consultations(migration_data):
     open_now = published_at(
         Consultation.State.HELD,
         listed_proposals=0,

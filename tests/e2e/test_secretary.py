@@ -15,12 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def consultation():
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
+def consultation(migration_data):
     consultation = published_at(
         Consultation.State.PLANNED,
         title_kk="Аулаларды абаттандыру",
