@@ -18,6 +18,7 @@ from .models import (
     Question,
     Recommendation,
     RecommendationPoint,
+    Reminder,
     RenderedDocument,
     ScheduleTransition,
 )
@@ -257,3 +258,10 @@ class ComplianceRuleBasisAdmin(TranslationAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ("council", "sent_on")
+    list_filter = ("sent_on",)
+    list_select_related = ("council",)

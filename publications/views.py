@@ -11,7 +11,10 @@ from .models import Subscription
 
 
 def subscribe(request):
-    form = SubscriptionForm(request.POST or None, initial={"council": request.GET.get("council")})
+    council = request.GET.get("council")
+    form = SubscriptionForm(
+        request.POST or None, initial={"council": council, "scope": "council" if council else "all"}
+    )
     if request.method == "POST":
         if form.data.get("website"):
             return render(
