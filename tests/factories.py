@@ -292,3 +292,12 @@ def url(view: str, language: str = "kk", /, **kwargs) -> str:
 
     with translation.override(language):
         return reverse(view, kwargs=kwargs)
+
+
+def use_broker(broker_url: str) -> None:
+    """Point this process's Celery app at another broker, dropping the connections it holds."""
+    from qogam.celery import app
+
+    app.conf.broker_url = broker_url
+    app._pool = None
+    app.amqp._producer_pool = None

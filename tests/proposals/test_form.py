@@ -237,6 +237,7 @@ def test_a_proposal_is_taken_when_redis_is_down_and_its_mail_waits_in_the_outbox
     import time
 
     from qogam.celery import app
+    from tests.factories import use_broker
 
     settings.CACHES = {
         "default": {
@@ -246,17 +247,14 @@ def test_a_proposal_is_taken_when_redis_is_down_and_its_mail_waits_in_the_outbox
         }
     }
     broker = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.pool.force_close_all()
-    app._pool = None
+    use_broker("redis://127.0.0.1:1/0")
     try:
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url(consultation), valid())
         elapsed = time.monotonic() - started
     finally:
-        app.conf.broker_url = broker
-        app._pool = None
+        use_broker(broker)
     assert response.status_code == 302
     assert Proposal.objects.filter(channel="portal").count() == 1
     assert OutgoingMail.objects.get().state == OutgoingMail.State.PENDING  # the sweep sends it later

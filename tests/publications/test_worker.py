@@ -18,7 +18,7 @@ from consultations.models import Consultation
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery, OutgoingMail, Subscription, WebhookEndpoint
 from qogam.celery import app
-from tests.factories import secretary_of, url
+from tests.factories import secretary_of, url, use_broker
 from tests.public_fixtures import published_at
 from tests.publications.servers import SMTPServer, TelegramAPI, WebhookReceiver, free_port
 
@@ -26,13 +26,6 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "777:worker-token"
 SECRET = "partner-secret"
-
-
-def use_broker(broker_url: str) -> None:
-    """Point this process's Celery app at another broker, dropping the connections it holds."""
-    app.conf.broker_url = broker_url
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def wait_for(condition, timeout=40.0, what="the condition"):
