@@ -121,17 +121,22 @@ def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetim
     )
 
 
-def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime) -> Announcement:
+def schedule_context(schedule: QuarterlySchedule) -> dict:
     consultations = list(schedule.consultations.filter(revision__lte=schedule.revision).order_by("number"))
+    return {"schedule": schedule, "council": schedule.council, "consultations": consultations}
+
+
+def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime, **given: str) -> Announcement:
     return _publish(
         council=schedule.council,
         event=Event.SCHEDULE_PUBLISHED,
         subject=schedule,
         template="consultations/announcements/schedule_published.txt",
-        context={"schedule": schedule, "council": schedule.council, "consultations": consultations},
+        context=schedule_context(schedule),
         path=portal_path("councils:detail", slug=schedule.council.slug),
         by=by,
         at=at,
+        given=given,
     )
 
 

@@ -225,3 +225,12 @@ class NewsForm(BilingualForm, forms.Form):
     publish_at = forms.DateTimeField(
         label=_("Publish later, at"), widget=DateTimeInput, required=False, help_text=_("Leave empty to publish now.")
     )
+
+
+class PublishScheduleForm(BilingualForm, DateForm):
+    """Publishing the schedule: its announcement, prepared from the schedule and editable before it goes out."""
+
+    title_kk = forms.CharField(label=_("Title"), max_length=255)
+    title_ru = forms.CharField(label=_("Title"), max_length=255)
+    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))

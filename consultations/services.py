@@ -130,12 +130,13 @@ def approve_schedule(schedule: QuarterlySchedule, *, by, meeting: Meeting | None
 
 
 def publish_schedule(
-    schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None
+    schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None, **texts: str
 ) -> ScheduleTransition:
-    """Publish the approved schedule: its consultations become public and it is announced."""
+    """Publish the approved schedule: its consultations become public and it is announced (with the
+    secretary's own title and text, if given)."""
 
     def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:
-        announcements.publish_schedule(locked, by=by, at=moment(date))
+        announcements.publish_schedule(locked, by=by, at=moment(date), **texts)
         pdf.publish_schedule_document(locked)
         return {"published_revision": locked.revision}
 

@@ -41,6 +41,7 @@ from .forms import (
     PointFormSet,
     PositionForm,
     PublishPositionForm,
+    PublishScheduleForm,
     QuestionFormSet,
     RecommendationForm,
     SendingForm,
@@ -78,7 +79,7 @@ def schedule_page(request, council_slug, year, quarter):
             "log": schedule.transitions.select_related("meeting", "by") if schedule else [],
             "can_act": can_act(request.user, council),
             "approve_form": MeetingChoiceForm(council=council),
-            "publish_form": DateForm(),
+            "publish_form": PublishScheduleForm(initial=_schedule_texts(schedule)) if schedule else None,
             "revise_form": StepBackForm(),
         },
     )
@@ -103,11 +104,13 @@ def schedule_approve(request, council_slug, year, quarter):
 def schedule_publish(request, council_slug, year, quarter):
     council, schedule = _schedule_or_404(request, council_slug, year, quarter)
     require_actor(request, council)
-    form = DateForm(request.POST)
+    form = PublishScheduleForm(request.POST)
     if schedule is None or not form.is_valid():
-        messages.error(request, _("Give the date of publication."))
+        messages.error(request, _("Give the date of publication, and the title and text of the announcement."))
     else:
-        services.publish_schedule(schedule, by=request.user, occurred_on=form.cleaned_data["occurred_on"])
+        data = form.cleaned_data
+        texts = {key: data[key] for key in ("title_kk", "title_ru", "text_kk", "text_ru")}
+        services.publish_schedule(schedule, by=request.user, occurred_on=data["occurred_on"], **texts)
         messages.success(request, _("The schedule is published: its consultations are now on the portal."))
     return redirect("workspace:schedule", council_slug=council.slug, year=year, quarter=quarter)
 
@@ -182,6 +185,18 @@ def consultation_remove(request, slug):
 
 # ---------------------------------------------------------------------------------------------------------
 # A consultation and its steps
+
+
+def _schedule_texts(schedule: QuarterlySchedule) -> dict:
+    texts = announcements.render_texts(
+        "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
+    )
+    return {
+        "title_kk": texts["kk"][0],
+        "title_ru": texts["ru"][0],
+        "text_kk": texts["kk"][1],
+        "text_ru": texts["ru"][1],
+    }
 
 
 def _initial_texts(template: str, consultation: Consultation) -> dict:

@@ -80,6 +80,8 @@ def test_results_council_and_phone_sized_pages_pass_the_audit(browser, live_serv
     audit(page, "08-council-kk")
     page.goto(f"{live_server.url}/ru/councils/")
     audit(page, "09-councils-ru")
+    page.goto(f"{live_server.url}/kk/subscribe/?council={results.schedule.council.slug}")
+    audit(page, "09b-subscribe-kk")
 
     phone = browser.new_page()
     phone.set_viewport_size({"width": 390, "height": 844})

@@ -107,8 +107,12 @@ def step(client, consultation, name, data=None):
 
 
 def texts_of(client, consultation):
-    """The announcement fields as the page prepared them."""
-    html = client.get(url("workspace:consultation", slug=consultation.slug)).content.decode()
+    """The announcement fields as the consultation's page prepared them."""
+    return prepared_texts(client.get(url("workspace:consultation", slug=consultation.slug)).content.decode())
+
+
+def prepared_texts(html):
+    """An announcement's title and text fields, as a page prepared them."""
     fields = {}
     for name in ("title_kk", "title_ru"):
         fields[name] = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
@@ -125,11 +129,17 @@ def test_a_secretary_runs_a_consultation_through_every_step_in_the_browser_pages
     schedule_kwargs = {"council_slug": council.slug, "year": year, "quarter": quarter}
 
     assert post(client, "workspace:schedule_approve", {"meeting": meeting.pk}, **schedule_kwargs).status_code == 302
-    assert (
-        post(client, "workspace:schedule_publish", {"occurred_on": TODAY().isoformat()}, **schedule_kwargs).status_code
-        == 302
+    prepared = prepared_texts(client.get(url("workspace:schedule", **schedule_kwargs)).content.decode())
+    assert "Благоустройство парков" in prepared["text_ru"]  # the schedule's announcement, prepared
+    prepared["title_ru"] = "График консультаций совета на квартал"  # and edited before it goes out
+    response = post(
+        client, "workspace:schedule_publish", {"occurred_on": TODAY().isoformat(), **prepared}, **schedule_kwargs
     )
+    assert response.status_code == 302
     assert QuarterlySchedule.objects.get(council=council).state == "published"
+    from publications.models import Announcement
+
+    assert Announcement.objects.get(event="schedule.published").title_ru == "График консультаций совета на квартал"
 
     assert step(client, consultation, "decide", {"meeting": meeting.pk}).status_code == 302
     assert step(client, consultation, "approve_questions", {"meeting": meeting.pk}).status_code == 302
