@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -201,6 +202,16 @@ def write_news(
     if publish_at is None or publish_at <= timezone.now():
         publish_on_portal(announcement)
     return announcement
+
+
+def withdraw_waiting(consultation: Consultation) -> int:
+    """Nothing scheduled about a cancelled consultation goes out afterwards."""
+    waiting = Announcement.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Consultation),
+        subject_id=consultation.pk,
+        published_at__isnull=True,
+    )
+    return waiting.delete()[0]
 
 
 def tell_authors_of_cancellation(consultation: Consultation) -> int:

@@ -98,13 +98,18 @@ class DateForm(forms.Form):
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
-class AnnounceForm(BilingualForm, DateForm):
-    """Step 3: the announcement's text, prepared from the consultation and editable before it goes out."""
+class AnnouncementTextForm(BilingualForm, forms.Form):
+    """An announcement's title and text in both languages, prepared from a template and editable."""
 
     title_kk = forms.CharField(label=_("Title"), max_length=255)
     title_ru = forms.CharField(label=_("Title"), max_length=255)
-    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
-    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 10}))
+    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class AnnounceForm(AnnouncementTextForm, DateForm):
+    """Step 3: the announcement, prepared from the consultation; now, or at a time to come."""
+
     publish_at = forms.DateTimeField(
         label=_("Publish later, at"),
         widget=DateTimeInput,
@@ -113,13 +118,20 @@ class AnnounceForm(BilingualForm, DateForm):
     )
 
 
-class PublishPositionForm(BilingualForm, DateForm):
+class PublishPositionForm(AnnouncementTextForm, DateForm):
     """Step 7: the results announcement, editable before it goes out."""
 
-    title_kk = forms.CharField(label=_("Title"), max_length=255)
-    title_ru = forms.CharField(label=_("Title"), max_length=255)
-    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+class ScheduledAnnouncementForm(AnnouncementTextForm):
+    """An announcement waiting for its time: its texts and the time may still change."""
+
+    publish_at = forms.DateTimeField(label=_("Publish at"), widget=DateTimeInput)
+
+    def clean_publish_at(self):
+        publish_at = self.cleaned_data["publish_at"]
+        if publish_at <= timezone.now():
+            raise forms.ValidationError(_("Give a time still to come, or publish it now."))
+        return publish_at
 
 
 class CancelForm(BilingualForm, DateForm):
@@ -227,10 +239,5 @@ class NewsForm(BilingualForm, forms.Form):
     )
 
 
-class PublishScheduleForm(BilingualForm, DateForm):
+class PublishScheduleForm(AnnouncementTextForm, DateForm):
     """Publishing the schedule: its announcement, prepared from the schedule and editable before it goes out."""
-
-    title_kk = forms.CharField(label=_("Title"), max_length=255)
-    title_ru = forms.CharField(label=_("Title"), max_length=255)
-    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))

@@ -395,3 +395,48 @@ def write_news(consultation: Consultation, *, by, publish_at=None, **texts: str)
         raise ActionRefused(_("Give the title and the text of the news."))
     with transaction.atomic():
         return announcements.write_news(consultation, by=by, publish_at=publish_at, **texts)
+
+
+def _scheduled(announcement, by):
+    """The announcement, locked, if it still waits for its time; refused once it went out."""
+    from publications.models import Announcement
+
+    locked = Announcement.objects.select_for_update().select_related("council").get(pk=announcement.pk)
+    if by is not None:
+        _require_actor(by, locked.council)
+    if locked.published_at is not None:
+        raise ActionRefused(_("This announcement is already published; it can no longer be changed."))
+    return locked
+
+
+def publish_scheduled(announcement, *, by=None) -> None:
+    """A scheduled announcement goes out now: its time has come (the beat job, `by=None`) or the secretary
+    publishes it early. A consultation's step-3 announcement takes step 3, dated today."""
+    from publications.models import Announcement
+    from publications.services import publish_on_portal
+
+    with transaction.atomic():
+        locked = _scheduled(announcement, by)
+        at = min(locked.publish_at or timezone.now(), timezone.now())
+        subject = locked.subject
+        if isinstance(subject, Consultation) and locked.event == Announcement.Event.CONSULTATION_ANNOUNCED:
+            workflow.announce(subject, by=by, occurred_on=timezone.localdate(at), scheduled=locked)
+        else:
+            publish_on_portal(locked, at=at)
+
+
+def revise_scheduled(announcement, *, by, publish_at: datetime.datetime, **texts: str) -> None:
+    """The secretary changes a scheduled announcement's texts or time before it goes out."""
+    with transaction.atomic():
+        locked = _scheduled(announcement, by)
+        for name, value in texts.items():
+            setattr(locked, name, value)
+        locked.publish_at = publish_at
+        locked.save(update_fields=[*texts, "publish_at", "updated_at"])
+
+
+def withdraw_scheduled(announcement, *, by) -> None:
+    """The secretary withdraws a scheduled announcement: nothing goes out (step 3, if it was step 3's, is
+    not taken)."""
+    with transaction.atomic():
+        _scheduled(announcement, by).delete()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from councils.errors import ActionRefused
 
-from . import pdf, reminders, workflow
+from . import pdf, reminders, services, workflow
 from .models import Consultation, RenderedDocument
 
 logger = logging.getLogger(__name__)
@@ -54,28 +54,12 @@ def publish_due_announcements() -> int:
     """Announcements whose `publish_at` has come: step 3 is taken for a consultation's (logged as the
     system, dated that day); any other goes on the portal and its channels."""
     from publications.models import Announcement
-    from publications.services import publish_on_portal
 
     published = 0
-    due = Announcement.objects.filter(published_at__isnull=True, publish_at__lte=timezone.now()).select_related(
-        "subject_type"
-    )
-    for announcement in due:
-        consultation = (
-            announcement.subject
-            if announcement.subject_type and announcement.subject_type.model == "consultation"
-            else None
-        )
+    due = Announcement.objects.filter(published_at__isnull=True, publish_at__lte=timezone.now())
+    for announcement in due.order_by("publish_at", "pk"):
         try:
-            if consultation is not None and announcement.event == Announcement.Event.CONSULTATION_ANNOUNCED:
-                workflow.announce(
-                    consultation,
-                    by=None,
-                    occurred_on=timezone.localdate(announcement.publish_at),
-                    scheduled=announcement,
-                )
-            else:
-                publish_on_portal(announcement, at=announcement.publish_at)
+            services.publish_scheduled(announcement)
         except ActionRefused as refused:
             logger.warning("Scheduled announcement %s not published: %s", announcement.pk, refused)
         else:

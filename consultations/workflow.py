@@ -284,6 +284,7 @@ def cancel(
         locked.cancellation_reason_kk = reason_kk or reason_ru
         locked.cancellation_reason_ru = reason_ru or reason_kk
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
+        announcements.withdraw_waiting(locked)
         if was_announced:
             announcements.publish_cancellation(locked, by=by, at=moment(date))
         announcements.tell_authors_of_cancellation(locked)

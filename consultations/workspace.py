@@ -44,6 +44,7 @@ from .forms import (
     PublishScheduleForm,
     QuestionFormSet,
     RecommendationForm,
+    ScheduledAnnouncementForm,
     SendingForm,
     StepBackForm,
 )
@@ -187,26 +188,21 @@ def consultation_remove(request, slug):
 # A consultation and its steps
 
 
+def _texts(rendered: dict[str, tuple[str, str]]) -> dict:
+    """A form's initial title and text in both languages, from `announcements.render_texts`."""
+    return {f"{field}_{lang}": rendered[lang][i] for lang in rendered for i, field in enumerate(("title", "text"))}
+
+
 def _schedule_texts(schedule: QuarterlySchedule) -> dict:
-    texts = announcements.render_texts(
-        "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
+    return _texts(
+        announcements.render_texts(
+            "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
+        )
     )
-    return {
-        "title_kk": texts["kk"][0],
-        "title_ru": texts["ru"][0],
-        "text_kk": texts["kk"][1],
-        "text_ru": texts["ru"][1],
-    }
 
 
 def _initial_texts(template: str, consultation: Consultation) -> dict:
-    texts = announcements.render_texts(template, announcements.consultation_context(consultation))
-    return {
-        "title_kk": texts["kk"][0],
-        "title_ru": texts["ru"][0],
-        "text_kk": texts["kk"][1],
-        "text_ru": texts["ru"][1],
-    }
+    return _texts(announcements.render_texts(template, announcements.consultation_context(consultation)))
 
 
 def action_form(name: str, consultation: Consultation, data=None):
@@ -306,6 +302,7 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
             .prefetch_related("deliveries")
             .order_by("-created_at"),
             "news_form": NewsForm(),
+            "now": timezone.now(),
         },
         status=status,
     )
@@ -572,6 +569,53 @@ def news(request, slug):
         else:
             messages.success(request, _("The news is published on the portal and sent to the channels."))
     return redirect("workspace:consultation", slug=consultation.slug)
+
+
+def _waiting_announcement(consultation: Consultation, pk: int) -> Announcement:
+    return get_object_or_404(
+        Announcement.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Consultation),
+            subject_id=consultation.pk,
+            published_at__isnull=True,
+        ),
+        pk=pk,
+    )
+
+
+@workspace_view
+def scheduled_announcement(request, slug, pk):
+    """A scheduled announcement before its time: change its texts or time, publish it now, or withdraw it."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    announcement = _waiting_announcement(consultation, pk)
+    fields = ("title_kk", "title_ru", "text_kk", "text_ru", "publish_at")
+    form = ScheduledAnnouncementForm(
+        request.POST or None, initial={name: getattr(announcement, name) for name in fields}
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            if action == "publish":
+                services.publish_scheduled(announcement, by=request.user)
+                messages.success(request, _("The announcement is published on the portal and sent to the channels."))
+                return redirect("workspace:consultation", slug=consultation.slug)
+            if action == "withdraw":
+                services.withdraw_scheduled(announcement, by=request.user)
+                messages.success(request, _("The announcement is withdrawn: it will not go out."))
+                return redirect("workspace:consultation", slug=consultation.slug)
+            if form.is_valid():
+                services.revise_scheduled(announcement, by=request.user, **form.cleaned_data)
+                messages.success(request, _("The announcement is saved; it goes out at the time you gave."))
+                return redirect("workspace:consultation", slug=consultation.slug)
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+    return render(
+        request,
+        "workspace/scheduled_announcement.html",
+        {"council": consultation.schedule.council, "consultation": consultation, "announcement": announcement,
+         "form": form},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
 
 
 @acting

@@ -61,6 +61,11 @@ urlpatterns = [
     path("consultations/<slug:slug>/position/", consultations.position, name="position"),
     path("consultations/<slug:slug>/state-body/", consultations.state_body_answer, name="state_body"),
     path("consultations/<slug:slug>/news/", consultations.news, name="news"),
+    path(
+        "consultations/<slug:slug>/announcements/<int:pk>/",
+        consultations.scheduled_announcement,
+        name="scheduled_announcement",
+    ),
     path("deliveries/<int:pk>/retry/", consultations.retry_delivery, name="retry_delivery"),
     path("consultations/<slug:slug>/requests/new/", consultations.information_request, name="request_new"),
     path("consultations/<slug:slug>/requests/<int:pk>/", consultations.information_request, name="request_edit"),

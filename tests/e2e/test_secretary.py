@@ -1,10 +1,12 @@
 """A secretary signs in and runs a consultation from the decision to the published position in a real
 Chromium, then downloads the position as a PDF. Screenshots go to artifacts/e2e/."""
 
+import datetime
 import re
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from consultations.models import Consultation
 from tests.e2e.conftest import ARTIFACTS, audit
@@ -105,3 +107,45 @@ def test_a_secretary_runs_a_consultation_to_its_published_position_and_downloads
         ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf_path), str(ARTIFACTS / "27-position-pdf")],
         check=True,
     )
+
+
+def test_a_secretary_schedules_the_announcement_then_changes_and_publishes_it_early(
+    browser, live_server, migration_data
+):
+    consultation = published_at(
+        Consultation.State.QUESTIONS_APPROVED, title_kk="Саябақтарды жаңарту", title_ru="Обновление парков"
+    )
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/kk/workspace/sign-in/")
+    page.locator("input[name=username]").fill(secretary_of(consultation.schedule.council).username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form.narrow-form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/kk/workspace/$"))
+
+    page.goto(f"{live_server.url}/kk/workspace/consultations/{consultation.slug}/")
+    form = page.locator("form[action$='/steps/announce/']")
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    form.locator("input[name=publish_at]").fill(tomorrow.strftime("%Y-%m-%dT10:00"))
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count()
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.QUESTIONS_APPROVED
+
+    page.locator("a[href*='/announcements/']").click()
+    page.wait_for_url(re.compile(r"/announcements/\d+/$"))
+    audit(page, "28-scheduled-announcement-kk")
+    page.locator("input[name=title_ru]").fill("Обновление парков: приглашаем всех")
+    page.locator("button[value=save]").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count()
+    page.locator("a[href*='/announcements/']").click()
+    page.locator("form.inline-form button", has_text="Қазір жариялау").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count()
+    consultation.refresh_from_db()
+    assert consultation.state == Consultation.State.ANNOUNCED
+    page.goto(f"{live_server.url}/ru/consultations/{consultation.slug}/")
+    assert "Обновление парков" in page.locator("main").inner_text()
+    page.goto(f"{live_server.url}/ru/feeds/news.rss")
+    assert "Обновление парков: приглашаем всех" in page.content()

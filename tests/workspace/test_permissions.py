@@ -10,6 +10,7 @@ from django.utils import timezone
 from consultations.models import Consultation, InformationRequest
 from councils.models import Membership, Reception
 from proposals.models import Proposal
+from publications.models import Announcement
 from qogam.roles import MINISTRY_GROUP
 from tests.factories import (
     CouncilFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     quorate_meeting,
     staff_of,
     url,
+    write_recommendation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,13 @@ def world():
     from consultations import pdf
 
     document = pdf.preview("proposals", consultation=consultation)
+    write_recommendation(consultation)
+    from consultations import services
+
+    scheduled = services.write_news(
+        consultation, by=secretary, title_kk="Жаңалық", title_ru="Новость", text_kk="Мәтін", text_ru="Текст",
+        publish_at=timezone.now() + datetime.timedelta(days=1),
+    )  # fmt: skip
     other_council = CouncilFactory()
     ministry = UserFactory(is_staff=True)
     ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
@@ -56,6 +65,7 @@ def world():
         "reception": reception,
         "request": request,
         "document": document,
+        "scheduled": scheduled,
         "users": {
             "member": member_user,
             "secretary": secretary,
@@ -119,6 +129,17 @@ def views(w):
         ("recommendation", "get", slug, READ, None),
         ("position", "get", slug, READ, None),
         ("position", "post", slug, ACT, {"text_kk": "Ұстаным", "text_ru": "Позиция"}),
+        ("state_body", "get", slug, READ, None),
+        ("news", "post", slug, ACT, {"title_kk": "Жаңалық", "text_kk": "Мәтін"}),
+        ("scheduled_announcement", "get", {**slug, "pk": w["scheduled"].pk}, ACT, None),
+        (
+            "scheduled_announcement",
+            "post",
+            {**slug, "pk": w["scheduled"].pk},
+            ACT,
+            {"title_kk": "Ж", "title_ru": "Н", "text_kk": "М", "text_ru": "Т", "publish_at": "2099-01-01T10:00"},
+        ),
+        ("meeting_announce", "post", {"council_slug": c.slug, "pk": w["meeting"].pk}, ACT, {}),
         ("request_new", "get", slug, ACT, None),
         ("request_edit", "get", {**slug, "pk": w["request"].pk}, ACT, None),
         ("inbox", "get", slug, READ, None),
@@ -172,6 +193,7 @@ def test_another_councils_secretary_changes_nothing(client, world):
         consultation.state,
         consultation.transitions.count(),
         Proposal.objects.filter(moderation="listed").count(),
+        list(Announcement.objects.values_list("pk", "title_kk", "publish_at", "published_at")),
     )
     client.force_login(world["users"]["other_secretary"])
     for name, method, kwargs, _kind, data in views(world):
@@ -182,6 +204,7 @@ def test_another_councils_secretary_changes_nothing(client, world):
         consultation.state,
         consultation.transitions.count(),
         Proposal.objects.filter(moderation="listed").count(),
+        list(Announcement.objects.values_list("pk", "title_kk", "publish_at", "published_at")),
     ) == before
 
 
