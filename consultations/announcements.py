@@ -183,7 +183,7 @@ def schedule_consultation_announced(
 
 def write_news(
     consultation: Consultation, *, by, title_kk: str, title_ru: str, text_kk: str, text_ru: str,
-    publish_at: datetime.datetime | None = None,
+    publish_at: datetime.datetime | None = None, submission_token=None,
 ) -> Announcement:  # fmt: skip
     """Free-form news while a consultation runs (the recommendations ask councils to keep citizens
     informed of what they do with the state bodies): published now, or at `publish_at`."""
@@ -198,19 +198,23 @@ def write_news(
         path=portal_path("consultations:detail", slug=consultation.slug),
         publish_at=publish_at,
         by=by,
+        submission_token=submission_token,
     )
     if publish_at is None or publish_at <= timezone.now():
         publish_on_portal(announcement)
     return announcement
 
 
-def withdraw_waiting(consultation: Consultation) -> int:
-    """Nothing scheduled about a cancelled consultation goes out afterwards."""
+def withdraw_waiting(consultation: Consultation, *, event: str | None = None) -> int:
+    """What waits to go out about the consultation (of one event, or all) never does: it was cancelled, or
+    went back before step 3."""
     waiting = Announcement.objects.filter(
         subject_type=ContentType.objects.get_for_model(Consultation),
         subject_id=consultation.pk,
         published_at__isnull=True,
     )
+    if event is not None:
+        waiting = waiting.filter(event=event)
     return waiting.delete()[0]
 
 

@@ -1,5 +1,7 @@
 """Workspace forms: planning a consultation, and exactly what each step needs."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -237,6 +239,8 @@ class NewsForm(BilingualForm, forms.Form):
     publish_at = forms.DateTimeField(
         label=_("Publish later, at"), widget=DateTimeInput, required=False, help_text=_("Leave empty to publish now.")
     )
+    # One-time: a double click publishes the news once.
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
 
 
 class PublishScheduleForm(AnnouncementTextForm, DateForm):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -387,21 +387,36 @@ def schedule_announcement(consultation: Consultation, *, by, publish_at: datetim
         return announcements.schedule_consultation_announced(locked, by=by, publish_at=publish_at, **texts)
 
 
-def write_news(consultation: Consultation, *, by, publish_at=None, **texts: str):
-    """Free-form news about the consultation, while it runs."""
+def write_news(consultation: Consultation, *, by, publish_at=None, submission_token=None, **texts: str):
+    """Free-form news about the consultation, while it runs. A second post of the same form (its one-time
+    `submission_token`) returns the news the first one wrote, and writes nothing."""
+    from publications.models import Announcement
+
     _require_actor(by, consultation.schedule.council)
     has_title = any(texts.get(f"title_{lang}") for lang in ("kk", "ru"))
     if not (has_title and any(texts.get(f"text_{lang}") for lang in ("kk", "ru"))):
         raise ActionRefused(_("Give the title and the text of the news."))
-    with transaction.atomic():
-        return announcements.write_news(consultation, by=by, publish_at=publish_at, **texts)
+    if submission_token and (earlier := Announcement.objects.filter(submission_token=submission_token).first()):
+        return earlier
+    try:
+        with transaction.atomic():
+            return announcements.write_news(
+                consultation, by=by, publish_at=publish_at, submission_token=submission_token, **texts
+            )
+    except IntegrityError:  # two posts of one form raced: the other one wrote it
+        earlier = Announcement.objects.filter(submission_token=submission_token).first()
+        if earlier is None:
+            raise
+        return earlier
 
 
 def _scheduled(announcement, by):
     """The announcement, locked, if it still waits for its time; refused once it went out."""
     from publications.models import Announcement
 
-    locked = Announcement.objects.select_for_update().select_related("council").get(pk=announcement.pk)
+    locked = Announcement.objects.select_for_update().select_related("council").filter(pk=announcement.pk).first()
+    if locked is None:
+        raise ActionRefused(_("This announcement was withdrawn."))
     if by is not None:
         _require_actor(by, locked.council)
     if locked.published_at is not None:
@@ -417,12 +432,12 @@ def publish_scheduled(announcement, *, by=None) -> None:
 
     with transaction.atomic():
         locked = _scheduled(announcement, by)
-        at = min(locked.publish_at or timezone.now(), timezone.now())
+        # Dated when it really goes out: a beat job that was down publishes late, and says so.
         subject = locked.subject
         if isinstance(subject, Consultation) and locked.event == Announcement.Event.CONSULTATION_ANNOUNCED:
-            workflow.announce(subject, by=by, occurred_on=timezone.localdate(at), scheduled=locked)
+            workflow.announce(subject, by=by, scheduled=locked)
         else:
-            publish_on_portal(locked, at=at)
+            publish_on_portal(locked)
 
 
 def revise_scheduled(announcement, *, by, publish_at: datetime.datetime, **texts: str) -> None:

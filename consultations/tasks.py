@@ -60,8 +60,10 @@ def publish_due_announcements() -> int:
     for announcement in due.order_by("publish_at", "pk"):
         try:
             services.publish_scheduled(announcement)
-        except ActionRefused as refused:
+        except ActionRefused as refused:  # shown on the consultation's page as not gone out
             logger.warning("Scheduled announcement %s not published: %s", announcement.pk, refused)
+        except Exception:  # one announcement's defect does not hold back the others
+            logger.exception("Scheduled announcement %s not published", announcement.pk)
         else:
             published += 1
     return published

@@ -303,13 +303,27 @@ def cancel(
 def step_back(
     consultation: Consultation, *, by, reason: str, occurred_on: datetime.date | None = None
 ) -> ConsultationTransition:
-    """Correct a mistake: one step back, with a reason. Nothing already published is withdrawn."""
+    """Correct a mistake: one step back, with a reason. Nothing already published is withdrawn; a step-3
+    announcement still waiting for its time is."""
     reason = reason.strip()
 
     def has_reason(_consultation: Consultation) -> list[str]:
         return [] if reason else [_("Give the reason for going back.")]
 
-    return _perform(consultation, STEP_BACK, by=by, occurred_on=occurred_on, note=reason, checks=[has_reason])
+    def withdraw_scheduled_announcement(locked: Consultation, _date: datetime.date) -> None:
+        # Going back before step 3: the questions may change, so the step-3 text written for them stays unsent.
+        if locked.state == State.QUESTIONS_APPROVED:
+            announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)
+
+    return _perform(
+        consultation,
+        STEP_BACK,
+        by=by,
+        occurred_on=occurred_on,
+        note=reason,
+        checks=[has_reason],
+        effect=withdraw_scheduled_announcement,
+    )
 
 
 def previous_state(consultation: Consultation) -> str:

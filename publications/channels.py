@@ -1,63 +1,100 @@
 """The channels an announcement goes out on, each a small backend behind one interface.
 
-A channel says which deliveries an announcement needs on it (`targets`) and sends one (`send`). Sending
-raises `TemporaryFailure` for what a later attempt may fix (a timeout, a 5xx, a refused connection) and
-`PermanentFailure` for what it will not (a 4xx: a wrong token, a closed chat). The portal is not among
-them: an announcement is on the portal once `published_at` is set (`services.publish_on_portal`).
+A channel says which deliveries an announcement needs on it (`targets`) and sends one (`send`). What goes
+wrong is classified by what the other end may have done:
+- `TemporaryFailure`: the request never reached it (refused connection, unknown host) or it said "later"
+  (408, 429) — a later attempt is safe;
+- `UncertainFailure`: the request went out but no good answer came back (a timeout, a dropped connection,
+  a 5xx) — it may have been acted on; safe to repeat only where the receiver drops repeats by the
+  idempotency key (webhooks), not for a Telegram post (at most once);
+- `PermanentFailure`: it will not work by repeating (a 4xx: a wrong token, a closed chat; a bad address).
+Each carries a code (`Delivery.ERRORS`) that the secretary reads in their language, and the detail.
+The portal is not among them: an announcement is on the portal once `published_at` is set.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
+import logging
+import smtplib
 import urllib.error
 import urllib.request
 
 from django.conf import settings
 from django.core import mail
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from .models import Announcement, Delivery, Subscription, WebhookEndpoint
 
+logger = logging.getLogger(__name__)
 TIMEOUT = 10
 EMAIL_BATCH = 100
+Error = Delivery.Error
 
 
-class TemporaryFailure(Exception):
+class DeliveryFailure(Exception):
+    def __init__(self, code: str, detail: str = ""):
+        self.code, self.detail = code, detail
+        super().__init__(f"{code}: {detail}" if detail else code)
+
+
+class TemporaryFailure(DeliveryFailure):
     pass
 
 
-class PermanentFailure(Exception):
+class UncertainFailure(TemporaryFailure):
     pass
+
+
+class PermanentFailure(DeliveryFailure):
+    pass
+
+
+class LeaseLost(Exception):
+    """Another worker took the delivery over (this one outlived its lease): stop without touching it."""
 
 
 def page_url(announcement: Announcement, language: str) -> str:
     return f"{settings.SITE_URL}/{language}{announcement.path or '/'}"
 
 
+def one_line(text: str) -> str:
+    """A title as a mail subject: no line breaks (a header cannot carry them)."""
+    return " ".join(text.split())
+
+
 def post_json(url: str, body: bytes, headers: dict[str, str]) -> dict:
-    """POST a JSON body; classify what goes wrong as temporary or permanent."""
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
+    """POST a JSON body; classify what goes wrong by what the receiver may have done."""
     try:
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+        )
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             raw = response.read()
     except urllib.error.HTTPError as error:
         detail = f"HTTP {error.code}: {error.read()[:300].decode(errors='replace')}"
-        if error.code in (408, 429) or error.code >= 500:
-            raise TemporaryFailure(detail) from None
-        raise PermanentFailure(detail) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        raise TemporaryFailure(f"{type(error).__name__}: {error}") from None
+        if error.code in (408, 429):
+            raise TemporaryFailure(Error.BUSY, detail) from None
+        if error.code >= 500:
+            raise UncertainFailure(Error.SERVER_ERROR, detail) from None
+        raise PermanentFailure(Error.REFUSED, detail) from None
+    except urllib.error.URLError as error:  # while connecting or sending: nothing was received
+        raise TemporaryFailure(Error.UNREACHABLE, str(error.reason)) from None
+    except (ValueError, http.client.InvalidURL) as error:  # a wrong address in the settings
+        raise PermanentFailure(Error.MISCONFIGURED, type(error).__name__) from None
+    except (OSError, http.client.HTTPException) as error:  # sent, but the answer timed out or broke off
+        raise UncertainFailure(Error.NO_ANSWER, f"{type(error).__name__}: {error}") from None
     try:
-        return json.loads(raw or b"{}")
+        answer = json.loads(raw or b"{}")
     except ValueError:
         return {}
+    return answer if isinstance(answer, dict) else {}
 
 
 class Telegram:
@@ -82,12 +119,19 @@ class Telegram:
         return "\n\n— — —\n\n".join(parts)[:4000]
 
     def send(self, delivery: Delivery) -> str:
-        url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{settings.TELEGRAM_BOT_TOKEN}/sendMessage"
+        token = settings.TELEGRAM_BOT_TOKEN
+        url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{token}/sendMessage"
         body = json.dumps({"chat_id": delivery.target, "text": self.text(delivery.announcement)}).encode()
-        answer = post_json(url, body, {})
+        try:
+            answer = post_json(url, body, {})
+        except UncertainFailure as error:  # it may be posted: not repeated (at most once)
+            raise PermanentFailure(Error.OUTCOME_UNKNOWN, error.detail.replace(token, "***")) from None
+        except DeliveryFailure as error:  # the token is a secret: never in what is stored or shown
+            raise type(error)(error.code, error.detail.replace(token, "***")) from None
         if not answer.get("ok"):
-            raise PermanentFailure(str(answer.get("description", answer))[:500])
-        return str(answer.get("result", {}).get("message_id", ""))
+            raise PermanentFailure(Error.REFUSED, str(answer.get("description", answer))[:500].replace(token, "***"))
+        result = answer.get("result")
+        return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
 
 class Webhook:
@@ -120,7 +164,7 @@ class Webhook:
     def send(self, delivery: Delivery) -> str:
         endpoint = WebhookEndpoint.objects.filter(pk=delivery.target, is_active=True).first()
         if endpoint is None:
-            raise PermanentFailure("The receiver was removed or deactivated.")
+            raise PermanentFailure(Error.RECEIVER_REMOVED)
         body = self.body(delivery)
         signature = hmac.new(endpoint.secret.encode(), body, hashlib.sha256).hexdigest()
         post_json(
@@ -146,11 +190,13 @@ class Email:
 
     def subscribers(self, announcement: Announcement):
         council = announcement.council
-        return Subscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).filter(
+        matching = Subscription.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).filter(
             Q(scope=Subscription.Scope.ALL)
             | Q(scope=Subscription.Scope.COUNCIL, council=council)
             | Q(scope=Subscription.Scope.REGION, region_id=council.region_id, region__isnull=False)
         )
+        # One mail per address, though it may follow both the council and its region, say.
+        return matching.exclude(Exists(matching.filter(email=OuterRef("email"), pk__lt=OuterRef("pk"))))
 
     def targets(self, announcement: Announcement) -> list[str]:
         return [""] if self.subscribers(announcement).exists() else []
@@ -166,26 +212,38 @@ class Email:
                     "unsubscribe": unsubscribe,
                 },
             )
-            subject = announcement.title
+            subject = one_line(announcement.title)
         return mail.EmailMessage(
             subject, body, settings.DEFAULT_FROM_EMAIL, [subscription.email],
             headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )  # fmt: skip
 
     def send(self, delivery: Delivery) -> str:
-        """Sends after the subscriber the last attempt reached (kept in `external_id`), batch by batch."""
+        """Sends after the subscriber the last attempt reached (kept in `external_id`), noting progress after
+        each batch and before giving up, so that a retry resends at most the batch a dead worker was in.
+        An address the mail server refuses is skipped (logged) rather than blocking everyone after it."""
         from .delivery import record_progress
 
         last = int(delivery.external_id or 0)
-        subscribers = self.subscribers(delivery.announcement).filter(pk__gt=last).order_by("pk")
+        subscribers = self.subscribers(delivery.announcement).order_by("pk")
         try:
             with mail.get_connection() as connection:
                 while batch := list(subscribers.filter(pk__gt=last)[:EMAIL_BATCH]):
-                    connection.send_messages([self.message(delivery.announcement, s) for s in batch])
-                    last = batch[-1].pk
+                    for subscription in batch:
+                        try:
+                            connection.send_messages([self.message(delivery.announcement, subscription)])
+                        except (smtplib.SMTPRecipientsRefused, mail.BadHeaderError) as error:
+                            logger.warning("Subscription %s skipped: %s", subscription.pk, error)
+                        last = subscription.pk
                     record_progress(delivery, str(last))
-        except (OSError, mail.BadHeaderError) as error:
-            raise TemporaryFailure(f"{type(error).__name__}: {error}") from None
+        except LeaseLost:
+            raise
+        except smtplib.SMTPAuthenticationError as error:
+            record_progress(delivery, str(last))
+            raise PermanentFailure(Error.MISCONFIGURED, f"SMTP {error.smtp_code}") from None
+        except OSError as error:  # the server is down, or dropped the connection (smtplib's errors too)
+            record_progress(delivery, str(last))
+            raise TemporaryFailure(Error.UNREACHABLE, f"{type(error).__name__}: {error}") from None
         return str(last)
 
 

@@ -3,33 +3,36 @@
 - Rows are written in the transaction that publishes the announcement; a worker is woken only after it
   commits (`transaction.on_commit`), and a beat job sweeps what is due, so a task lost with Redis delays
   a delivery and never loses it.
-- A worker claims a row with a conditional UPDATE (pending → sending, with a lease) before the external
-  call and marks it sent after: two workers never send the same row, and a second run does nothing.
+- A worker claims a row with a conditional UPDATE (pending → sending, with a lease and a claim token)
+  before the external call and marks it sent after, only while its token is still the row's: two workers
+  never send the same row, a second run does nothing, and a worker that outlived its lease (a long mailing
+  extends it batch by batch) stops when it finds another's token.
 - A temporary failure is retried with exponential backoff up to a limit; then, or at once for a permanent
   failure, the row is failed, with its error shown to the secretary, who may retry it.
 - A worker that dies mid-call leaves the row `sending`; when its lease runs out the sweep decides: a
   webhook is sent again (its receiver drops the repeat by the idempotency key) and so is mail (it resumes
   after the last batch sent) — at least once; a Telegram post, which has no idempotency key, is not sent
-  again but failed as "outcome unknown" for the secretary to check — at most once.
+  again but failed as "outcome unknown" for the secretary to check — at most once. For the same reason a
+  Telegram call that timed out or got a 5xx is not repeated either (`channels.UncertainFailure`).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .channels import BY_NAME, CHANNELS, PermanentFailure, TemporaryFailure
+from .channels import BY_NAME, CHANNELS, LeaseLost, PermanentFailure, TemporaryFailure
 from .models import Announcement, Delivery
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
-# The error of a Telegram post whose worker stopped mid-call; shown translated (Delivery.error_message).
-OUTCOME_UNKNOWN = "outcome-unknown"
+Error = Delivery.Error
 
 
 def enqueue(announcement: Announcement) -> list[Delivery]:
@@ -62,18 +65,18 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.DELIVERY_BACKOFF_SECONDS * 2 ** (attempts - 1))
 
 
+def lease() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+
+
 def deliver(delivery_id: int) -> str:
     """Send one due delivery. Returns what happened: sent, retry, failed or skipped."""
     now = timezone.now()
+    claim = uuid.uuid4()
     claimed = (
         Delivery.objects.filter(pk=delivery_id, state=State.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
-            state=State.SENDING,
-            attempts=F("attempts") + 1,
-            next_attempt_at=now + datetime.timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-            updated_at=now,
-        )
+        .update(state=State.SENDING, attempts=F("attempts") + 1, next_attempt_at=lease(), claim=claim, updated_at=now)
     )
     if not claimed:
         return "skipped"
@@ -81,6 +84,8 @@ def deliver(delivery_id: int) -> str:
     channel = BY_NAME[delivery.channel]
     try:
         external_id = channel.send(delivery)
+    except LeaseLost:
+        return "skipped"
     except TemporaryFailure as error:
         if delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
             _finish(
@@ -92,14 +97,26 @@ def deliver(delivery_id: int) -> str:
     except PermanentFailure as error:
         _finish(delivery, State.FAILED, error=str(error))
         return "failed"
+    except Exception:  # a defect, not the channel: logged; repeated only where a repeat is harmless
+        logger.exception("Delivery %s: unexpected error", delivery_id)
+        if delivery.channel != Delivery.Channel.TELEGRAM and delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
+            _finish(
+                delivery,
+                State.PENDING,
+                error=Error.UNEXPECTED,
+                next_attempt_at=timezone.now() + backoff(delivery.attempts),
+            )
+            return "retry"
+        _finish(delivery, State.FAILED, error=Error.UNEXPECTED)
+        return "failed"
     _finish(delivery, State.SENT, external_id=external_id, sent_at=timezone.now())
     return "sent"
 
 
 def _finish(delivery: Delivery, state: str, *, error: str = "", **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk, state=State.SENDING).update(
+    Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claim=delivery.claim).update(
         state=state,
-        last_error=error[:2000],
+        last_error=str(error)[:2000],
         next_attempt_at=fields.pop("next_attempt_at", None),
         updated_at=timezone.now(),
         **fields,
@@ -107,8 +124,13 @@ def _finish(delivery: Delivery, state: str, *, error: str = "", **fields) -> Non
 
 
 def record_progress(delivery: Delivery, external_id: str) -> None:
-    """A channel sending in batches notes how far it got, so that a retry resumes there."""
-    Delivery.objects.filter(pk=delivery.pk).update(external_id=external_id)
+    """A channel sending in batches notes how far it got, so that a retry resumes there, and extends its
+    lease; it stops (LeaseLost) if another worker has taken the delivery over."""
+    kept = Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claim=delivery.claim).update(
+        external_id=external_id, next_attempt_at=lease(), updated_at=timezone.now()
+    )
+    if not kept:
+        raise LeaseLost(delivery.pk)
 
 
 def sweep() -> dict[str, int]:
@@ -117,7 +139,7 @@ def sweep() -> dict[str, int]:
     stuck = Delivery.objects.filter(state=State.SENDING, next_attempt_at__lt=now)
     unknown = stuck.filter(channel=Delivery.Channel.TELEGRAM).update(
         state=State.FAILED,
-        last_error=OUTCOME_UNKNOWN,
+        last_error=Error.OUTCOME_UNKNOWN.value,
         next_attempt_at=None,
     )
     requeued = stuck.exclude(channel=Delivery.Channel.TELEGRAM).update(state=State.PENDING, next_attempt_at=now)

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -50,6 +51,8 @@ class Announcement(models.Model):
     )
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # The news form's one-time token: a second post with it (a double click) writes nothing.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False, default=None)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -93,6 +96,24 @@ class Delivery(models.Model):
         SENT = "sent", _("delivered")
         FAILED = "failed", _("failed")
 
+    class Error(models.TextChoices):
+        # Stored at the head of `last_error`, before the channel's own detail; read in the secretary's language.
+        UNREACHABLE = "unreachable", _("The channel could not be reached.")
+        BUSY = "busy", _("The channel asked to try again later.")
+        SERVER_ERROR = "server-error", _("The channel answered with an error on its side.")
+        NO_ANSWER = "no-answer", _("The channel did not answer in time.")
+        REFUSED = "refused", _("The channel refused the message.")
+        MISCONFIGURED = "misconfigured", _("The channel's settings are wrong: check its address or token.")
+        RECEIVER_REMOVED = "receiver-removed", _("The receiver was removed or deactivated.")
+        OUTCOME_UNKNOWN = (
+            "outcome-unknown",
+            _(
+                "The post may or may not have gone out (no answer came, or the worker stopped while posting). "
+                "Check the channel, then retry if it is missing."
+            ),
+        )
+        UNEXPECTED = "unexpected", _("An unexpected error; the administrators can see it in the log.")
+
     announcement = models.ForeignKey(
         Announcement, verbose_name=_("announcement"), on_delete=models.PROTECT, related_name="deliveries"
     )
@@ -116,6 +137,8 @@ class Delivery(models.Model):
     # Sent with every attempt, so that a receiver can drop a repeat (the webhook's X-Qogam-Delivery).
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True, editable=False)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Set by each claim: a worker that outlived its lease finds another's token and stops.
+    claim = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -146,15 +169,12 @@ class Delivery(models.Model):
 
     @property
     def error_message(self) -> str:
-        """The last error, for the secretary (a worker stopping mid-post is explained in their language)."""
-        if self.last_error == "outcome-unknown":
-            return str(
-                _(
-                    "The worker stopped while posting: the post may or may not have gone out. "
-                    "Check the channel, then retry if it is missing."
-                )
-            )
-        return self.last_error
+        """The last error for the secretary: what it means in their language, then the channel's detail."""
+        code, _sep, detail = self.last_error.partition(": ")
+        if code not in self.Error.values:
+            return self.last_error
+        meaning = str(self.Error(code).label)
+        return f"{meaning} ({detail})" if detail else meaning
 
 
 class OutgoingMail(models.Model):
@@ -211,9 +231,22 @@ class WebhookEndpoint(models.Model):
         return self.name
 
 
+class SubscriptionQuerySet(models.QuerySet):
+    def open(self):
+        """Not unsubscribed: confirmed, or waiting for its confirmation."""
+        return self.filter(unsubscribed_at__isnull=True)
+
+    def of_address(self, email: str):
+        """Of this address whatever the case of its letters (matches the unique constraint's expression)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+
+
 class Subscription(models.Model):
     """A citizen who asked for announcements by mail: of one council, of a region, or of all, in their
-    language. Confirmed by a link (double opt-in); every mail carries a one-click unsubscribe link."""
+    language. Confirmed by a link (double opt-in); every mail carries a one-click unsubscribe link.
+
+    An address has at most one open subscription per scope and target: asking again re-sends the
+    confirmation (at most once a day) instead of writing another row."""
 
     class Scope(models.TextChoices):
         ALL = "all", _("all public councils")
@@ -231,8 +264,12 @@ class Subscription(models.Model):
     )
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # When the mail asking to confirm last went out: it is not sent again within a day.
+    confirmation_sent_at = models.DateTimeField(_("confirmation requested"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("subscription")
@@ -245,6 +282,16 @@ class Subscription(models.Model):
                 | (Q(scope="region") & Q(region__isnull=False) & Q(council__isnull=True))
                 | (Q(scope="council") & Q(council__isnull=False) & Q(region__isnull=True)),
                 name="subscription_scope_matches",
+            ),
+            # One open row per address, scope and target (NULL council or region counts as equal).
+            models.UniqueConstraint(
+                Lower("email"),
+                "scope",
+                "council",
+                "region",
+                condition=Q(unsubscribed_at__isnull=True),
+                nulls_distinct=False,
+                name="subscription_open_once_per_scope",
             ),
         ]
 

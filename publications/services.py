@@ -29,6 +29,7 @@ def create_announcement(
     path: str = "",
     publish_at: datetime.datetime | None = None,
     by=None,
+    submission_token=None,
 ) -> Announcement:
     return Announcement.objects.create(
         council=council,
@@ -41,6 +42,7 @@ def create_announcement(
         path=path,
         publish_at=publish_at,
         created_by=by,
+        submission_token=submission_token,
     )
 
 

@@ -149,3 +149,16 @@ def test_another_councils_secretary_cannot_touch_a_scheduled_announcement(client
             assert client.post(address, data).status_code == 404
     announcement.refresh_from_db()
     assert announcement.published_at is None and announcement.title_kk == "Хабарландыру"
+
+
+def test_a_double_click_on_publish_the_news_publishes_it_once(client, announced):
+    form = {**TEXTS, "submission_token": "6f1c1f9e-8a4b-4a53-9d1e-2b7c3c1d2e3f"}
+    for _click in range(2):
+        assert client.post(url("workspace:news", slug=announced.slug), form).status_code == 302
+    assert Announcement.objects.filter(event="news.published", subject_id=announced.pk).count() == 1
+
+
+def test_going_back_before_step_3_withdraws_the_scheduled_announcement(client, consultation, secretary):
+    schedule_step_3(client, consultation, timezone.now() + datetime.timedelta(days=1))
+    workflow.step_back(consultation, by=secretary, reason="Сұрақтар өзгереді")
+    assert not Announcement.objects.filter(subject_id=consultation.pk, event="consultation.announced").exists()
