@@ -11,7 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -285,12 +285,12 @@ class Subscription(models.Model):
             ),
             # One open row per address, scope and target (NULL council or region counts as equal).
             models.UniqueConstraint(
+                # Coalesced, because NULLs never collide in a unique index (and SQLite has no NULLS NOT DISTINCT).
                 Lower("email"),
                 "scope",
-                "council",
-                "region",
+                Coalesce("council", 0),
+                Coalesce("region", 0),
                 condition=Q(unsubscribed_at__isnull=True),
-                nulls_distinct=False,
                 name="subscription_open_once_per_scope",
             ),
         ]

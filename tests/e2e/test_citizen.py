@@ -92,3 +92,35 @@ def test_results_council_and_phone_sized_pages_pass_the_audit(browser, live_serv
     phone.goto(f"{live_server.url}/kk/consultations/{consultations.slug}/propose/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     audit(phone, "11-form-phone-kk")
+
+
+def test_a_citizen_subscribes_confirms_by_the_button_and_unsubscribes(browser, live_server, migration_data):
+    import re as regex
+
+    from publications.models import OutgoingMail, Subscription
+
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/ru/subscribe/")
+    audit(page, "40-subscribe-ru")
+    page.locator("input[name=email]").fill("citizen@mail.kz")
+    page.locator("form.narrow-form button[type=submit]").click()
+    page.wait_for_load_state()
+    audit(page, "41-subscribe-sent-ru")
+    mail = OutgoingMail.objects.get(to="citizen@mail.kz")
+    link = regex.search(r"https?://\S+/confirm/\S+/", mail.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    page.goto(f"{live_server.url}/{path}")  # opening the link (as a mail scanner would) confirms nothing
+    audit(page, "42-subscription-confirm-ru")
+    assert Subscription.objects.get().confirmed_at is None
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert Subscription.objects.get().confirmed_at is not None
+
+    subscription = Subscription.objects.get()
+    page.goto(f"{live_server.url}/ru/unsubscribe/{subscription.token}/")
+    audit(page, "43-unsubscribe-ru")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    audit(page, "44-unsubscribed-ru")
+    assert Subscription.objects.get().unsubscribed_at is not None

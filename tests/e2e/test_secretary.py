@@ -149,3 +149,19 @@ def test_a_secretary_schedules_the_announcement_then_changes_and_publishes_it_ea
     assert "Обновление парков" in page.locator("main").inner_text()
     page.goto(f"{live_server.url}/ru/feeds/news.rss")
     assert "Обновление парков: приглашаем всех" in page.content()
+    # A delivery that failed shows on the dashboard, with its error in Kazakh and a retry button.
+    from publications.models import Announcement, Delivery
+
+    announcement = Announcement.objects.get(event="consultation.announced", subject_id=consultation.pk)
+    failed = Delivery.objects.create(
+        announcement=announcement, channel="telegram", target="@qogam_news", state="failed", attempts=3,
+        last_error="unreachable: [Errno 111] Connection refused",
+    )  # fmt: skip
+    page.goto(f"{live_server.url}/kk/workspace/")
+    assert "Арнамен байланыс орнатылмады." in page.locator("main").inner_text()
+    audit(page, "29-dashboard-failed-delivery-kk")
+    page.locator(f"form[action$='/deliveries/{failed.pk}/retry/'] button").click()
+    page.wait_for_load_state()
+    failed.refresh_from_db()
+    assert page.locator(".message-success").count()
+    assert (failed.state, failed.attempts) == ("pending", 0)  # handed back to the worker
