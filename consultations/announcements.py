@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from publications.models import Announcement
 from publications.services import create_announcement, publish_on_portal
@@ -39,6 +40,12 @@ def render_texts(template: str, context: dict) -> dict[str, tuple[str, str]]:
         title, _, text = rendered.partition("\n")
         texts[lang] = (title.strip(), text.strip())
     return texts
+
+
+def initial_texts(template: str, context: dict) -> dict[str, str]:
+    """The texts as a form's initial values (title_kk, title_ru, text_kk, text_ru), for the secretary to edit."""
+    texts = render_texts(template, context)
+    return {f"{field}_{lang}": texts[lang][i] for lang in LANGUAGES for i, field in enumerate(("title", "text"))}
 
 
 def _publish(
@@ -109,7 +116,7 @@ def publish_results(consultation: Consultation, *, by, at: datetime.datetime, **
     )
 
 
-def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetime) -> Announcement:
+def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
     return _publish(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_CANCELLED,
@@ -119,6 +126,7 @@ def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetim
         path=portal_path("consultations:detail", slug=consultation.slug),
         by=by,
         at=at,
+        given=given,
     )
 
 
@@ -141,24 +149,38 @@ def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime, 
     )
 
 
-def publish_meeting(meeting, *, by) -> Announcement:
+MEETING_TEMPLATE = "consultations/announcements/meeting_announced.txt"
+
+
+def meeting_context(meeting) -> dict:
+    return {"meeting": meeting, "council": meeting.council}
+
+
+def publish_meeting(meeting, *, by, **given: str) -> Announcement:
     """A council meeting is open to the public (Law "On Public Councils", art. 13 p. 3): announced with its
-    agenda, which counts as the agenda's publication."""
+    agenda, which counts as the agenda's publication. Once: a second request is refused."""
+    from councils.errors import ActionRefused
     from councils.models import Meeting
 
     at = timezone.now()
     with transaction.atomic():
+        locked = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
+        if locked.agenda_published_at is not None:
+            raise ActionRefused(_("The meeting is already announced."))
+        if locked.date < timezone.localdate():
+            raise ActionRefused(_("Only a meeting still to come is announced."))
         announcement = _publish(
-            council=meeting.council,
+            council=locked.council,
             event=Event.MEETING_ANNOUNCED,
-            subject=meeting,
-            template="consultations/announcements/meeting_announced.txt",
-            context={"meeting": meeting, "council": meeting.council},
-            path=portal_path("meeting", pk=meeting.pk),
+            subject=locked,
+            template=MEETING_TEMPLATE,
+            context=meeting_context(locked),
+            path=portal_path("meeting", pk=locked.pk),
             by=by,
             at=at,
+            given=given,
         )
-        Meeting.objects.filter(pk=meeting.pk, agenda_published_at__isnull=True).update(agenda_published_at=at)
+        Meeting.objects.filter(pk=locked.pk).update(agenda_published_at=at)
     return announcement
 
 

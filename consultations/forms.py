@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Meeting
+from publications.forms import AnnouncementTextForm
 from qogam.forms import BilingualForm, DateInput, DateTimeInput
 
 from .models import Consultation, InformationRequest, RecommendationPoint
@@ -100,15 +101,6 @@ class DateForm(forms.Form):
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
-class AnnouncementTextForm(BilingualForm, forms.Form):
-    """An announcement's title and text in both languages, prepared from a template and editable."""
-
-    title_kk = forms.CharField(label=_("Title"), max_length=255)
-    title_ru = forms.CharField(label=_("Title"), max_length=255)
-    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-
-
 class AnnounceForm(AnnouncementTextForm, DateForm):
     """Step 3: the announcement, prepared from the consultation; now, or at a time to come."""
 
@@ -136,18 +128,38 @@ class ScheduledAnnouncementForm(AnnouncementTextForm):
         return publish_at
 
 
-class CancelForm(BilingualForm, DateForm):
+class CancelForm(AnnouncementTextForm, DateForm):
+    """Cancelling, with a reason; for a consultation already announced, the cancellation's announcement too.
+    Its text is prepared from the consultation; left as prepared, it carries the reason given here."""
+
     reason_kk = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     reason_ru = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    TEXTS = ("title_kk", "title_ru", "text_kk", "text_ru")
+
+    field_order = ["occurred_on", "reason_kk", "reason_ru", *TEXTS]
+
+    def __init__(self, *args, announced: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]  # the reason is the note
+        for name in self.TEXTS:
+            if not announced:  # nothing was announced: the cancellation is not announced either
+                del self.fields[name]
+                continue
+            self.fields[name].required = False
+            if name.startswith("text_"):
+                self.fields[name].help_text = _("Left as prepared, the announcement carries the reason given above.")
 
     def clean(self):
         data = super().clean()
         if not (data.get("reason_kk") or data.get("reason_ru")):
             self.add_error("reason_kk", _("Give the reason for cancelling."))
+        for name in self.TEXTS:  # only what the secretary changed replaces the prepared text
+            if name in data and name not in self.changed_data:
+                data[name] = ""
         return data
 
 

@@ -272,8 +272,10 @@ def cancel(
     reason_kk: str = "",
     reason_ru: str = "",
     occurred_on: datetime.date | None = None,
+    **given: str,
 ) -> ConsultationTransition:
-    """Cancel, from any step before 7, with a reason; an announced consultation's cancellation is announced."""
+    """Cancel, from any step before 7, with a reason; an announced consultation's cancellation is announced
+    (with the title and text `given`, where given, else as prepared with the reason)."""
     reason_kk, reason_ru = reason_kk.strip(), reason_ru.strip()
 
     def has_reason(_consultation: Consultation) -> list[str]:
@@ -286,7 +288,7 @@ def cancel(
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
         announcements.withdraw_waiting(locked)
         if was_announced:
-            announcements.publish_cancellation(locked, by=by, at=moment(date))
+            announcements.publish_cancellation(locked, by=by, at=moment(date), **given)
         announcements.tell_authors_of_cancellation(locked)
 
     return _perform(

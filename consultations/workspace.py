@@ -188,21 +188,14 @@ def consultation_remove(request, slug):
 # A consultation and its steps
 
 
-def _texts(rendered: dict[str, tuple[str, str]]) -> dict:
-    """A form's initial title and text in both languages, from `announcements.render_texts`."""
-    return {f"{field}_{lang}": rendered[lang][i] for lang in rendered for i, field in enumerate(("title", "text"))}
-
-
 def _schedule_texts(schedule: QuarterlySchedule) -> dict:
-    return _texts(
-        announcements.render_texts(
-            "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
-        )
+    return announcements.initial_texts(
+        "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
     )
 
 
 def _initial_texts(template: str, consultation: Consultation) -> dict:
-    return _texts(announcements.render_texts(template, announcements.consultation_context(consultation)))
+    return announcements.initial_texts(template, announcements.consultation_context(consultation))
 
 
 def action_form(name: str, consultation: Consultation, data=None):
@@ -219,7 +212,14 @@ def action_form(name: str, consultation: Consultation, data=None):
             data, initial=_initial_texts("consultations/announcements/results_published.txt", consultation)
         )
     if name == "cancel":
-        return CancelForm(data)
+        announced = workflow.SEQUENCE.index(consultation.state) >= workflow.SEQUENCE.index(State.ANNOUNCED)
+        return CancelForm(
+            data,
+            announced=announced,
+            initial=_initial_texts("consultations/announcements/consultation_cancelled.txt", consultation)
+            if announced
+            else None,
+        )
     if name == "step_back":
         return StepBackForm(data)
     return DateForm(data)
@@ -249,7 +249,7 @@ def perform(name: str, consultation: Consultation, by, data: dict):
             return workflow.publish_position(consultation, by=by, occurred_on=date, note=note, **texts)
         case "cancel":
             return workflow.cancel(
-                consultation, by=by, reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], occurred_on=date
+                consultation, by=by, reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], occurred_on=date, **texts
             )
         case "step_back":
             return workflow.step_back(consultation, by=by, reason=data["reason"], occurred_on=date)

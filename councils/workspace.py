@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from consultations import announcements
 from consultations.models import quarter_of
-from qogam.workspace import acting, council_or_404, refuse_into, require_actor, workspace_view
+from publications.forms import AnnouncementTextForm
+from qogam.workspace import council_or_404, refuse_into, require_actor, workspace_view
 
 from . import services
 from .errors import ActionRefused
@@ -126,14 +127,28 @@ def reception_form(request, council_slug, pk=None):
     return render(request, "workspace/reception_form.html", {"council": council, "form": form})
 
 
-@acting
+@workspace_view
 def meeting_announce(request, council_slug, pk):
+    """The meeting's announcement, prepared with its agenda and editable, published on the portal and the
+    channels."""
     council = council_or_404(request, council_slug)
     require_actor(request, council)
     meeting = get_object_or_404(Meeting, pk=pk, council=council)
-    if meeting.date < timezone.localdate():
-        messages.error(request, _("Only a meeting still to come is announced."))
-    else:
-        announcements.publish_meeting(meeting, by=request.user)
-        messages.success(request, _("The meeting is announced on the portal with its agenda."))
-    return redirect("workspace:council", council_slug=council.slug)
+    form = AnnouncementTextForm(
+        request.POST or None,
+        initial=announcements.initial_texts(announcements.MEETING_TEMPLATE, announcements.meeting_context(meeting)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcements.publish_meeting(meeting, by=request.user, **form.cleaned_data)
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The meeting is announced on the portal with its agenda."))
+            return redirect("workspace:council", council_slug=council.slug)
+    return render(
+        request,
+        "workspace/meeting_announce.html",
+        {"council": council, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -1,11 +1,21 @@
-"""The subscription form on the public pages."""
+"""The forms of announcements: their texts as the secretary edits them, and subscribing on the public pages."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Region
+from qogam.forms import BilingualForm
 
 from .models import Subscription
+
+
+class AnnouncementTextForm(BilingualForm, forms.Form):
+    """An announcement's title and text in both languages, prepared from a template and editable."""
+
+    title_kk = forms.CharField(label=_("Title"), max_length=255)
+    title_ru = forms.CharField(label=_("Title"), max_length=255)
+    text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
 
 
 class SubscriptionForm(forms.Form):

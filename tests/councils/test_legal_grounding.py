@@ -188,9 +188,27 @@ def test_an_upcoming_meeting_is_announced_with_its_agenda(client):
     meeting = MeetingFactory(
         council=council, date=timezone.localdate() + datetime.timedelta(days=5), agenda_ru="1. Бюджет"
     )
-    response = client.post(url("workspace:meeting_announce", council_slug=council.slug, pk=meeting.pk))
+    address = url("workspace:meeting_announce", council_slug=council.slug, pk=meeting.pk)
+    form = client.get(address).context["form"]
+    assert "1. Бюджет" in form.initial["text_ru"]  # prepared from the meeting, for the secretary to edit
+    texts = {**form.initial, "title_ru": "Заседание совета: обсуждаем бюджет"}
+    response = client.post(address, texts)
     assert response.status_code == 302
     announcement = Announcement.objects.get(event=Announcement.Event.MEETING_ANNOUNCED)
+    assert announcement.title_ru == "Заседание совета: обсуждаем бюджет"
     assert "1. Бюджет" in announcement.text_ru and announcement.published_at
     meeting.refresh_from_db()
     assert meeting.agenda_published_at is not None
+    # A second post (a double click, a reload) announces nothing more.
+    assert client.post(address, texts).status_code == 400
+    assert Announcement.objects.filter(event=Announcement.Event.MEETING_ANNOUNCED).count() == 1
+
+
+def test_a_past_meeting_is_not_announced(client):
+    council = CouncilFactory()
+    client.force_login(secretary_of(council))
+    meeting = MeetingFactory(council=council, date=timezone.localdate() - datetime.timedelta(days=1))
+    address = url("workspace:meeting_announce", council_slug=council.slug, pk=meeting.pk)
+    texts = client.get(address).context["form"].initial
+    response = client.post(address, texts)
+    assert response.status_code == 400 and not Announcement.objects.exists()

@@ -165,3 +165,24 @@ def test_a_secretary_schedules_the_announcement_then_changes_and_publishes_it_ea
     failed.refresh_from_db()
     assert page.locator(".message-success").count()
     assert (failed.state, failed.attempts) == ("pending", 0)  # handed back to the worker
+
+    # A meeting still to come is announced with a text prepared from its agenda, changed before it goes out.
+    from councils.models import Meeting
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(
+        council=consultation.schedule.council,
+        date=timezone.localdate() + datetime.timedelta(days=5),
+        agenda_kk="1. Бюджет",
+    )
+    page.goto(f"{live_server.url}/kk/workspace/councils/{consultation.schedule.council.slug}/")
+    page.locator(f"a[href$='/meetings/{meeting.pk}/announce/']").click()
+    page.wait_for_url(re.compile(r"/announce/$"))
+    audit(page, "30-meeting-announce-kk")
+    assert "1. Бюджет" in page.locator("textarea[name=text_kk]").input_value()
+    page.locator("input[name=title_kk]").fill("Кеңес отырысы: бюджет талқыланады")
+    page.locator("form.bilingual-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count()
+    assert Meeting.objects.get(pk=meeting.pk).agenda_published_at is not None
+    assert Announcement.objects.get(event="meeting.announced").title_kk == "Кеңес отырысы: бюджет талқыланады"

@@ -162,3 +162,34 @@ def test_going_back_before_step_3_withdraws_the_scheduled_announcement(client, c
     schedule_step_3(client, consultation, timezone.now() + datetime.timedelta(days=1))
     workflow.step_back(consultation, by=secretary, reason="Сұрақтар өзгереді")
     assert not Announcement.objects.filter(subject_id=consultation.pk, event="consultation.announced").exists()
+
+
+def cancel_through_the_page(client, consultation, **changes):
+    form = client.get(url("workspace:consultation", slug=consultation.slug)).context["cancel_form"]
+    data = {**form.initial, "occurred_on": timezone.localdate().isoformat(), **changes}
+    data.update(reason_kk="Мемлекеттік орган мәселені шешті", reason_ru="Государственный орган решил вопрос")
+    response = client.post(url("workspace:step", slug=consultation.slug, name="cancel"), data)
+    assert response.status_code == 302
+    return Announcement.objects.get(subject_id=consultation.pk, event="consultation.cancelled")
+
+
+def test_a_cancellation_left_as_prepared_carries_the_reason(client, announced):
+    announcement = cancel_through_the_page(client, announced)
+    assert "Государственный орган решил вопрос" in announcement.text_ru
+    assert "Мемлекеттік орган мәселені шешті" in announcement.text_kk
+
+
+def test_a_cancellation_announcement_is_the_secretarys_when_changed(client, announced):
+    announcement = cancel_through_the_page(client, announced, title_ru="Консультация отменена: новая дата позже")
+    assert announcement.title_ru == "Консультация отменена: новая дата позже"
+    assert "Государственный орган решил вопрос" in announcement.text_ru  # the text, unchanged, still carries it
+
+
+def test_a_consultation_never_announced_is_cancelled_without_an_announcement(client, consultation, secretary):
+    form = client.get(url("workspace:consultation", slug=consultation.slug)).context["cancel_form"]
+    assert "title_kk" not in form.fields
+    data = {"occurred_on": timezone.localdate().isoformat(), "reason_kk": "Себебі", "reason_ru": "Причина"}
+    assert client.post(url("workspace:step", slug=consultation.slug, name="cancel"), data).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.state == State.CANCELLED
+    assert not Announcement.objects.filter(subject_id=consultation.pk, event="consultation.cancelled").exists()
