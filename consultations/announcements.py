@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -228,13 +227,9 @@ def write_news(
 
 
 def withdraw_waiting(consultation: Consultation, *, event: str | None = None) -> int:
-    """What waits to go out about the consultation (of one event, or all) never does: it was cancelled, or
-    went back before step 3."""
-    waiting = Announcement.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Consultation),
-        subject_id=consultation.pk,
-        published_at__isnull=True,
-    )
+    """What waits to go out about the consultation (of one event, or all) never does: it was cancelled, went
+    back before step 3, or step 3 was taken meanwhile by hand."""
+    waiting = Announcement.objects.waiting().about(consultation)
     if event is not None:
         waiting = waiting.filter(event=event)
     return waiting.delete()[0]

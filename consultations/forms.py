@@ -121,12 +121,6 @@ class ScheduledAnnouncementForm(AnnouncementTextForm):
 
     publish_at = forms.DateTimeField(label=_("Publish at"), widget=DateTimeInput)
 
-    def clean_publish_at(self):
-        publish_at = self.cleaned_data["publish_at"]
-        if publish_at <= timezone.now():
-            raise forms.ValidationError(_("Give a time still to come, or publish it now."))
-        return publish_at
-
 
 class CancelForm(AnnouncementTextForm, DateForm):
     """Cancelling, with a reason; for a consultation already announced, the cancellation's announcement too.

@@ -1,11 +1,14 @@
-"""Reads of consultations for the public pages: each queryset built once, with what its page shows."""
+"""Reads of consultations (and of what was published about them) for the pages: each queryset built once, with
+what its page shows."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from councils.models import Council
+from publications.models import Delivery
 
 from .models import Consultation, ConsultationTransition, QuarterlySchedule, quarter_of
 
@@ -75,3 +78,26 @@ def schedule_consultations(schedule: QuarterlySchedule) -> QuerySet[Consultation
 
 def current_quarter() -> tuple[int, int]:
     return quarter_of(timezone.localdate())
+
+
+def failed_deliveries(council_ids) -> QuerySet[Delivery]:
+    """The failed deliveries of these councils' announcements, whatever they announce (a schedule, a meeting,
+    news, a consultation), most recent first, each with `consultation_slug` when it announced a consultation.
+
+    Only a consultation's page shows its own deliveries; without this list a failed post of the schedule or
+    of a meeting would be shown nowhere. The slug comes from a subquery, so the rows cost one query in all.
+    """
+    consultation = ContentType.objects.get_for_model(Consultation)
+    slug = Consultation.objects.filter(
+        pk=OuterRef("announcement__subject_id"), schedule__council=OuterRef("announcement__council")
+    ).values("slug")[:1]
+    return (
+        Delivery.objects.filter(state=Delivery.State.FAILED, announcement__council__in=council_ids)
+        .select_related("announcement__council")
+        .annotate(
+            consultation_slug=Case(
+                When(announcement__subject_type=consultation, then=Subquery(slug)), output_field=CharField()
+            )
+        )
+        .order_by("-updated_at", "-pk")
+    )

@@ -9,6 +9,7 @@ goes into a new revision, approved and published like the first.
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -378,12 +379,7 @@ def schedule_announcement(consultation: Consultation, *, by, publish_at: datetim
         problems = workflow.announce_problems(locked)
         if problems:
             raise ActionRefused(problems)
-        Announcement.objects.filter(
-            subject_id=locked.pk,
-            subject_type__model="consultation",
-            event=Announcement.Event.CONSULTATION_ANNOUNCED,
-            published_at__isnull=True,
-        ).delete()
+        announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)  # the later replaces
         return announcements.schedule_consultation_announced(locked, by=by, publish_at=publish_at, **texts)
 
 
@@ -396,7 +392,8 @@ def write_news(consultation: Consultation, *, by, publish_at=None, submission_to
     has_title = any(texts.get(f"title_{lang}") for lang in ("kk", "ru"))
     if not (has_title and any(texts.get(f"text_{lang}") for lang in ("kk", "ru"))):
         raise ActionRefused(_("Give the title and the text of the news."))
-    if submission_token and (earlier := Announcement.objects.filter(submission_token=submission_token).first()):
+    same_form = Announcement.objects.about(consultation).filter(submission_token=submission_token)
+    if submission_token and (earlier := same_form.first()):
         return earlier
     try:
         with transaction.atomic():
@@ -404,35 +401,42 @@ def write_news(consultation: Consultation, *, by, publish_at=None, submission_to
                 consultation, by=by, publish_at=publish_at, submission_token=submission_token, **texts
             )
     except IntegrityError:  # two posts of one form raced: the other one wrote it
-        earlier = Announcement.objects.filter(submission_token=submission_token).first()
+        earlier = same_form.first()
         if earlier is None:
             raise
         return earlier
 
 
+@contextmanager
 def _scheduled(announcement, by):
-    """The announcement, locked, if it still waits for its time; refused once it went out."""
+    """The announcement, locked, while it still waits for its time; refused once it went out or was withdrawn.
+
+    A consultation's is locked after its consultation, in the order the workflow's steps lock them (a step
+    that withdraws it, and the beat job that publishes it, must not wait for each other crosswise)."""
     from publications.models import Announcement
 
-    locked = Announcement.objects.select_for_update().select_related("council").filter(pk=announcement.pk).first()
-    if locked is None:
-        raise ActionRefused(_("This announcement was withdrawn."))
-    if by is not None:
-        _require_actor(by, locked.council)
-    if locked.published_at is not None:
-        raise ActionRefused(_("This announcement is already published; it can no longer be changed."))
-    return locked
+    with transaction.atomic():
+        if isinstance(announcement.subject, Consultation):
+            Consultation.objects.select_for_update(of=("self",)).filter(pk=announcement.subject_id).first()
+        locked = Announcement.objects.select_for_update(of=("self",)).select_related("council")
+        locked = locked.filter(pk=announcement.pk).first()
+        if locked is None:
+            raise ActionRefused(_("This announcement was withdrawn."))
+        if by is not None:
+            _require_actor(by, locked.council)
+        if locked.published_at is not None:
+            raise ActionRefused(_("This announcement is already published; it can no longer be changed."))
+        yield locked
 
 
 def publish_scheduled(announcement, *, by=None) -> None:
     """A scheduled announcement goes out now: its time has come (the beat job, `by=None`) or the secretary
-    publishes it early. A consultation's step-3 announcement takes step 3, dated today."""
+    publishes it early. Dated when it really goes out (a beat job that was down publishes late, and says so).
+    A consultation's step-3 announcement takes step 3."""
     from publications.models import Announcement
     from publications.services import publish_on_portal
 
-    with transaction.atomic():
-        locked = _scheduled(announcement, by)
-        # Dated when it really goes out: a beat job that was down publishes late, and says so.
+    with _scheduled(announcement, by) as locked:
         subject = locked.subject
         if isinstance(subject, Consultation) and locked.event == Announcement.Event.CONSULTATION_ANNOUNCED:
             workflow.announce(subject, by=by, scheduled=locked)
@@ -440,18 +444,22 @@ def publish_scheduled(announcement, *, by=None) -> None:
             publish_on_portal(locked)
 
 
-def revise_scheduled(announcement, *, by, publish_at: datetime.datetime, **texts: str) -> None:
+def revise_scheduled(
+    announcement, *, by, title_kk: str, title_ru: str, text_kk: str, text_ru: str, publish_at: datetime.datetime
+) -> None:
     """The secretary changes a scheduled announcement's texts or time before it goes out."""
-    with transaction.atomic():
-        locked = _scheduled(announcement, by)
-        for name, value in texts.items():
-            setattr(locked, name, value)
+    if publish_at <= timezone.now():
+        raise ActionRefused(_("A scheduled announcement goes out in the future."))
+    if not all((title_kk, title_ru, text_kk, text_ru)):
+        raise ActionRefused(_("Give the title and the text in both languages."))
+    with _scheduled(announcement, by) as locked:
+        locked.title_kk, locked.title_ru, locked.text_kk, locked.text_ru = title_kk, title_ru, text_kk, text_ru
         locked.publish_at = publish_at
-        locked.save(update_fields=[*texts, "publish_at", "updated_at"])
+        locked.save(update_fields=["title_kk", "title_ru", "text_kk", "text_ru", "publish_at", "updated_at"])
 
 
 def withdraw_scheduled(announcement, *, by) -> None:
     """The secretary withdraws a scheduled announcement: nothing goes out (step 3, if it was step 3's, is
     not taken)."""
-    with transaction.atomic():
-        _scheduled(announcement, by).delete()
+    with _scheduled(announcement, by) as locked:
+        locked.delete()

@@ -167,6 +167,8 @@ def announce(
     questions) is published on the portal in this transaction; other channels deliver after commit."""
 
     def publish(locked: Consultation, date: datetime.date) -> None:
+        if scheduled is None:  # taken by hand: what was scheduled for it later does not go out as well
+            announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)
         announcements.publish_consultation_announced(
             locked,
             by=by,

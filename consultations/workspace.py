@@ -5,7 +5,6 @@ a service or a workflow step; a refusal comes back as the service's message, and
 """
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -296,9 +295,7 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
             "has_position": Position.objects.filter(consultation=consultation).exists(),
             "document_kinds": _document_kinds(consultation),
             "state_body": state_body_deadlines(consultation) if consultation.is_draft_act else None,
-            "announcements": Announcement.objects.filter(
-                subject_type=ContentType.objects.get_for_model(Consultation), subject_id=consultation.pk
-            )
+            "announcements": Announcement.objects.about(consultation)
             .prefetch_related("deliveries")
             .order_by("-created_at"),
             "news_form": NewsForm(),
@@ -571,29 +568,19 @@ def news(request, slug):
     return redirect("workspace:consultation", slug=consultation.slug)
 
 
-def _waiting_announcement(consultation: Consultation, pk: int) -> Announcement:
-    return get_object_or_404(
-        Announcement.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Consultation),
-            subject_id=consultation.pk,
-            published_at__isnull=True,
-        ),
-        pk=pk,
-    )
-
-
 @workspace_view
 def scheduled_announcement(request, slug, pk):
     """A scheduled announcement before its time: change its texts or time, publish it now, or withdraw it."""
     consultation = consultation_or_404(request, slug)
     require_actor(request, consultation.schedule.council)
-    announcement = _waiting_announcement(consultation, pk)
+    announcement = get_object_or_404(Announcement.objects.waiting().about(consultation), pk=pk)
+    action = request.POST.get("action", "save")
     fields = ("title_kk", "title_ru", "text_kk", "text_ru", "publish_at")
-    form = ScheduledAnnouncementForm(
-        request.POST or None, initial={name: getattr(announcement, name) for name in fields}
-    )
+    initial = {name: getattr(announcement, name) for name in fields}
+    # Only saving sends the texts; publishing or withdrawing posts the action alone.
+    saving = request.method == "POST" and action == "save"
+    form = ScheduledAnnouncementForm(request.POST if saving else None, initial=initial)
     if request.method == "POST":
-        action = request.POST.get("action", "save")
         try:
             if action == "publish":
                 services.publish_scheduled(announcement, by=request.user)
@@ -608,13 +595,18 @@ def scheduled_announcement(request, slug, pk):
                 messages.success(request, _("The announcement is saved; it goes out at the time you gave."))
                 return redirect("workspace:consultation", slug=consultation.slug)
         except ActionRefused as refused:
-            refuse_into(form, refused)
+            if action == "save":
+                refuse_into(form, refused)
+            else:
+                for message in refused.messages:
+                    messages.error(request, message)
+    refused = request.method == "POST"
     return render(
         request,
         "workspace/scheduled_announcement.html",
         {"council": consultation.schedule.council, "consultation": consultation, "announcement": announcement,
          "form": form},
-        status=400 if form.errors else 200,
+        status=400 if refused else 200,
     )  # fmt: skip
 
 

@@ -86,8 +86,8 @@ def post_json(url: str, body: bytes, headers: dict[str, str]) -> dict:
         raise PermanentFailure(Error.REFUSED, detail) from None
     except urllib.error.URLError as error:  # while connecting or sending: nothing was received
         raise TemporaryFailure(Error.UNREACHABLE, str(error.reason)) from None
-    except (ValueError, http.client.InvalidURL) as error:  # a wrong address in the settings
-        raise PermanentFailure(Error.MISCONFIGURED, type(error).__name__) from None
+    except (ValueError, http.client.InvalidURL) as error:  # a wrong address in the settings (the message
+        raise PermanentFailure(Error.MISCONFIGURED, type(error).__name__) from None  # holds it: not kept)
     except (OSError, http.client.HTTPException) as error:  # sent, but the answer timed out or broke off
         raise UncertainFailure(Error.NO_ANSWER, f"{type(error).__name__}: {error}") from None
     try:
@@ -120,16 +120,20 @@ class Telegram:
 
     def send(self, delivery: Delivery) -> str:
         token = settings.TELEGRAM_BOT_TOKEN
+
+        def secret_kept(detail: str) -> str:  # the token is a secret: never in what is stored or shown
+            return detail.replace(token, "***") if token else detail
+
         url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{token}/sendMessage"
         body = json.dumps({"chat_id": delivery.target, "text": self.text(delivery.announcement)}).encode()
         try:
             answer = post_json(url, body, {})
         except UncertainFailure as error:  # it may be posted: not repeated (at most once)
-            raise PermanentFailure(Error.OUTCOME_UNKNOWN, error.detail.replace(token, "***")) from None
-        except DeliveryFailure as error:  # the token is a secret: never in what is stored or shown
-            raise type(error)(error.code, error.detail.replace(token, "***")) from None
+            raise PermanentFailure(Error.OUTCOME_UNKNOWN, secret_kept(error.detail)) from None
+        except DeliveryFailure as error:
+            raise type(error)(error.code, secret_kept(error.detail)) from None
         if not answer.get("ok"):
-            raise PermanentFailure(Error.REFUSED, str(answer.get("description", answer))[:500].replace(token, "***"))
+            raise PermanentFailure(Error.REFUSED, secret_kept(str(answer.get("description", answer))[:500]))
         result = answer.get("result")
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
@@ -232,7 +236,9 @@ class Email:
                     for subscription in batch:
                         try:
                             connection.send_messages([self.message(delivery.announcement, subscription)])
-                        except (smtplib.SMTPRecipientsRefused, mail.BadHeaderError) as error:
+                        except smtplib.SMTPRecipientsRefused as error:
+                            if not all(code >= 500 for code, _text in error.recipients.values()):
+                                raise  # "try later" (greylisting, a rate limit): not this address's fault
                             logger.warning("Subscription %s skipped: %s", subscription.pk, error)
                         last = subscription.pk
                     record_progress(delivery, str(last))

@@ -99,7 +99,10 @@ def deliver(delivery_id: int) -> str:
         return "failed"
     except Exception:  # a defect, not the channel: logged; repeated only where a repeat is harmless
         logger.exception("Delivery %s: unexpected error", delivery_id)
-        if delivery.channel != Delivery.Channel.TELEGRAM and delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
+        if delivery.channel == Delivery.Channel.TELEGRAM:  # it may have been posted before the error
+            _finish(delivery, State.FAILED, error=Error.OUTCOME_UNKNOWN)
+            return "failed"
+        if delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
             _finish(
                 delivery,
                 State.PENDING,
@@ -138,11 +141,11 @@ def sweep() -> dict[str, int]:
     now = timezone.now()
     stuck = Delivery.objects.filter(state=State.SENDING, next_attempt_at__lt=now)
     unknown = stuck.filter(channel=Delivery.Channel.TELEGRAM).update(
-        state=State.FAILED,
-        last_error=Error.OUTCOME_UNKNOWN.value,
-        next_attempt_at=None,
+        state=State.FAILED, last_error=Error.OUTCOME_UNKNOWN.value, next_attempt_at=None, updated_at=now
     )
-    requeued = stuck.exclude(channel=Delivery.Channel.TELEGRAM).update(state=State.PENDING, next_attempt_at=now)
+    requeued = stuck.exclude(channel=Delivery.Channel.TELEGRAM).update(
+        state=State.PENDING, next_attempt_at=now, updated_at=now
+    )
     due = Delivery.objects.filter(state=State.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )

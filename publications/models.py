@@ -21,6 +21,13 @@ class AnnouncementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
+    def waiting(self):
+        """Written for a time to come, not gone out yet."""
+        return self.filter(published_at__isnull=True)
+
+    def about(self, subject: models.Model):
+        return self.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+
 
 class Announcement(models.Model):
     """A message to citizens: on the portal first, then on every other channel."""

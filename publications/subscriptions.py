@@ -9,20 +9,18 @@ learns more, by mail.
 
 import datetime
 import hashlib
-import logging
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from qogam import ratelimit
+
 from .mail import queue_mail
 from .models import Subscription
-
-logger = logging.getLogger(__name__)
 
 # A waiting subscription's confirmation mail goes out again at most this often.
 RESEND_CONFIRMATION_AFTER = datetime.timedelta(hours=24)
@@ -39,19 +37,10 @@ def normalise_email(email: str) -> str:
 
 
 def address_allowed(email: str) -> bool:
-    """Count one request for the address; False once it has used up its requests of the window.
-
-    Kept in the cache like the limits per client address (qogam.ratelimit), under a hash of the address so
-    that no address is stored there; if the cache is down the request goes through.
-    """
+    """Count one request for the address; False once it has used up its requests of the window. Counted under
+    a hash of the address, so that no address is stored in the cache."""
     digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
-    key = f"ratelimit:subscribe-address:{digest}"
-    try:
-        cache.add(key, 0, timeout=ADDRESS_WINDOW)
-        return cache.incr(key) <= ADDRESS_LIMIT
-    except Exception:  # the cache is down: fail open, as qogam.ratelimit does
-        logger.warning("Rate limiter unavailable; letting the subscription through", exc_info=True)
-        return True
+    return ratelimit.allow_key(f"subscribe-address:{digest}", limit=ADDRESS_LIMIT, window=ADDRESS_WINDOW)
 
 
 def request_subscription(*, email: str, language: str, scope: str, council=None, region=None) -> Outcome:

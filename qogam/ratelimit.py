@@ -23,7 +23,12 @@ def client_address(request) -> str:
 
 def allow(request, scope: str, *, limit: int, window: int) -> bool:
     """Count one attempt in `scope` for the client; False once it has used up `limit` in `window` seconds."""
-    key = f"ratelimit:{scope}:{client_address(request)}"
+    return allow_key(f"{scope}:{client_address(request)}", limit=limit, window=window)
+
+
+def allow_key(key: str, *, limit: int, window: int) -> bool:
+    """Count one attempt under `key` (whoever makes it); False once `limit` are used up in `window` seconds."""
+    key = f"ratelimit:{key}"
     try:
         cache.add(key, 0, timeout=window)
         return cache.incr(key) <= limit

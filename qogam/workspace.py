@@ -15,9 +15,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, CharField, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -25,13 +24,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from consultations import workflow
+from consultations import selectors, workflow
 from consultations.deadlines import next_step
 from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
 from councils.errors import ActionRefused
 from councils.models import Council
 from councils.permissions import can_act
-from publications.models import Delivery
 
 from . import ratelimit
 
@@ -144,29 +142,6 @@ password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
 FAILED_DELIVERIES_SHOWN = 20
 
 
-def failed_deliveries(council_ids) -> QuerySet[Delivery]:
-    """The failed deliveries of these councils' announcements, whatever they announce (a schedule, a meeting,
-    news, a consultation), most recent first, each with `consultation_slug` when it announced a consultation.
-
-    Only a consultation's page shows its own deliveries; without this list a failed post of the schedule or
-    of a meeting would be shown nowhere. The slug comes from a subquery, so the rows cost one query in all.
-    """
-    consultation = ContentType.objects.get_for_model(Consultation)
-    slug = Consultation.objects.filter(
-        pk=OuterRef("announcement__subject_id"), schedule__council=OuterRef("announcement__council")
-    ).values("slug")[:1]
-    return (
-        Delivery.objects.filter(state=Delivery.State.FAILED, announcement__council__in=council_ids)
-        .select_related("announcement__council")
-        .annotate(
-            consultation_slug=Case(
-                When(announcement__subject_type=consultation, then=Subquery(slug)), output_field=CharField()
-            )
-        )
-        .order_by("-updated_at", "-pk")
-    )
-
-
 @workspace_view
 def dashboard(request):
     """My councils: this quarter's schedule, consultations by step with what comes next, new proposals; and,
@@ -209,7 +184,7 @@ def dashboard(request):
     ]
     failed, failed_total = [], 0
     if acted_for:  # members read but may not retry: they are shown no failures
-        deliveries = failed_deliveries(acted_for)
+        deliveries = selectors.failed_deliveries(acted_for)
         failed_total = deliveries.count()
         if failed_total:
             failed = list(deliveries[:FAILED_DELIVERIES_SHOWN])

@@ -5,8 +5,6 @@ row), their address is stored trimmed and in lower case, and where an address ha
 same scope and target, the confirmed (else the oldest) one is kept and the others are closed.
 """
 
-import django.db.models.functions.comparison
-import django.db.models.functions.text
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -44,15 +42,4 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, null=True, verbose_name="confirmation requested"),
         ),
         migrations.RunPython(close_duplicates, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="subscription",
-            constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("email"),
-                models.F("scope"),
-                django.db.models.functions.comparison.Coalesce("council", 0),
-                django.db.models.functions.comparison.Coalesce("region", 0),
-                condition=models.Q(("unsubscribed_at__isnull", True)),
-                name="subscription_open_once_per_scope",
-            ),
-        ),
     ]

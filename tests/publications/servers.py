@@ -23,7 +23,8 @@ def free_port() -> int:
 
 class _Server:
     """An HTTP server in a thread. `behaviour` is consumed one entry per request: "ok", an HTTP status
-    code (500, 400…), or ("sleep", seconds) before answering ok; when empty, it answers ok."""
+    code (500, 400…), ("sleep", seconds) before answering ok, or ("echo", status) answering that status with
+    the request's path in the body; when empty, it answers ok."""
 
     def __init__(self):
         self.requests: list[dict] = []
@@ -42,6 +43,11 @@ class _Server:
                 if isinstance(action, tuple) and action[0] == "sleep":
                     time.sleep(action[1])
                     action = "ok"
+                if isinstance(action, tuple) and action[0] == "echo":  # a proxy's error page quoting the address
+                    self.send_response(action[1])
+                    self.end_headers()
+                    self.wfile.write(f"Bad gateway for {self.path}".encode())
+                    return
                 if action != "ok":
                     self.send_response(action)
                     self.end_headers()

@@ -4,6 +4,7 @@ retries with backoff, the failure shown, and what a worker that stopped mid-call
 import datetime
 import hashlib
 import hmac
+import time
 
 import pytest
 from django.core import mail
@@ -129,7 +130,14 @@ def test_a_webhook_fault_is_retried_with_backoff_then_fails_visibly(receiver, fa
             assert outcome == "retry" and row.next_attempt_at >= timezone.now() + datetime.timedelta(seconds=pause - 2)
     assert (outcome, row.state, row.attempts) == ("failed", "failed", 3)
     assert len(receiver.requests) == 3
-    assert len(receiver.processed) <= 1  # a slow receiver got all three, and processed one
+    # A receiver that answered an error processed none; a slow one got all three and processed one (once it
+    # has finished sleeping on them).
+    if fault == ("sleep", 2):
+        for _wait in range(50):
+            if len(receiver.processed) and all(not t.is_alive() for t in receiver.httpd._threads or []):
+                break
+            time.sleep(0.1)
+    assert len(receiver.processed) == (1 if fault == ("sleep", 2) else 0)
 
 
 def test_an_unreachable_receiver_is_retried(fast):
@@ -175,14 +183,20 @@ def test_telegram_unreachable_or_busy_is_retried_then_posted_once(telegram, fast
     assert len(telegram.messages) == 1
 
 
-def test_the_bot_token_never_reaches_what_is_stored_or_shown(telegram, fast, settings):
+@pytest.mark.parametrize("fault", [("echo", 502), ("echo", 404), "no-scheme"])
+def test_the_bot_token_never_reaches_what_is_stored_or_shown(telegram, fast, settings, fault):
     announcement = announce(None)
     only(announcement)
     row = announcement.deliveries.get(channel="telegram")
-    settings.TELEGRAM_API_URL = "api.telegram.org"  # no scheme: a mistake in the settings
+    if fault == "no-scheme":
+        settings.TELEGRAM_API_URL = "api.telegram.org"  # a mistake in the settings: the error quotes the URL
+    else:
+        telegram.behaviour = [fault]  # a proxy's error page quoting the address, token and all
     assert delivery.deliver(row.pk) == "failed"
     row.refresh_from_db()
-    assert row.last_error.startswith("misconfigured") and TOKEN not in row.last_error
+    assert TOKEN not in row.last_error and TOKEN not in row.error_message
+    if fault != "no-scheme":
+        assert "/bot***/sendMessage" in row.last_error
 
 
 def test_an_unexpected_error_is_logged_and_retried_where_a_repeat_is_harmless(receiver, fast, monkeypatch):
@@ -359,6 +373,31 @@ def test_an_address_the_mail_server_refuses_is_skipped_not_blocking_the_others(f
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", refusing)
     assert delivery.deliver(row.pk) == "sent"
     assert sorted(m.to[0] for m in mail.outbox) == ["s0@mail.kz", "s2@mail.kz"]
+
+
+def test_a_temporary_refusal_by_the_mail_server_is_retried_from_that_address(fast, monkeypatch):
+    import smtplib
+
+    for n in range(3):
+        subscribe(f"s{n}@mail.kz")
+    announcement = announce(None)
+    only(announcement)
+    row = announcement.deliveries.get(channel="email")
+    real = locmem.EmailBackend.send_messages
+    greylisted = {"s1@mail.kz"}
+
+    def greylisting(self, messages):
+        if messages[0].to[0] in greylisted:
+            raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (451, b"Greylisted, try later")})
+        return real(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", greylisting)
+    assert delivery.deliver(row.pk) == "retry"
+    assert [m.to[0] for m in mail.outbox] == ["s0@mail.kz"]
+    greylisted.clear()
+    Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delivery.deliver(row.pk) == "sent"
+    assert [m.to[0] for m in mail.outbox] == ["s0@mail.kz", "s1@mail.kz", "s2@mail.kz"]  # each once
 
 
 def test_an_address_following_a_council_and_its_region_gets_one_mail(fast):

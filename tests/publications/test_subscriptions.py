@@ -292,7 +292,9 @@ def test_the_rate_limiter_being_down_lets_a_subscription_through(monkeypatch):
         def add(self, *args, **kwargs):
             raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(subscriptions, "cache", CacheDown())
+    from qogam import ratelimit
+
+    monkeypatch.setattr(ratelimit, "cache", CacheDown())
     assert subscriptions.request_subscription(email="citizen@mail.kz", language="kk", scope="all") == "created"
 
 

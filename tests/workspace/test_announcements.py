@@ -80,7 +80,7 @@ def test_a_time_already_past_is_refused_and_changes_nothing(client, consultation
     past = {**TEXTS, "title_kk": "Өзгерген", "publish_at": local(timezone.now() - datetime.timedelta(hours=1))}
     response = client.post(edit, {**past, "action": "save"})
     assert response.status_code == 400
-    assert 'class="errorlist' in response.content.decode()
+    assert 'class="error-summary"' in response.content.decode()
     announcement.refresh_from_db()
     assert announcement.title_kk == "Хабарландыру" and local(announcement.publish_at) == local(at)
 
@@ -193,3 +193,26 @@ def test_a_consultation_never_announced_is_cancelled_without_an_announcement(cli
     consultation.refresh_from_db()
     assert consultation.state == State.CANCELLED
     assert not Announcement.objects.filter(subject_id=consultation.pk, event="consultation.cancelled").exists()
+
+
+def test_announcing_by_hand_withdraws_what_was_scheduled_for_step_3(client, consultation, secretary):
+    schedule_step_3(client, consultation, timezone.now() + datetime.timedelta(days=1))
+    response = client.post(
+        url("workspace:step", slug=consultation.slug, name="announce"),
+        {**TEXTS, "title_ru": "Сейчас", "occurred_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    announcements = Announcement.objects.filter(subject_id=consultation.pk, event="consultation.announced")
+    assert [(a.title_ru, a.published_at is not None) for a in announcements] == [("Сейчас", True)]
+
+
+def test_a_refused_publish_now_says_why_and_keeps_the_texts(client, consultation, secretary):
+    announcement = schedule_step_3(client, consultation, timezone.now() + datetime.timedelta(days=1))
+    Consultation.objects.filter(pk=consultation.pk).update(venue_kk="", venue_ru="", format="in_person")
+    edit = url("workspace:scheduled_announcement", slug=consultation.slug, pk=announcement.pk)
+    response = client.post(edit, {"action": "publish"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "message-error" in page and "Хабарландыру" in page and "error-summary" not in page
+    announcement.refresh_from_db()
+    assert announcement.published_at is None
