@@ -211,11 +211,7 @@ def test_an_unexpected_error_is_logged_and_retried_where_a_repeat_is_harmless(re
 
 def test_a_worker_that_outlived_its_lease_stops_and_leaves_the_row_to_its_successor(fast, monkeypatch):
     monkeypatch.setattr(channels, "EMAIL_BATCH", 2)
-    for n in range(6):
-        subscribe(f"s{n}@mail.kz")
-    announcement = announce(None)
-    only(announcement)
-    row = announcement.deliveries.get(channel="email")
+    row = mailing(6)
     real = locmem.EmailBackend.send_messages
     calls = []
 
@@ -306,6 +302,15 @@ def subscribe(email, language="kk", **scope):
     return Subscription.objects.create(email=email, language=language, confirmed_at=timezone.now(), **scope)
 
 
+def mailing(subscribers: int) -> Delivery:
+    """An announcement's mail delivery to `subscribers` confirmed addresses s0@mail.kz, s1@mail.kz…"""
+    for n in range(subscribers):
+        subscribe(f"s{n}@mail.kz")
+    announcement = announce(None)
+    only(announcement)
+    return announcement.deliveries.get(channel="email")
+
+
 def test_mail_goes_to_matching_confirmed_subscribers_in_their_language(fast):
     region = RegionFactory()
     council = CouncilFactory(region=region)
@@ -332,11 +337,7 @@ def test_mail_goes_to_matching_confirmed_subscribers_in_their_language(fast):
 
 def test_mail_sending_resumes_after_the_last_batch_sent(fast, monkeypatch):
     monkeypatch.setattr(channels, "EMAIL_BATCH", 2)
-    for n in range(5):
-        subscribe(f"s{n}@mail.kz")
-    announcement = announce(None)
-    only(announcement)
-    row = announcement.deliveries.get(channel="email")
+    row = mailing(5)
     sent_before_failure = []
     real = locmem.EmailBackend.send_messages
 
@@ -358,11 +359,7 @@ def test_mail_sending_resumes_after_the_last_batch_sent(fast, monkeypatch):
 def test_an_address_the_mail_server_refuses_is_skipped_not_blocking_the_others(fast, monkeypatch):
     import smtplib
 
-    for n in range(3):
-        subscribe(f"s{n}@mail.kz")
-    announcement = announce(None)
-    only(announcement)
-    row = announcement.deliveries.get(channel="email")
+    row = mailing(3)
     real = locmem.EmailBackend.send_messages
 
     def refusing(self, messages):
@@ -378,11 +375,7 @@ def test_an_address_the_mail_server_refuses_is_skipped_not_blocking_the_others(f
 def test_a_temporary_refusal_by_the_mail_server_is_retried_from_that_address(fast, monkeypatch):
     import smtplib
 
-    for n in range(3):
-        subscribe(f"s{n}@mail.kz")
-    announcement = announce(None)
-    only(announcement)
-    row = announcement.deliveries.get(channel="email")
+    row = mailing(3)
     real = locmem.EmailBackend.send_messages
     greylisted = {"s1@mail.kz"}
 
