@@ -1,7 +1,8 @@
 """The announcements the consultation workflow publishes, with their Kazakh and Russian text.
 
-Each text is rendered from a template under `templates/consultations/announcements/` once per language; the
-secretary may give their own title or text instead. Publishing on the portal happens in the caller's
+Each text is rendered once per language from the event's template, `templates/consultations/announcements/
+<event>.txt` ("consultation.announced" → consultation_announced.txt); the secretary may give their own title
+or text instead. Publishing on the portal happens in the caller's
 transaction (see `publications.services.publish_on_portal`).
 """
 
@@ -30,8 +31,9 @@ def portal_path(view_name: str, **kwargs) -> str:
         return reverse(view_name, kwargs=kwargs).removeprefix("/kk")
 
 
-def render_texts(template: str, context: dict) -> dict[str, tuple[str, str]]:
+def render_texts(event: str, context: dict) -> dict[str, tuple[str, str]]:
     """{"kk": (title, text), "ru": (title, text)}; the template's first line is the title."""
+    template = f"consultations/announcements/{event.replace('.', '_')}.txt"
     texts = {}
     for lang in LANGUAGES:
         with translation.override(lang):
@@ -41,36 +43,30 @@ def render_texts(template: str, context: dict) -> dict[str, tuple[str, str]]:
     return texts
 
 
-def initial_texts(template: str, context: dict) -> dict[str, str]:
+def initial_texts(event: str, context: dict) -> dict[str, str]:
     """The texts as a form's initial values (title_kk, title_ru, text_kk, text_ru), for the secretary to edit."""
-    texts = render_texts(template, context)
+    texts = render_texts(event, context)
     return {f"{field}_{lang}": texts[lang][i] for lang in LANGUAGES for i, field in enumerate(("title", "text"))}
 
 
+def _write(
+    *, council, event: str, subject, context: dict, path: str, by, given: dict[str, str],
+    publish_at: datetime.datetime | None = None,
+) -> Announcement:  # fmt: skip
+    """The announcement, with the texts the secretary gave and the prepared ones for what they left empty."""
+    texts = initial_texts(event, context)
+    texts.update({name: given[name] for name in texts if given.get(name)})
+    return create_announcement(
+        council=council, event=event, subject=subject, path=path, publish_at=publish_at, by=by, **texts
+    )
+
+
 def _publish(
-    *,
-    council,
-    event: str,
-    subject,
-    template: str,
-    context: dict,
-    path: str,
-    by,
-    at: datetime.datetime,
+    *, council, event: str, subject, context: dict, path: str, by, at: datetime.datetime,
     given: dict[str, str] | None = None,
-) -> Announcement:
-    texts = render_texts(template, context)
-    given = given or {}
-    announcement = create_announcement(
-        council=council,
-        event=event,
-        subject=subject,
-        title_kk=given.get("title_kk") or texts["kk"][0],
-        title_ru=given.get("title_ru") or texts["ru"][0],
-        text_kk=given.get("text_kk") or texts["kk"][1],
-        text_ru=given.get("text_ru") or texts["ru"][1],
-        path=path,
-        by=by,
+) -> Announcement:  # fmt: skip
+    announcement = _write(
+        council=council, event=event, subject=subject, context=context, path=path, by=by, given=given or {}
     )
     return publish_on_portal(announcement, at=at)
 
@@ -92,7 +88,6 @@ def publish_consultation_announced(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,
-        template="consultations/announcements/consultation_announced.txt",
         context=consultation_context(consultation),
         path=portal_path("consultations:detail", slug=consultation.slug),
         by=by,
@@ -106,7 +101,6 @@ def publish_results(consultation: Consultation, *, by, at: datetime.datetime, **
         council=consultation.schedule.council,
         event=Event.RESULTS_PUBLISHED,
         subject=consultation,
-        template="consultations/announcements/results_published.txt",
         context=consultation_context(consultation),
         path=portal_path("consultations:results", slug=consultation.slug),
         by=by,
@@ -120,7 +114,6 @@ def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetim
         council=consultation.schedule.council,
         event=Event.CONSULTATION_CANCELLED,
         subject=consultation,
-        template="consultations/announcements/consultation_cancelled.txt",
         context=consultation_context(consultation),
         path=portal_path("consultations:detail", slug=consultation.slug),
         by=by,
@@ -139,16 +132,12 @@ def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime, 
         council=schedule.council,
         event=Event.SCHEDULE_PUBLISHED,
         subject=schedule,
-        template="consultations/announcements/schedule_published.txt",
         context=schedule_context(schedule),
         path=portal_path("councils:detail", slug=schedule.council.slug),
         by=by,
         at=at,
         given=given,
     )
-
-
-MEETING_TEMPLATE = "consultations/announcements/meeting_announced.txt"
 
 
 def meeting_context(meeting) -> dict:
@@ -172,7 +161,6 @@ def publish_meeting(meeting, *, by, **given: str) -> Announcement:
             council=locked.council,
             event=Event.MEETING_ANNOUNCED,
             subject=locked,
-            template=MEETING_TEMPLATE,
             context=meeting_context(locked),
             path=portal_path("meeting", pk=locked.pk),
             by=by,
@@ -187,18 +175,15 @@ def schedule_consultation_announced(
     consultation: Consultation, *, by, publish_at: datetime.datetime, **given: str
 ) -> Announcement:
     """Step 3 written now, to go out at `publish_at` (the beat job then takes the step)."""
-    texts = render_texts("consultations/announcements/consultation_announced.txt", consultation_context(consultation))
-    return create_announcement(
+    return _write(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,
-        title_kk=given.get("title_kk") or texts["kk"][0],
-        title_ru=given.get("title_ru") or texts["ru"][0],
-        text_kk=given.get("text_kk") or texts["kk"][1],
-        text_ru=given.get("text_ru") or texts["ru"][1],
+        context=consultation_context(consultation),
         path=portal_path("consultations:detail", slug=consultation.slug),
-        publish_at=publish_at,
         by=by,
+        given=given,
+        publish_at=publish_at,
     )
 
 

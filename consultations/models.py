@@ -162,6 +162,10 @@ class ConsultationQuerySet(models.QuerySet):
     def of_councils(self, councils):
         return self.filter(schedule__council__in=councils)
 
+    def running(self):
+        """Still to be taken to their end: neither position published nor cancelled."""
+        return self.exclude(state__in=[Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED])
+
     def open_for_proposals(self, at: datetime.datetime | None = None):
         at = at or timezone.now()
         return self.filter(state=Consultation.State.HELD, window_opens_at__lte=at, window_closes_at__gt=at)

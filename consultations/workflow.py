@@ -284,7 +284,7 @@ def cancel(
         return [] if (reason_kk or reason_ru) else [_("Give the reason for cancelling.")]
 
     def record_and_announce(locked: Consultation, date: datetime.date) -> None:
-        was_announced = SEQUENCE.index(locked.state) >= SEQUENCE.index(State.ANNOUNCED)
+        was_announced = is_announced(locked)
         locked.cancellation_reason_kk = reason_kk or reason_ru
         locked.cancellation_reason_ru = reason_ru or reason_kk
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
@@ -328,6 +328,11 @@ def step_back(
         checks=[has_reason],
         effect=withdraw_scheduled_announcement,
     )
+
+
+def is_announced(consultation: Consultation) -> bool:
+    """Whether citizens were informed (step 3 taken); a cancellation is then announced too."""
+    return SEQUENCE.index(consultation.state) >= SEQUENCE.index(State.ANNOUNCED)
 
 
 def previous_state(consultation: Consultation) -> str:

@@ -50,6 +50,7 @@ from .forms import (
 from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation, RenderedDocument
 
 State = Consultation.State
+Event = Announcement.Event
 
 # ---------------------------------------------------------------------------------------------------------
 # The quarterly schedule
@@ -79,7 +80,11 @@ def schedule_page(request, council_slug, year, quarter):
             "log": schedule.transitions.select_related("meeting", "by") if schedule else [],
             "can_act": can_act(request.user, council),
             "approve_form": MeetingChoiceForm(council=council),
-            "publish_form": PublishScheduleForm(initial=_schedule_texts(schedule)) if schedule else None,
+            "publish_form": PublishScheduleForm(
+                initial=announcements.initial_texts(Event.SCHEDULE_PUBLISHED, announcements.schedule_context(schedule))
+            )
+            if schedule
+            else None,
             "revise_form": StepBackForm(),
         },
     )
@@ -187,14 +192,8 @@ def consultation_remove(request, slug):
 # A consultation and its steps
 
 
-def _schedule_texts(schedule: QuarterlySchedule) -> dict:
-    return announcements.initial_texts(
-        "consultations/announcements/schedule_published.txt", announcements.schedule_context(schedule)
-    )
-
-
-def _initial_texts(template: str, consultation: Consultation) -> dict:
-    return announcements.initial_texts(template, announcements.consultation_context(consultation))
+def _initial_texts(event: str, consultation: Consultation) -> dict:
+    return announcements.initial_texts(event, announcements.consultation_context(consultation))
 
 
 def action_form(name: str, consultation: Consultation, data=None):
@@ -203,21 +202,15 @@ def action_form(name: str, consultation: Consultation, data=None):
     if name in ("decide", "approve_questions"):
         return MeetingChoiceForm(data, council=council)
     if name == "announce":
-        return AnnounceForm(
-            data, initial=_initial_texts("consultations/announcements/consultation_announced.txt", consultation)
-        )
+        return AnnounceForm(data, initial=_initial_texts(Event.CONSULTATION_ANNOUNCED, consultation))
     if name == "publish_position":
-        return PublishPositionForm(
-            data, initial=_initial_texts("consultations/announcements/results_published.txt", consultation)
-        )
+        return PublishPositionForm(data, initial=_initial_texts(Event.RESULTS_PUBLISHED, consultation))
     if name == "cancel":
-        announced = workflow.SEQUENCE.index(consultation.state) >= workflow.SEQUENCE.index(State.ANNOUNCED)
+        announced = workflow.is_announced(consultation)
         return CancelForm(
             data,
             announced=announced,
-            initial=_initial_texts("consultations/announcements/consultation_cancelled.txt", consultation)
-            if announced
-            else None,
+            initial=_initial_texts(Event.CONSULTATION_CANCELLED, consultation) if announced else None,
         )
     if name == "step_back":
         return StepBackForm(data)

@@ -136,7 +136,9 @@ def meeting_announce(request, council_slug, pk):
     meeting = get_object_or_404(Meeting, pk=pk, council=council)
     form = AnnouncementTextForm(
         request.POST or None,
-        initial=announcements.initial_texts(announcements.MEETING_TEMPLATE, announcements.meeting_context(meeting)),
+        initial=announcements.initial_texts(
+            announcements.Event.MEETING_ANNOUNCED, announcements.meeting_context(meeting)
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -148,7 +148,7 @@ def dashboard(request):
     for the councils the user acts for, the announcements' deliveries that failed, to be retried."""
     year, quarter = quarter_of(timezone.localdate())
     consultations = (
-        Consultation.objects.exclude(state__in=[Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED])
+        Consultation.objects.running()
         .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation="new")))
         .select_related("schedule")
         .order_by("schedule__year", "schedule__quarter", "number")
@@ -167,7 +167,7 @@ def dashboard(request):
     acted_for = set(Council.objects.acted_for_by(request.user).values_list("pk", flat=True))
     by_council: dict[int, list] = {council.pk: [] for council in councils}
     policy = CompliancePolicy.current()
-    for consultation in consultations.filter(schedule__council__in=councils):
+    for consultation in consultations.of_councils(councils):
         by_council[consultation.schedule.council_id].append((consultation, next_step(consultation, policy)))
     for rows in by_council.values():  # grouped by step, in the order of the steps
         rows.sort(key=lambda row: workflow.SEQUENCE.index(row[0].state))
