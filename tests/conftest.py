@@ -4,6 +4,13 @@ import pytest
 from django.db import connection
 
 
+def pytest_configure(config):
+    """Tests hash passwords with a fast hasher: production's PBKDF2 costs about a second per account here."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
     """The suite is meant for PostgreSQL (constraints, locking, collation): say so loudly otherwise."""
