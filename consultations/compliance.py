@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council, Meeting, Membership, Quorum
 from publications.models import Announcement, Delivery
 
+from . import workflow
+from .deadlines import ANSWER_WORKING_DAYS, send_due
 from .models import (
     CompliancePolicy,
     ComplianceRuleBasis,
@@ -58,8 +60,6 @@ TITLES = {
     "recommendation_sent": _("Recommendation sent to the state body"),
     "results_published": _("Results published"),
 }
-SEND_WORKING_DAYS = 7  # Law "On Public Control", art. 13: the council sends its final document
-ANSWER_WORKING_DAYS = 10  # … and the state body answers it
 
 
 @dataclass
@@ -290,13 +290,11 @@ def citizens_informed(f: Facts) -> RuleResult:
     media (the recommendations, step 3)."""
 
     def judge(c: Consultation):
-        if c.window_opens_at is None:
-            return None
         portal, external, _announcement = _published(
             f.announcements[c.pk].get(Announcement.Event.CONSULTATION_ANNOUNCED, [])
         )
         done = max(portal, external) if portal and external else None
-        return _judge(done, timezone.localdate(c.window_opens_at), f.today)
+        return _judge(done, workflow.ANNOUNCE.due_on(c, f.steps[c.pk], f.policy), f.today)
 
     return _per_consultation("citizens_informed", f, judge)
 
@@ -305,10 +303,8 @@ def list_formed(f: Facts) -> RuleResult:
     """The list of proposals is formed (step 5) within the policy's days after the window closes."""
 
     def judge(c: Consultation):
-        if c.window_closes_at is None:
-            return None
-        deadline = timezone.localdate(c.window_closes_at) + datetime.timedelta(days=f.policy.list_days)
-        return _judge(f.steps[c.pk].get(State.PROPOSALS_COMPILED), deadline, f.today)
+        step = workflow.COMPILE_PROPOSALS
+        return _judge(f.steps[c.pk].get(step.target), step.due_on(c, f.steps[c.pk], f.policy), f.today)
 
     return _per_consultation("list_formed", f, judge)
 
@@ -317,11 +313,10 @@ def recommendation_drafted(f: Facts) -> RuleResult:
     """For a draft legal act, the council's recommendation (step 6) within the policy's days after step 5."""
 
     def judge(c: Consultation):
-        compiled = f.steps[c.pk].get(State.PROPOSALS_COMPILED)
-        if not c.is_draft_act or compiled is None:
+        step = workflow.DRAFT_RECOMMENDATION
+        if not step.applies(c):
             return None
-        deadline = compiled + datetime.timedelta(days=f.policy.recommendation_days)
-        return _judge(f.steps[c.pk].get(State.RECOMMENDATION_DRAFTED), deadline, f.today)
+        return _judge(f.steps[c.pk].get(step.target), step.due_on(c, f.steps[c.pk], f.policy), f.today)
 
     return _per_consultation("recommendation_drafted", f, judge)
 
@@ -330,12 +325,9 @@ def recommendation_sent(f: Facts) -> RuleResult:
     """The recommendation is sent to the state body within 7 working days (Law "On Public Control", art. 13)."""
 
     def judge(c: Consultation):
-        drafted = f.steps[c.pk].get(State.RECOMMENDATION_DRAFTED)
-        if drafted is None:
-            return None
         recommendation = f.recommendations.get(c.pk)
         sent = recommendation.sent_on if recommendation else None
-        return _judge(sent, add_working_days(drafted, SEND_WORKING_DAYS), f.today)
+        return _judge(sent, send_due(f.steps[c.pk]), f.today)
 
     return _per_consultation("recommendation_sent", f, judge)
 
@@ -345,14 +337,12 @@ def results_published(f: Facts) -> RuleResult:
     window closes (the recommendations, step 7)."""
 
     def judge(c: Consultation):
-        if c.window_closes_at is None:
-            return None
-        deadline = timezone.localdate(c.window_closes_at) + datetime.timedelta(days=f.policy.results_days)
+        step = workflow.PUBLISH_POSITION
         portal, external, _announcement = _published(
             f.announcements[c.pk].get(Announcement.Event.RESULTS_PUBLISHED, [])
         )
-        done = max(portal, external) if portal and external and f.steps[c.pk].get(State.POSITION_PUBLISHED) else None
-        return _judge(done, deadline, f.today)
+        done = max(portal, external) if portal and external and f.steps[c.pk].get(step.target) else None
+        return _judge(done, step.due_on(c, f.steps[c.pk], f.policy), f.today)
 
     return _per_consultation("results_published", f, judge)
 
@@ -416,12 +406,10 @@ def review(councils, quarters: list[tuple[int, int]], *, today: datetime.date | 
     for c in Consultation.objects.filter(schedule_id__in=schedule_ids).order_by("number"):
         consultations[c.schedule_id].append(c)
     consultation_ids = [c.pk for group in consultations.values() for c in group]
-    steps: dict[int, dict[str, datetime.date]] = defaultdict(dict)
-    for t in ConsultationTransition.objects.filter(consultation_id__in=consultation_ids).order_by("recorded_at", "id"):
-        if t.name == "step_back":
-            steps[t.consultation_id].pop(t.from_state, None)
-        else:
-            steps[t.consultation_id][t.to_state] = t.occurred_on
+    logs = defaultdict(list)
+    for t in ConsultationTransition.objects.filter(consultation_id__in=consultation_ids):
+        logs[t.consultation_id].append(t)
+    steps = defaultdict(dict, {pk: workflow.steps_reached(log) for pk, log in logs.items()})
     deliveries = Prefetch("deliveries", queryset=Delivery.objects.all())
     consultation_type = ContentType.objects.get_for_model(Consultation)
     schedule_type = ContentType.objects.get_for_model(QuarterlySchedule)

@@ -1,59 +1,73 @@
-"""What must happen next to a consultation, and by when (DESIGN.md, "Quarterly compliance").
+"""By when each step is due (DESIGN.md, "Quarterly compliance"): the deadline rules of the step table.
 
-A step done late is never refused; the workspace shows it as overdue once its deadline has passed. The
-numbers of days are the ministry's policy, not law (the compliance issue makes them editable).
+One rule per step that has a deadline, read by the workspace (the next step and whether it is overdue), the
+reminders, and the ministry's compliance review — so that the secretary and the ministry always see the same
+date. A rule takes the consultation, the dates on which its steps were reached (`workflow.steps_reached`) and
+the ministry's policy numbers; it returns None while the date cannot be known yet.
+
+A step done late is never refused; the workspace shows it as overdue once its deadline has passed.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from . import workflow
-from .compliance import ANSWER_WORKING_DAYS, SEND_WORKING_DAYS
 from .models import CompliancePolicy, Consultation
 from .working_days import add_working_days
 
 State = Consultation.State
+Reached = dict[str, datetime.date]
+DueRule = Callable[[Consultation, Reached, CompliancePolicy], "datetime.date | None"]
+
+SEND_WORKING_DAYS = 7  # Law "On Public Control", art. 13: the council sends its final document
+ANSWER_WORKING_DAYS = 10  # … and the state body answers it
 
 
-@dataclass(frozen=True)
-class NextStep:
-    transition: workflow.Transition
-    due: datetime.date | None
-
-    @property
-    def overdue(self) -> bool:
-        return self.due is not None and self.due < timezone.localdate()
+def _opens(consultation: Consultation) -> datetime.date | None:
+    return timezone.localdate(consultation.window_opens_at) if consultation.window_opens_at else None
 
 
-def next_step(consultation: Consultation, policy: CompliancePolicy | None = None) -> NextStep | None:
-    """The step the secretary takes next, with its deadline when the compliance rules give one."""
-    policy = policy or CompliancePolicy.current()
-    closes = timezone.localdate(consultation.window_closes_at) if consultation.window_closes_at else None
-    opens = timezone.localdate(consultation.window_opens_at) if consultation.window_opens_at else None
-    after_close = lambda n: closes + datetime.timedelta(days=n) if closes else None  # noqa: E731
-    match consultation.state:
-        case State.PLANNED:
-            return NextStep(workflow.DECIDE, None)
-        case State.DECIDED:
-            return NextStep(workflow.APPROVE_QUESTIONS, None)
-        case State.QUESTIONS_APPROVED:
-            # Citizens are informed before the proposal window opens.
-            return NextStep(workflow.ANNOUNCE, opens)
-        case State.ANNOUNCED:
-            return NextStep(workflow.OPEN_INTAKE, opens)
-        case State.HELD:
-            return NextStep(workflow.COMPILE_PROPOSALS, after_close(policy.list_days))
-        case State.PROPOSALS_COMPILED if consultation.is_draft_act:
-            since = consultation.state_since
-            due = since + datetime.timedelta(days=policy.recommendation_days) if since else None
-            return NextStep(workflow.DRAFT_RECOMMENDATION, due)
-        case State.PROPOSALS_COMPILED | State.RECOMMENDATION_DRAFTED:
-            return NextStep(workflow.PUBLISH_POSITION, after_close(policy.results_days))
-    return None
+def _after_close(consultation: Consultation, days: int) -> datetime.date | None:
+    if consultation.window_closes_at is None:
+        return None
+    return timezone.localdate(consultation.window_closes_at) + datetime.timedelta(days=days)
+
+
+def before_window_opens(consultation: Consultation, reached: Reached, policy: CompliancePolicy):
+    """Steps 3 and 4: citizens are informed, and the consultation held, by the opening of the window."""
+    return _opens(consultation)
+
+
+def list_due(consultation: Consultation, reached: Reached, policy: CompliancePolicy):
+    """Step 5: the policy's days after the window closes."""
+    return _after_close(consultation, policy.list_days)
+
+
+def recommendation_due(consultation: Consultation, reached: Reached, policy: CompliancePolicy):
+    """Step 6: the policy's days after the list was formed, on the date the log gives for step 5 (a step back
+    from step 6 does not move it)."""
+    compiled = reached.get(State.PROPOSALS_COMPILED)
+    return compiled + datetime.timedelta(days=policy.recommendation_days) if compiled else None
+
+
+def results_due(consultation: Consultation, reached: Reached, policy: CompliancePolicy):
+    """Step 7: the policy's days after the window closes."""
+    return _after_close(consultation, policy.results_days)
+
+
+def send_due(reached: Reached) -> datetime.date | None:
+    """The recommendation goes to the state body within 7 working days of step 6."""
+    drafted = reached.get(State.RECOMMENDATION_DRAFTED)
+    return add_working_days(drafted, SEND_WORKING_DAYS) if drafted else None
+
+
+def answer_due(sent_on: datetime.date | None) -> datetime.date | None:
+    """The state body answers within 10 working days of receiving it."""
+    return add_working_days(sent_on, ANSWER_WORKING_DAYS) if sent_on else None
 
 
 @dataclass(frozen=True)
@@ -77,20 +91,14 @@ class StateBodyDeadlines:
         )
 
 
-def state_body_deadlines(consultation: Consultation) -> StateBodyDeadlines | None:
+def state_body_deadlines(consultation: Consultation, reached: Reached) -> StateBodyDeadlines | None:
     recommendation = getattr(consultation, "recommendation", None)
-    drafted = (
-        consultation.transitions.filter(to_state=State.RECOMMENDATION_DRAFTED)
-        .order_by("-id")
-        .values_list("occurred_on", flat=True)
-        .first()
-    )
-    if recommendation is None or drafted is None:
+    due = send_due(reached)
+    if recommendation is None or due is None:
         return None
-    sent = recommendation.sent_on
     return StateBodyDeadlines(
-        send_due=add_working_days(drafted, SEND_WORKING_DAYS),
-        sent_on=sent,
-        answer_due=add_working_days(sent, ANSWER_WORKING_DAYS) if sent else None,
+        send_due=due,
+        sent_on=recommendation.sent_on,
+        answer_due=answer_due(recommendation.sent_on),
         answer_received_on=recommendation.answer_received_on,
     )

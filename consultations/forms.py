@@ -160,6 +160,27 @@ class CancelForm(AnnouncementTextForm, DateForm):
 class StepBackForm(DateForm):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]  # the reason is the note
+
+
+class CloseIntakeForm(BilingualForm, forms.Form):
+    """Closing the intake before the window's end: now, with the reason shown on the public page."""
+
+    reason_kk = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason_ru = forms.CharField(
+        label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("reason_kk", "").strip() or data.get("reason_ru", "").strip()):
+            self.add_error("reason_kk", _("Give the reason for closing the intake early."))
+        return data
+
 
 class PositionForm(BilingualForm, forms.Form):
     text_kk = forms.CharField(label=_("Position of the council"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -251,3 +272,15 @@ class NewsForm(BilingualForm, forms.Form):
 
 class PublishScheduleForm(AnnouncementTextForm, DateForm):
     """Publishing the schedule: its announcement, prepared from the schedule and editable before it goes out."""
+
+
+# What each step of the table asks of the person taking it (`workflow.Step.form`).
+STEP_FORMS = {
+    "meeting": MeetingChoiceForm,
+    "date": DateForm,
+    "announcement": AnnounceForm,
+    "position": PublishPositionForm,
+    "close_intake": CloseIntakeForm,
+    "cancel": CancelForm,
+    "step_back": StepBackForm,
+}

@@ -228,6 +228,8 @@ class Consultation(StateMachineModel):
     window_opens_at = models.DateTimeField(_("proposals accepted from"), null=True, blank=True)
     window_closes_at = models.DateTimeField(_("proposals accepted until"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # Set with "close the intake now", which also moves the window's end to that moment (shown publicly).
+    early_closing_reason = models.TextField(_("why the intake was closed early"), blank=True)
     # The date the current step was reached (the log has every date; this one orders lists cheaply).
     state_since = models.DateField(_("at this step since"), null=True, blank=True, editable=False)
 
@@ -327,6 +329,9 @@ class ConsultationTransition(TransitionLog):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="transitions")
     name = models.CharField(_("action"), max_length=32)
+    # Step 4 taken before the proposal window opened moves its start; closing the intake early moves its end:
+    # what it was before, kept to say so publicly ("opened earlier than planned, on …").
+    window_moved_from = models.DateTimeField(_("the proposal window was planned for"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consultation log entry")

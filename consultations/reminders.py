@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from councils.models import Council, Membership
 from publications.mail import queue_mail
 
-from .deadlines import next_step
+from . import workflow
 from .models import CompliancePolicy, Consultation, QuarterlySchedule, Reminder, quarter_of
 
 
@@ -28,8 +28,8 @@ def due(today: datetime.date, policy: CompliancePolicy) -> dict[int, dict]:
     )
     overdue: dict[int, list] = {pk: [] for pk in councils}
     running = Consultation.objects.running().of_councils(councils)
-    for consultation in running.select_related("schedule").order_by("pk"):
-        step = next_step(consultation, policy)
+    for consultation in running.select_related("schedule").prefetch_related("transitions").order_by("pk"):
+        step = workflow.next_step(consultation, policy)
         if step and step.overdue:
             overdue[consultation.schedule.council_id].append((consultation, step))
     return {

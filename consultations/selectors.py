@@ -3,6 +3,9 @@ what its page shows."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
@@ -53,6 +56,43 @@ def consultation_page(slug: str) -> Consultation:
             Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
         )
         .get(slug=slug)
+    )
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Where the intake of proposals stands, for the public pages to say it in the right tense."""
+
+    state: str  # "open", "not_yet", "closed" or "cancelled" (`Consultation.intake`)
+    opens_at: datetime.datetime | None
+    closes_at: datetime.datetime | None
+    opened_early_from: datetime.datetime | None  # the planned start, when step 4 was taken before it
+    closed_early: bool  # "close the intake now": `closes_at` is when, `reason` why
+    reason: str
+    finished: bool  # the position is published
+
+    @property
+    def ended_at(self) -> datetime.datetime | None:
+        """When a closed intake ended, if its end has passed (a closed intake whose planned end is still to
+        come says only that proposals are no longer accepted)."""
+        if self.state == "closed" and self.closes_at and self.closes_at <= timezone.now():
+            return self.closes_at
+        return None
+
+
+def intake_of(consultation: Consultation, at: datetime.datetime | None = None) -> Intake:
+    """The intake of a consultation, from its fields and its log (prefetched by `consultation_page`)."""
+    moved = {entry.name: entry for entry in consultation.transitions.all() if entry.window_moved_from}
+    opened = moved.get("open_intake")
+    closed_early = "close_intake" in moved and bool(consultation.early_closing_reason)
+    return Intake(
+        state=consultation.intake(at),
+        opens_at=consultation.window_opens_at,
+        closes_at=consultation.window_closes_at,
+        opened_early_from=opened.window_moved_from if opened else None,
+        closed_early=closed_early,
+        reason=consultation.early_closing_reason if closed_early else "",
+        finished=consultation.state == State.POSITION_PUBLISHED,
     )
 
 

@@ -23,6 +23,7 @@ from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 
 from . import announcements, pdf, workflow
+from .conditions import moment
 from .fields import write_state
 from .models import (
     Consultation,
@@ -34,7 +35,7 @@ from .models import (
     RecommendationPoint,
     ScheduleTransition,
 )
-from .workflow import date_problems, moment
+from .workflow import date_problems
 
 ScheduleState = QuarterlySchedule.State
 
@@ -362,25 +363,6 @@ def record_state_body_answer(
             point.answer, point.answer_reasons_kk, point.answer_reasons_ru = answer, kk.strip(), ru.strip()
             point.save(update_fields=["answer", "answer_reasons_kk", "answer_reasons_ru"])
     return recommendation
-
-
-def schedule_announcement(consultation: Consultation, *, by, publish_at: datetime.datetime, **texts: str):
-    """Step 3 prepared to go out at `publish_at`: the beat job takes the step then. Its conditions are
-    checked now, so that it will not fail unseen; a later schedule replaces an earlier one."""
-    from publications.models import Announcement
-
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
-        _require_actor(by, locked.schedule.council)
-        if locked.state != Consultation.State.QUESTIONS_APPROVED:
-            raise ActionRefused(_("Citizens are informed once the list of questions is approved."))
-        if publish_at <= timezone.now():
-            raise ActionRefused(_("A scheduled announcement goes out in the future."))
-        problems = workflow.announce_problems(locked)
-        if problems:
-            raise ActionRefused(problems)
-        announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)  # the later replaces
-        return announcements.schedule_consultation_announced(locked, by=by, publish_at=publish_at, **texts)
 
 
 def write_news(consultation: Consultation, *, by, publish_at=None, submission_token=None, **texts: str):

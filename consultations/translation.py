@@ -23,6 +23,7 @@ class ConsultationTranslation(TranslationOptions):
         "venue",
         "participation",
         "cancellation_reason",
+        "early_closing_reason",
     )
 
 

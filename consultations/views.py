@@ -28,8 +28,8 @@ def consultation_detail(request, slug):
         {
             "consultation": consultation,
             "council": consultation.schedule.council,
-            "timeline": workflow.timeline(consultation, list(consultation.transitions.all())),
-            "is_open": consultation.is_open_for_proposals(),
+            "timeline": workflow.timeline(consultation),
+            "intake": selectors.intake_of(consultation),
         },
     )
 

@@ -1,44 +1,99 @@
 """The seven steps of a public consultation — the only code that changes a consultation's step.
 
 Read it beside DESIGN.md, "The seven steps", and the ministry's recommendations (1-қадам … 7-қадам /
-Шаг 1 … Шаг 7). Each public function below is one row of that table: it locks the consultation, checks that
-the step may be taken from where the consultation stands and that the step's conditions hold, performs the
-step's effect (steps 3 and 7 publish on the portal), writes the new state and one log row — all in one
-database transaction. A refused step raises `ActionRefused` whose messages say what is missing, in the
+Шаг 1 … Шаг 7). `STEPS` below is that table: one row per step, and one per the other actions (closing the
+intake early, cancelling, going one step back). A row declares everything about its step — where it may be
+taken from, its conditions, what the person taking it gives (the form), its deadline, and what the workspace
+tells the secretary about it — and every reader takes it from there: the workspace's step form and hints, the
+dashboard's next step and deadline, the reminders, and the ministry's compliance review.
+
+Taking a step (`take`, or the function named for it: `decide`, `announce` …) locks the consultation, checks
+that the step may be taken from where the consultation stands and that its conditions hold, performs its
+effect (steps 3 and 7 publish on the portal), writes the new state and one row of the append-only log — all
+in one database transaction. A refused step raises `ActionRefused` whose messages say what is missing, in the
 user's language, and nothing has changed.
 
-Why a small explicit table rather than django-fsm-2: every condition here must explain itself, a refused
-transition must leave no trace, and every transition must lock its row, log who / when / the date it
-happened / the meeting, and publish inside the same transaction. django-fsm's conditions are yes-or-no
-callables and it neither saves, locks nor logs, so all of that would have to be written around it anyway;
-the table below is shorter than that glue and reads like the recommendations. `StateField` keeps the
-column out of reach of everything else.
+Why a table of our own rather than django-fsm-2: every condition here must explain itself, a refused step must
+leave no trace, and every step must lock its row, log who / when / the date it happened / the meeting, and
+publish inside the same transaction. django-fsm's conditions are yes-or-no callables and it neither saves,
+locks nor logs; `StateField` keeps the column out of reach of everything else.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from councils.errors import ActionRefused
 from councils.models import Meeting
 from councils.permissions import can_act
-from councils.services import decision_meeting_problems
 from publications.models import Announcement
 
-from . import announcements, pdf
+from . import announcements, deadlines, pdf
+from .conditions import (
+    Act,
+    Condition,
+    every_proposal_decided,
+    every_proposal_sorted,
+    has_dates,
+    has_participation,
+    has_place_or_link,
+    has_questions,
+    has_window,
+    in_published_schedule,
+    intake_closed,
+    intake_open,
+    position_complete,
+    quorate_meeting,
+    reason_given,
+    recommendation_complete,
+)
+from .deadlines import DueRule, Reached
 from .fields import write_state
-from .models import Consultation, ConsultationTransition, Position
+from .models import CompliancePolicy, Consultation, ConsultationTransition
 
 State = Consultation.State
+Event = Announcement.Event
 
-# The order of the steps. Step 6 applies to draft legal acts only; other occasions go from 5 to 7.
+
+def _always(consultation: Consultation) -> bool:
+    return True
+
+
+def _draft_acts_only(consultation: Consultation) -> bool:
+    return consultation.is_draft_act
+
+
+@dataclass(frozen=True)
+class Step:
+    """One row of the table: a step (numbered 1–7), or another action on a consultation."""
+
+    name: str  # the action's code: the workspace's URL and the log's `name`
+    label: str | Promise  # the action, as in "it is not possible to <label>"
+    sources: tuple[str, ...]  # the states it may be taken from
+    target: str | None  # the state it leads to; None: one step back
+    number: int | None = None  # 1–7 for the seven steps
+    conditions: tuple[Condition, ...] = ()
+    form: str = "date"  # what the person taking it gives: a key of `consultations.forms.STEP_FORMS`
+    event: str = ""  # the announcement it publishes, prepared for the secretary to edit
+    due: DueRule | None = None  # its deadline, as the compliance rules set it
+    hint: str | Promise = ""  # what the workspace tells the secretary about it
+    pages: tuple[tuple[str, str | Promise], ...] = ()  # (workspace URL name, link text): where it is prepared
+    applies: Callable[[Consultation], bool] = _always
+    not_applicable: str | Promise = ""  # the refusal when it does not apply to the consultation
+    by_system: bool = False  # the beat job may take it (when its time comes)
+
+    def due_on(self, consultation: Consultation, reached: Reached, policy: CompliancePolicy) -> datetime.date | None:
+        return self.due(consultation, reached, policy) if self.due else None
+
+
+# The states a consultation goes through, in order (a state is named for the step that enters it).
 SEQUENCE = (
     State.PLANNED,
     State.DECIDED,
@@ -49,58 +104,129 @@ SEQUENCE = (
     State.RECOMMENDATION_DRAFTED,
     State.POSITION_PUBLISHED,
 )
-STEP_NUMBER = {state: number for number, state in enumerate(SEQUENCE) if number}
 FINAL = (State.POSITION_PUBLISHED, State.CANCELLED)
 
-
-def steps_of(consultation: Consultation) -> tuple[str, ...]:
-    """The states this consultation passes through, in order."""
-    if consultation.is_draft_act:
-        return SEQUENCE
-    return tuple(s for s in SEQUENCE if s != State.RECOMMENDATION_DRAFTED)
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str | None  # None: computed (one step back)
-    system_may_perform: bool = False
-
-
-DECIDE = Transition("decide", _("decide to hold the consultation"), (State.PLANNED,), State.DECIDED)
-APPROVE_QUESTIONS = Transition(
-    "approve_questions", _("approve the list of questions"), (State.DECIDED,), State.QUESTIONS_APPROVED
+DECIDE = Step(
+    "decide",
+    _("decide to hold the consultation"),
+    number=1,
+    sources=(State.PLANNED,),
+    target=State.DECIDED,
+    conditions=(quorate_meeting,),
+    form="meeting",
+    hint=_("Record the quorate meeting at which the council decided to hold the consultation."),
+    pages=(("workspace:questions", _("The list of questions")),),
 )
-ANNOUNCE = Transition(
-    "announce", _("inform citizens"), (State.QUESTIONS_APPROVED,), State.ANNOUNCED, system_may_perform=True
+APPROVE_QUESTIONS = Step(
+    "approve_questions",
+    _("approve the list of questions"),
+    number=2,
+    sources=(State.DECIDED,),
+    target=State.QUESTIONS_APPROVED,
+    conditions=(has_questions, quorate_meeting),
+    form="meeting",
+    hint=_("Write the list of questions, then record the quorate meeting at which the council approved it."),
+    pages=(("workspace:questions", _("The list of questions")),),
 )
-OPEN_INTAKE = Transition(
-    "open_intake", _("open the consultation"), (State.ANNOUNCED,), State.HELD, system_may_perform=True
+ANNOUNCE = Step(
+    "announce",
+    _("inform citizens"),
+    number=3,
+    sources=(State.QUESTIONS_APPROVED,),
+    target=State.ANNOUNCED,
+    conditions=(in_published_schedule, has_questions, has_dates, has_place_or_link, has_participation, has_window),
+    form="announcement",
+    event=Event.CONSULTATION_ANNOUNCED,
+    due=deadlines.before_window_opens,
+    hint=_(
+        "Publish the announcement — the dates, the place or link, how to take part and the questions — before "
+        "the proposal window opens. It goes on the portal at once (or at the time you give), then to the channels; "
+        "record where else it was published."
+    ),
+    by_system=True,
 )
-COMPILE_PROPOSALS = Transition(
-    "compile_proposals", _("form the list of proposals"), (State.HELD,), State.PROPOSALS_COMPILED
+OPEN_INTAKE = Step(
+    "open_intake",
+    _("open the consultation"),
+    number=4,
+    sources=(State.ANNOUNCED,),
+    target=State.HELD,
+    conditions=(in_published_schedule, has_window),
+    due=deadlines.before_window_opens,
+    hint=_(
+        "The consultation opens by itself when the proposal window opens. Open it now only to start earlier: "
+        "the window then opens now, and the log and the public page say so."
+    ),
+    by_system=True,
 )
-DRAFT_RECOMMENDATION = Transition(
+CLOSE_INTAKE = Step(
+    "close_intake",
+    _("close the intake now"),
+    sources=(State.HELD,),
+    target=State.HELD,
+    conditions=(intake_open, reason_given(_("Give the reason for closing the intake early."))),
+    form="close_intake",
+    hint=_(
+        "Proposals are accepted until the window closes. To end the intake earlier, close it now with the reason, "
+        "in Kazakh and Russian: it is logged and shown on the public page."
+    ),
+)
+COMPILE_PROPOSALS = Step(
+    "compile_proposals",
+    _("form the list of proposals"),
+    number=5,
+    sources=(State.HELD,),
+    target=State.PROPOSALS_COMPILED,
+    conditions=(intake_closed, every_proposal_sorted),
+    due=deadlines.list_due,
+    hint=_(
+        "Once the intake has closed, include every proposal in the list or set it aside (spam, a duplicate, "
+        "off-topic) with the reason."
+    ),
+    pages=(("workspace:inbox", _("Sort the proposals")),),
+)
+DRAFT_RECOMMENDATION = Step(
     "draft_recommendation",
     _("prepare the draft recommendation"),
-    (State.PROPOSALS_COMPILED,),
-    State.RECOMMENDATION_DRAFTED,
+    number=6,
+    sources=(State.PROPOSALS_COMPILED,),
+    target=State.RECOMMENDATION_DRAFTED,
+    conditions=(every_proposal_sorted, recommendation_complete),
+    due=deadlines.recommendation_due,
+    hint=_("Write the draft recommendation in Kazakh and Russian, naming the proposals it takes into account."),
+    pages=(("workspace:recommendation", _("The draft recommendation")),),
+    applies=_draft_acts_only,
+    not_applicable=_("A draft recommendation is prepared only for a draft legal act; publish the position instead."),
 )
-PUBLISH_POSITION = Transition(
+PUBLISH_POSITION = Step(
     "publish_position",
     _("publish the position"),
-    (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED),
-    State.POSITION_PUBLISHED,
+    number=7,
+    sources=(State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED),
+    target=State.POSITION_PUBLISHED,
+    conditions=(every_proposal_sorted, position_complete, every_proposal_decided),
+    form="position",
+    event=Event.RESULTS_PUBLISHED,
+    due=deadlines.results_due,
+    hint=_(
+        "Decide on every proposal in the list, with reasons in Kazakh and Russian, and write the council's "
+        "position. Publishing it publishes the results, and answers the authors who asked for an answer."
+    ),
+    pages=(("workspace:inbox", _("Decide on each proposal")), ("workspace:position", _("The position"))),
 )
-CANCEL = Transition(
-    "cancel", _("cancel the consultation"), tuple(s for s in SEQUENCE if s not in FINAL), State.CANCELLED
+CANCEL = Step(
+    "cancel",
+    _("cancel the consultation"),
+    sources=tuple(s for s in SEQUENCE if s not in FINAL),
+    target=State.CANCELLED,
+    conditions=(reason_given(_("Give the reason for cancelling.")),),
+    form="cancel",
+    event=Event.CONSULTATION_CANCELLED,
 )
-STEP_BACK = Transition(
+STEP_BACK = Step(
     "step_back",
     _("go one step back"),
-    (
+    sources=(
         State.DECIDED,
         State.QUESTIONS_APPROVED,
         State.ANNOUNCED,
@@ -108,15 +234,18 @@ STEP_BACK = Transition(
         State.PROPOSALS_COMPILED,
         State.RECOMMENDATION_DRAFTED,
     ),
-    None,
+    target=None,
+    conditions=(reason_given(_("Give the reason for going back.")),),
+    form="step_back",
 )
-TRANSITIONS = {
-    t.name: t
-    for t in (
+STEPS = {
+    step.name: step
+    for step in (
         DECIDE,
         APPROVE_QUESTIONS,
         ANNOUNCE,
         OPEN_INTAKE,
+        CLOSE_INTAKE,
         COMPILE_PROPOSALS,
         DRAFT_RECOMMENDATION,
         PUBLISH_POSITION,
@@ -124,8 +253,107 @@ TRANSITIONS = {
         STEP_BACK,
     )
 }
+SEVEN = tuple(step for step in STEPS.values() if step.number)
+STEP_OF = {step.target: step for step in SEVEN}  # the step that enters each state
 
-Check = Callable[[Consultation], list[str]]
+
+def steps_of(consultation: Consultation) -> tuple[Step, ...]:
+    """The steps this consultation goes through (step 6 applies to draft legal acts only)."""
+    return tuple(step for step in SEVEN if step.applies(consultation))
+
+
+def states_of(consultation: Consultation) -> tuple[str, ...]:
+    return (State.PLANNED, *(step.target for step in steps_of(consultation)))
+
+
+def previous_state(consultation: Consultation) -> str:
+    states = states_of(consultation)
+    return states[states.index(consultation.state) - 1]
+
+
+def is_announced(consultation: Consultation) -> bool:
+    """Whether citizens were informed (step 3 taken); a cancellation is then announced too."""
+    return consultation.state in SEQUENCE and SEQUENCE.index(consultation.state) >= SEQUENCE.index(State.ANNOUNCED)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reading the history
+
+
+def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
+    """The date on which each state was reached, from the log: a step undone (one step back) is not reached;
+    an action within a step (closing the intake early) reaches nothing. Pass the log in any order."""
+    reached: Reached = {}
+    for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
+        if entry.name == STEP_BACK.name:
+            reached.pop(entry.from_state, None)
+        elif entry.from_state != entry.to_state:
+            reached[entry.to_state] = entry.occurred_on
+    return reached
+
+
+def reached_by(consultation: Consultation) -> Reached:
+    """`steps_reached` of a consultation, from its prefetched log when the caller prefetched it."""
+    return steps_reached(consultation.transitions.all())
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    number: int
+    state: str
+    label: str
+    done_on: datetime.date | None
+    is_current: bool
+
+
+def timeline(consultation: Consultation, reached: Reached | None = None) -> list[TimelineStep]:
+    """The seven steps of this consultation (six for other occasions) with the date each was reached."""
+    reached = reached_by(consultation) if reached is None else reached
+    labels = dict(State.choices)
+    return [
+        TimelineStep(
+            number=step.number,
+            state=step.target,
+            label=labels[step.target],
+            done_on=reached.get(step.target),
+            is_current=step.target == consultation.state,
+        )
+        for step in steps_of(consultation)
+    ]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    step: Step
+    due: datetime.date | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.due < timezone.localdate()
+
+
+def upcoming(consultation: Consultation) -> Step | None:
+    """The next of the seven steps for this consultation; None once it is finished or cancelled."""
+    return next((step for step in steps_of(consultation) if consultation.state in step.sources), None)
+
+
+def next_step(
+    consultation: Consultation, policy: CompliancePolicy | None = None, reached: Reached | None = None
+) -> NextStep | None:
+    """The step the secretary takes next, with its deadline when the compliance rules give one."""
+    step = upcoming(consultation)
+    if step is None:
+        return None
+    reached = reached_by(consultation) if reached is None else reached
+    return NextStep(step, step.due_on(consultation, reached, policy or CompliancePolicy.current()))
+
+
+def actions(consultation: Consultation, at: datetime.datetime | None = None) -> list[Step]:
+    """What can be done to the consultation now, the next step first: what the workspace offers."""
+    step = upcoming(consultation)
+    if step is COMPILE_PROPOSALS and consultation.is_open_for_proposals(at):
+        step = CLOSE_INTAKE  # the list is formed once the intake has closed
+    return [s for s in (step, CANCEL, STEP_BACK) if s is not None and consultation.state in s.sources]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -134,21 +362,14 @@ Check = Callable[[Consultation], list[str]]
 
 def decide(consultation: Consultation, *, by, meeting: Meeting | None, note: str = "") -> ConsultationTransition:
     """Step 1: the council decides at a quorate meeting to hold the consultation."""
-    return _perform(consultation, DECIDE, by=by, meeting=meeting, note=note, checks=[_quorate_meeting(meeting)])
+    return _take(consultation, DECIDE, by=by, meeting=meeting, note=note)
 
 
 def approve_questions(
     consultation: Consultation, *, by, meeting: Meeting | None, note: str = ""
 ) -> ConsultationTransition:
     """Step 2: the council approves the list of questions at a quorate meeting."""
-    return _perform(
-        consultation,
-        APPROVE_QUESTIONS,
-        by=by,
-        meeting=meeting,
-        note=note,
-        checks=[_has_questions, _quorate_meeting(meeting)],
-    )
+    return _take(consultation, APPROVE_QUESTIONS, by=by, meeting=meeting, note=note)
 
 
 def announce(
@@ -156,115 +377,126 @@ def announce(
     *,
     by,
     occurred_on: datetime.date | None = None,
-    title_kk: str = "",
-    title_ru: str = "",
-    text_kk: str = "",
-    text_ru: str = "",
+    publish_at: datetime.datetime | None = None,
     note: str = "",
     scheduled: Announcement | None = None,
-) -> ConsultationTransition:
+    **texts: str,
+) -> ConsultationTransition | Announcement:
     """Step 3: citizens are informed — the announcement (date, place or link, how to take part, the
-    questions) is published on the portal in this transaction; other channels deliver after commit."""
+    questions) is published on the portal in this transaction; other channels deliver after commit.
 
-    def publish(locked: Consultation, date: datetime.date) -> None:
+    With `publish_at` to come, the announcement is written now and the beat job takes the step then
+    (returns the waiting announcement); `scheduled` is such an announcement whose time has come."""
+    if publish_at is not None and publish_at > timezone.now():
+        return schedule_announcement(consultation, by=by, publish_at=publish_at, **texts)
+
+    def publish(locked: Consultation, act: Act) -> dict:
         if scheduled is None:  # taken by hand: what was scheduled for it later does not go out as well
-            announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)
-        announcements.publish_consultation_announced(
-            locked,
-            by=by,
-            at=moment(date),
-            scheduled=scheduled,
-            title_kk=title_kk,
-            title_ru=title_ru,
-            text_kk=text_kk,
-            text_ru=text_ru,
-        )
+            announcements.withdraw_waiting(locked, event=Event.CONSULTATION_ANNOUNCED)
+        announcements.publish_consultation_announced(locked, by=by, at=act.at, scheduled=scheduled, **texts)
+        return {}
 
-    return _perform(
-        consultation,
-        ANNOUNCE,
-        by=by,
-        occurred_on=occurred_on,
-        note=note,
-        checks=ANNOUNCE_CHECKS,
-        effect=publish,
-    )
+    return _take(consultation, ANNOUNCE, by=by, occurred_on=occurred_on, note=note, effect=publish)
+
+
+def schedule_announcement(consultation: Consultation, *, by, publish_at: datetime.datetime, **texts: str):
+    """Step 3 prepared to go out at `publish_at`: the beat job takes the step then. Its conditions are checked
+    now, so that it will not fail unseen; a later schedule replaces an earlier one."""
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
+        _check_actor(locked, ANNOUNCE, by)
+        if locked.state not in ANNOUNCE.sources:
+            raise ActionRefused(_("Citizens are informed once the list of questions is approved."))
+        if publish_at <= timezone.now():
+            raise ActionRefused(_("A scheduled announcement goes out in the future."))
+        problems = announce_problems(locked)
+        if problems:
+            raise ActionRefused(problems)
+        announcements.withdraw_waiting(locked, event=Event.CONSULTATION_ANNOUNCED)  # the later replaces it
+        return announcements.schedule_consultation_announced(locked, by=by, publish_at=publish_at, **texts)
+
+
+def announce_problems(consultation: Consultation) -> list[str]:
+    """What keeps step 3 from being taken now (checked too when it is scheduled for later)."""
+    act = Act(by=None, date=timezone.localdate())
+    return [problem for condition in ANNOUNCE.conditions for problem in condition(consultation, act)]
 
 
 def open_intake(
-    consultation: Consultation, *, by=None, occurred_on: datetime.date | None = None
+    consultation: Consultation, *, by=None, occurred_on: datetime.date | None = None, note: str = ""
 ) -> ConsultationTransition:
     """Step 4: the consultation is held; proposals are accepted (on the portal within the window).
 
-    Performed by the secretary, or by the system (`by=None`) when the proposal window opens.
-    """
-    return _perform(
-        consultation, OPEN_INTAKE, by=by, occurred_on=occurred_on, checks=[_in_published_schedule, _has_window]
+    Taken by the system (`by=None`) when the proposal window opens. Taken by the secretary before that, it
+    moves the window's start to that moment: "held" always means the portal form is open."""
+
+    def open_window(locked: Consultation, act: Act) -> dict:
+        planned = locked.window_opens_at
+        if planned is None or act.at >= planned:
+            return {}
+        locked.window_opens_at = act.at
+        locked.save(update_fields=["window_opens_at", "updated_at"])
+        return {"window_moved_from": planned}
+
+    return _take(consultation, OPEN_INTAKE, by=by, occurred_on=occurred_on, note=note, effect=open_window)
+
+
+def close_intake(consultation: Consultation, *, by, reason_kk: str, reason_ru: str) -> ConsultationTransition:
+    """End the intake early: the window closes now, with the reason (logged, and shown on the public page).
+    Only then may the list of proposals be formed before the planned end."""
+    reason_kk, reason_ru = reason_kk.strip(), reason_ru.strip()
+
+    def close_window(locked: Consultation, act: Act) -> dict:
+        planned = locked.window_closes_at
+        locked.window_closes_at = act.at
+        locked.early_closing_reason_kk = reason_kk or reason_ru
+        locked.early_closing_reason_ru = reason_ru or reason_kk
+        locked.save(
+            update_fields=[
+                "window_closes_at",
+                "early_closing_reason",
+                "early_closing_reason_kk",
+                "early_closing_reason_ru",
+                "updated_at",
+            ]
+        )
+        return {"window_moved_from": planned}
+
+    return _take(
+        consultation,
+        CLOSE_INTAKE,
+        by=by,
+        reason=reason_kk or reason_ru,
+        note=" / ".join(filter(None, (reason_kk, reason_ru))),
+        effect=close_window,
     )
 
 
 def compile_proposals(
     consultation: Consultation, *, by, occurred_on: datetime.date | None = None, note: str = ""
 ) -> ConsultationTransition:
-    """Step 5: intake closes; every proposal is in the list or set aside with a reason."""
-    return _perform(
-        consultation,
-        COMPILE_PROPOSALS,
-        by=by,
-        occurred_on=occurred_on,
-        note=note,
-        checks=[_every_proposal_sorted],
-    )
+    """Step 5: intake closed; every proposal is in the list or set aside with a reason."""
+    return _take(consultation, COMPILE_PROPOSALS, by=by, occurred_on=occurred_on, note=note)
 
 
 def draft_recommendation(
     consultation: Consultation, *, by, occurred_on: datetime.date | None = None, note: str = ""
 ) -> ConsultationTransition:
     """Step 6, draft legal acts only: the council's draft recommendation, taking the proposals into account."""
-    return _perform(
-        consultation,
-        DRAFT_RECOMMENDATION,
-        by=by,
-        occurred_on=occurred_on,
-        note=note,
-        checks=[_is_draft_act, _every_proposal_sorted, _recommendation_complete],
-    )
+    return _take(consultation, DRAFT_RECOMMENDATION, by=by, occurred_on=occurred_on, note=note)
 
 
 def publish_position(
-    consultation: Consultation,
-    *,
-    by,
-    occurred_on: datetime.date | None = None,
-    title_kk: str = "",
-    title_ru: str = "",
-    text_kk: str = "",
-    text_ru: str = "",
-    note: str = "",
+    consultation: Consultation, *, by, occurred_on: datetime.date | None = None, note: str = "", **texts: str
 ) -> ConsultationTransition:
     """Step 7: the council's position and its decision on every proposal are published on the portal."""
 
-    def publish(locked: Consultation, date: datetime.date) -> None:
+    def publish(locked: Consultation, act: Act) -> dict:
         pdf.publish_results_documents(locked)
-        announcements.publish_results(
-            locked,
-            by=by,
-            at=moment(date),
-            title_kk=title_kk,
-            title_ru=title_ru,
-            text_kk=text_kk,
-            text_ru=text_ru,
-        )
+        announcements.publish_results(locked, by=by, at=act.at, **texts)
+        return {}
 
-    return _perform(
-        consultation,
-        PUBLISH_POSITION,
-        by=by,
-        occurred_on=occurred_on,
-        note=note,
-        checks=[_recommendation_first, _every_proposal_sorted, _position_complete, _every_proposal_decided],
-        effect=publish,
-    )
+    return _take(consultation, PUBLISH_POSITION, by=by, occurred_on=occurred_on, note=note, effect=publish)
 
 
 def cancel(
@@ -274,32 +506,30 @@ def cancel(
     reason_kk: str = "",
     reason_ru: str = "",
     occurred_on: datetime.date | None = None,
-    **given: str,
+    **texts: str,
 ) -> ConsultationTransition:
     """Cancel, from any step before 7, with a reason; an announced consultation's cancellation is announced
-    (with the title and text `given`, where given, else as prepared with the reason)."""
+    (with the title and text given, where given, else as prepared with the reason)."""
     reason_kk, reason_ru = reason_kk.strip(), reason_ru.strip()
 
-    def has_reason(_consultation: Consultation) -> list[str]:
-        return [] if (reason_kk or reason_ru) else [_("Give the reason for cancelling.")]
-
-    def record_and_announce(locked: Consultation, date: datetime.date) -> None:
+    def record_and_announce(locked: Consultation, act: Act) -> dict:
         was_announced = is_announced(locked)
         locked.cancellation_reason_kk = reason_kk or reason_ru
         locked.cancellation_reason_ru = reason_ru or reason_kk
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
         announcements.withdraw_waiting(locked)
         if was_announced:
-            announcements.publish_cancellation(locked, by=by, at=moment(date), **given)
+            announcements.publish_cancellation(locked, by=by, at=act.at, **texts)
         announcements.tell_authors_of_cancellation(locked)
+        return {}
 
-    return _perform(
+    return _take(
         consultation,
         CANCEL,
         by=by,
         occurred_on=occurred_on,
+        reason=reason_kk or reason_ru,
         note=reason_kk or reason_ru,
-        checks=[has_reason],
         effect=record_and_announce,
     )
 
@@ -309,260 +539,119 @@ def step_back(
 ) -> ConsultationTransition:
     """Correct a mistake: one step back, with a reason. Nothing already published is withdrawn; a step-3
     announcement still waiting for its time is."""
-    reason = reason.strip()
 
-    def has_reason(_consultation: Consultation) -> list[str]:
-        return [] if reason else [_("Give the reason for going back.")]
-
-    def withdraw_scheduled_announcement(locked: Consultation, _date: datetime.date) -> None:
+    def withdraw_scheduled_announcement(locked: Consultation, act: Act) -> dict:
         # Going back before step 3: the questions may change, so the step-3 text written for them stays unsent.
         if locked.state == State.QUESTIONS_APPROVED:
-            announcements.withdraw_waiting(locked, event=Announcement.Event.CONSULTATION_ANNOUNCED)
+            announcements.withdraw_waiting(locked, event=Event.CONSULTATION_ANNOUNCED)
+        return {}
 
-    return _perform(
+    return _take(
         consultation,
         STEP_BACK,
         by=by,
         occurred_on=occurred_on,
-        note=reason,
-        checks=[has_reason],
+        reason=reason,
+        note=reason.strip(),
         effect=withdraw_scheduled_announcement,
     )
 
 
-def is_announced(consultation: Consultation) -> bool:
-    """Whether citizens were informed (step 3 taken); a cancellation is then announced too."""
-    return SEQUENCE.index(consultation.state) >= SEQUENCE.index(State.ANNOUNCED)
+# Each row's function, for callers that take a step by its name with what its form gathered (the workspace).
+PERFORM: dict[str, Callable[..., object]] = {
+    DECIDE.name: decide,
+    APPROVE_QUESTIONS.name: approve_questions,
+    ANNOUNCE.name: announce,
+    OPEN_INTAKE.name: open_intake,
+    CLOSE_INTAKE.name: close_intake,
+    COMPILE_PROPOSALS.name: compile_proposals,
+    DRAFT_RECOMMENDATION.name: draft_recommendation,
+    PUBLISH_POSITION.name: publish_position,
+    CANCEL.name: cancel,
+    STEP_BACK.name: step_back,
+}
 
 
-def previous_state(consultation: Consultation) -> str:
-    steps = steps_of(consultation)
-    return steps[steps.index(consultation.state) - 1]
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Conditions: each returns what is missing, as messages for the person performing the step.
-
-
-def _quorate_meeting(meeting: Meeting | None) -> Check:
-    def check(consultation: Consultation) -> list[str]:
-        return decision_meeting_problems(meeting, consultation.schedule.council)
-
-    return check
-
-
-def announce_problems(consultation: Consultation) -> list[str]:
-    """What keeps step 3 from being taken now (checked too when it is scheduled for later)."""
-    problems = []
-    for check in ANNOUNCE_CHECKS:
-        problems += check(consultation)
-    return problems
-
-
-def _in_published_schedule(consultation: Consultation) -> list[str]:
-    """Nothing of a schedule is public before it is published: a consultation is announced only once the
-    schedule revision that planned it is."""
-    if consultation.revision <= consultation.schedule.published_revision:
-        return []
-    return [_("Publish the schedule of public consultations that includes this consultation first.")]
-
-
-def _has_questions(consultation: Consultation) -> list[str]:
-    if consultation.questions.exists():
-        return []
-    return [_("Add at least one question to the list of questions.")]
-
-
-def _has_dates(consultation: Consultation) -> list[str]:
-    if consultation.starts_on:
-        return []
-    return [_("Give the date on which the consultation is held.")]
-
-
-def _has_place_or_link(consultation: Consultation) -> list[str]:
-    problems = []
-    Format = Consultation.Format
-    if consultation.format in (Format.IN_PERSON, Format.MIXED) and not (consultation.venue_kk or consultation.venue_ru):
-        problems.append(_("Give the venue of the consultation."))
-    if consultation.format in (Format.ONLINE, Format.MIXED) and not consultation.link:
-        problems.append(_("Give the link to the online consultation."))
-    return problems
-
-
-def _has_participation(consultation: Consultation) -> list[str]:
-    if consultation.participation_kk or consultation.participation_ru:
-        return []
-    return [_("Explain how citizens can take part.")]
-
-
-def _has_window(consultation: Consultation) -> list[str]:
-    if consultation.window_opens_at and consultation.window_closes_at:
-        return []
-    return [_("Set the period in which proposals are accepted.")]
-
-
-def _every_proposal_sorted(consultation: Consultation) -> list[str]:
-    unsorted = list(
-        consultation.proposals.filter(moderation="new").order_by("submitted_at").values_list("reference", flat=True)
-    )
-    if not unsorted:
-        return []
-    return [
-        ngettext(
-            "%(count)s proposal is neither in the list nor set aside: %(references)s.",
-            "%(count)s proposals are neither in the list nor set aside: %(references)s.",
-            len(unsorted),
-        )
-        % {"count": len(unsorted), "references": _short_list(unsorted)}
-    ]
-
-
-def _is_draft_act(consultation: Consultation) -> list[str]:
-    if consultation.is_draft_act:
-        return []
-    return [_("A draft recommendation is prepared only for a draft legal act; publish the position instead.")]
-
-
-def _recommendation_complete(consultation: Consultation) -> list[str]:
-    recommendation = getattr(consultation, "recommendation", None)
-    if recommendation is None:
-        return [_("Write the draft recommendation.")]
-    points = list(recommendation.points.all())
-    if not points:
-        return [_("Add at least one point to the draft recommendation.")]
-    problems = []
-    missing = [str(p.number) for p in points if not (p.text_kk and p.text_ru)]
-    if missing:
-        problems.append(
-            _("Write these points of the recommendation in both Kazakh and Russian: %(numbers)s.")
-            % {"numbers": ", ".join(missing)}
-        )
-    listed = consultation.proposals.filter(moderation="listed")
-    if listed.exists() and not listed.filter(recommendation_points__recommendation=recommendation).exists():
-        problems.append(_("Name the proposals of citizens that the recommendation takes into account."))
-    return problems
-
-
-def _recommendation_first(consultation: Consultation) -> list[str]:
-    if consultation.is_draft_act and consultation.state != State.RECOMMENDATION_DRAFTED:
-        return [_("For a draft legal act the draft recommendation (step 6) comes before the position.")]
-    return []
-
-
-def _position_complete(consultation: Consultation) -> list[str]:
-    position = Position.objects.filter(consultation=consultation).first()
-    if position is None or not (position.text_kk or position.text_ru):
-        return [_("Write the council's position.")]
-    if not (position.text_kk and position.text_ru):
-        return [_("Write the council's position in both Kazakh and Russian.")]
-    return []
-
-
-def _every_proposal_decided(consultation: Consultation) -> list[str]:
-    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
-    undecided = list(listed.filter(decision="").values_list("reference", flat=True))
-    unexplained = list(
-        listed.exclude(decision="")
-        .exclude(decision_reasons_kk__gt="", decision_reasons_ru__gt="")
-        .values_list("reference", flat=True)
-    )
-    problems = []
-    if undecided:
-        problems.append(
-            ngettext(
-                "%(count)s proposal in the list has no decision: %(references)s.",
-                "%(count)s proposals in the list have no decision: %(references)s.",
-                len(undecided),
-            )
-            % {"count": len(undecided), "references": _short_list(undecided)}
-        )
-    if unexplained:
-        problems.append(
-            ngettext(
-                "%(count)s decision lacks its reasons in Kazakh and Russian: %(references)s.",
-                "%(count)s decisions lack their reasons in Kazakh and Russian: %(references)s.",
-                len(unexplained),
-            )
-            % {"count": len(unexplained), "references": _short_list(unexplained)}
-        )
-    return problems
-
-
-ANNOUNCE_CHECKS = [
-    _in_published_schedule,
-    _has_questions,
-    _has_dates,
-    _has_place_or_link,
-    _has_participation,
-    _has_window,
-]
-
-
-def _short_list(references: list[str], shown: int = 5) -> str:
-    if len(references) <= shown:
-        return ", ".join(references)
-    return ", ".join(references[:shown]) + " …"
+def take(name: str, consultation: Consultation, *, by, **given):
+    """Take the step `name` with what its form gathered (`given`: the keyword arguments of its function)."""
+    return PERFORM[name](consultation, by=by, **given)
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Performing a transition
+# Taking a step
 
 
-def _perform(
+def _take(
     consultation: Consultation,
-    transition: Transition,
+    step: Step,
     *,
     by,
     occurred_on: datetime.date | None = None,
     meeting: Meeting | None = None,
+    reason: str = "",
     note: str = "",
-    checks: list[Check] = (),
-    effect: Callable[[Consultation, datetime.date], None] | None = None,
+    effect: Callable[[Consultation, Act], dict] | None = None,
 ) -> ConsultationTransition:
     with transaction.atomic():
         # Locking the row makes a double click wait for the first click, then find the step already taken.
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        _check_actor(locked, transition, by)
-        if locked.state not in transition.sources:
-            raise ActionRefused(
-                _("The consultation is at the step “%(state)s”: it is not possible to %(action)s from there.")
-                % {"state": locked.get_state_display(), "action": transition.label}
-            )
-        if meeting is not None:
-            occurred_on = meeting.date
-        date = occurred_on or timezone.localdate()
+        _check_actor(locked, step, by)
+        _check_source(locked, step)
+        date = meeting.date if meeting is not None else occurred_on or timezone.localdate()
+        act = Act(by=by, date=date, meeting=meeting, reason=reason)
         problems = _date_problems(locked, date)
-        for check in checks:
-            problems += check(locked)
+        for condition in step.conditions:
+            problems += condition(locked, act)
         if problems:
             raise ActionRefused(problems)
-        if effect is not None:
-            effect(locked, date)
+        logged = effect(locked, act) if effect is not None else {}
         source = locked.state
-        target = transition.target or previous_state(locked)
-        write_state(locked, "state", target, state_since=date, updated_at=timezone.now())
+        target = step.target or previous_state(locked)
+        if target != source:
+            write_state(locked, "state", target, state_since=date, updated_at=timezone.now())
         entry = ConsultationTransition.objects.create(
             consultation=locked,
-            name=transition.name,
+            name=step.name,
             from_state=source,
             to_state=target,
             by=by,
             occurred_on=date,
             meeting=meeting,
             note=note,
+            **logged,
         )
     # The caller's instance now shows what the database holds.
     consultation.refresh_from_db()
     return entry
 
 
-def _check_actor(consultation: Consultation, transition: Transition, by) -> None:
+def _check_actor(consultation: Consultation, step: Step, by) -> None:
     if by is None:
-        if not transition.system_may_perform:
+        if not step.by_system:
             raise ActionRefused(_("Only the council's secretary or chair may do this."))
         return
     if not can_act(by, consultation.schedule.council):
         raise ActionRefused(_("Only the council's secretary or chair may do this."))
+
+
+def _check_source(consultation: Consultation, step: Step) -> None:
+    """The step may be taken from where the consultation stands: it applies to it, and for one of the seven
+    steps, the step before it (of those that apply) is the last one taken."""
+    if not step.applies(consultation):
+        raise ActionRefused(step.not_applicable)
+    if consultation.state in step.sources and step.number:
+        states = states_of(consultation)
+        expected = states[states.index(step.target) - 1]
+        if consultation.state != expected:  # e.g. the position of a draft act before its recommendation
+            before = STEP_OF[expected]
+            raise ActionRefused(
+                _("Step %(number)s, “%(label)s”, comes first.") % {"number": before.number, "label": before.label}
+            )
+    if consultation.state not in step.sources:
+        raise ActionRefused(
+            _("The consultation is at the step “%(state)s”: it is not possible to %(action)s from there.")
+            % {"state": consultation.get_state_display(), "action": step.label}
+        )
 
 
 def _date_problems(consultation: Consultation, date: datetime.date) -> list[str]:
@@ -580,50 +669,3 @@ def date_problems(date: datetime.date, *, previous: datetime.date | None) -> lis
             % {"date": previous.strftime("%d.%m.%Y")}
         ]
     return []
-
-
-def moment(date: datetime.date) -> datetime.datetime:
-    """When something dated `date` happened: now for today, noon of that day for history entered later."""
-    if date == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(12, 0)))
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Reading the history
-
-
-@dataclass(frozen=True)
-class TimelineStep:
-    number: int
-    state: str
-    label: str
-    done_on: datetime.date | None
-    is_current: bool
-
-
-def timeline(consultation: Consultation, transitions: list[ConsultationTransition] | None = None) -> list[TimelineStep]:
-    """The steps of this consultation with the date each was reached (a step undone is not reached).
-
-    Pass the consultation's transitions when already loaded (prefetched), to avoid a query.
-    """
-    if transitions is None:
-        transitions = list(consultation.transitions.all())
-    reached: dict[str, datetime.date] = {}
-    for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
-        if entry.name == STEP_BACK.name:
-            reached.pop(entry.from_state, None)
-        else:
-            reached[entry.to_state] = entry.occurred_on
-    labels = dict(State.choices)
-    return [
-        TimelineStep(
-            number=STEP_NUMBER[state],
-            state=state,
-            label=labels[state],
-            done_on=reached.get(state),
-            is_current=state == consultation.state,
-        )
-        for state in steps_of(consultation)
-        if state != State.PLANNED
-    ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from councils.errors import ActionRefused
@@ -27,19 +27,16 @@ from qogam.workspace import (
 )
 
 from . import announcements, pdf, services, workflow
-from .deadlines import next_step, state_body_deadlines
+from .deadlines import state_body_deadlines
 from .forms import (
-    AnnounceForm,
-    CancelForm,
+    STEP_FORMS,
     ConsultationForm,
-    DateForm,
     InformationRequestForm,
     MeetingChoiceForm,
     NewsForm,
     PointAnswerFormSet,
     PointFormSet,
     PositionForm,
-    PublishPositionForm,
     PublishScheduleForm,
     QuestionFormSet,
     RecommendationForm,
@@ -47,7 +44,15 @@ from .forms import (
     SendingForm,
     StepBackForm,
 )
-from .models import Consultation, InformationRequest, Position, QuarterlySchedule, Recommendation, RenderedDocument
+from .models import (
+    CompliancePolicy,
+    Consultation,
+    InformationRequest,
+    Position,
+    QuarterlySchedule,
+    Recommendation,
+    RenderedDocument,
+)
 
 State = Consultation.State
 Event = Announcement.Event
@@ -192,72 +197,27 @@ def consultation_remove(request, slug):
 # A consultation and its steps
 
 
-def _initial_texts(event: str, consultation: Consultation) -> dict:
-    return announcements.initial_texts(event, announcements.consultation_context(consultation))
+def action_form(step: workflow.Step, consultation: Consultation, data=None):
+    """The form a step needs (`Step.form`), prepared for this consultation: the meetings of its council, the
+    texts of the announcement the step publishes."""
+    form_class = STEP_FORMS[step.form]
+    kwargs = {}
+    if step.form == "meeting":
+        kwargs["council"] = consultation.schedule.council
+    if step.form == "cancel":
+        kwargs["announced"] = workflow.is_announced(consultation)
+    if step.event and (step.form != "cancel" or kwargs["announced"]):
+        kwargs["initial"] = announcements.initial_texts(step.event, announcements.consultation_context(consultation))
+    return form_class(data, **kwargs)
 
 
-def action_form(name: str, consultation: Consultation, data=None):
-    """The form a step needs, prepared for this consultation."""
-    council = consultation.schedule.council
-    if name in ("decide", "approve_questions"):
-        return MeetingChoiceForm(data, council=council)
-    if name == "announce":
-        return AnnounceForm(data, initial=_initial_texts(Event.CONSULTATION_ANNOUNCED, consultation))
-    if name == "publish_position":
-        return PublishPositionForm(data, initial=_initial_texts(Event.RESULTS_PUBLISHED, consultation))
-    if name == "cancel":
-        announced = workflow.is_announced(consultation)
-        return CancelForm(
-            data,
-            announced=announced,
-            initial=_initial_texts(Event.CONSULTATION_CANCELLED, consultation) if announced else None,
-        )
-    if name == "step_back":
-        return StepBackForm(data)
-    return DateForm(data)
-
-
-def perform(name: str, consultation: Consultation, by, data: dict):
-    """Call the workflow's step `name` with what its form gathered."""
-    date = data.get("occurred_on")
-    note = data.get("note", "")
-    texts = {key: data[key] for key in ("title_kk", "title_ru", "text_kk", "text_ru") if key in data}
-    match name:
-        case "decide":
-            return workflow.decide(consultation, by=by, meeting=data["meeting"], note=note)
-        case "approve_questions":
-            return workflow.approve_questions(consultation, by=by, meeting=data["meeting"], note=note)
-        case "announce" if data.get("publish_at") and data["publish_at"] > timezone.now():
-            return services.schedule_announcement(consultation, by=by, publish_at=data["publish_at"], **texts)
-        case "announce":
-            return workflow.announce(consultation, by=by, occurred_on=date, note=note, **texts)
-        case "open_intake":
-            return workflow.open_intake(consultation, by=by, occurred_on=date)
-        case "compile_proposals":
-            return workflow.compile_proposals(consultation, by=by, occurred_on=date, note=note)
-        case "draft_recommendation":
-            return workflow.draft_recommendation(consultation, by=by, occurred_on=date, note=note)
-        case "publish_position":
-            return workflow.publish_position(consultation, by=by, occurred_on=date, note=note, **texts)
-        case "cancel":
-            return workflow.cancel(
-                consultation, by=by, reason_kk=data["reason_kk"], reason_ru=data["reason_ru"], occurred_on=date, **texts
-            )
-        case "step_back":
-            return workflow.step_back(consultation, by=by, reason=data["reason"], occurred_on=date)
-    raise Http404
-
-
-def _consultation_page(request, consultation, *, bound_name=None, bound_form=None, status=200):
-    step = next_step(consultation)
-    names = []
-    if step is not None:
-        names.append(step.transition.name)
-    if consultation.state in workflow.CANCEL.sources:
-        names.append("cancel")
-    if consultation.state in workflow.STEP_BACK.sources:
-        names.append("step_back")
-    forms = {name: bound_form if name == bound_name else action_form(name, consultation) for name in names}
+def _consultation_page(request, consultation, *, bound=None, bound_form=None, status=200):
+    policy = CompliancePolicy.current()
+    reached = workflow.reached_by(consultation)
+    step = workflow.next_step(consultation, policy, reached)
+    offered = workflow.actions(consultation)
+    forms = {action.name: bound_form if action is bound else action_form(action, consultation) for action in offered}
+    primary = offered[0] if offered and offered[0] not in (workflow.CANCEL, workflow.STEP_BACK) else None
     council = consultation.schedule.council
     return render(
         request,
@@ -265,16 +225,19 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
         {
             "council": council,
             "consultation": consultation,
-            "timeline": workflow.timeline(consultation),
+            "timeline": workflow.timeline(consultation, reached),
             "log": consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"),
             "next": step,
-            "next_form": forms.get(step.transition.name) if step else None,
-            "cancel_form": forms.get("cancel"),
-            "step_back_form": forms.get("step_back"),
+            "primary": primary,
+            "primary_form": forms.get(primary.name) if primary else None,
+            "cancel_form": forms.get(workflow.CANCEL.name),
+            "step_back_form": forms.get(workflow.STEP_BACK.name),
             "previous_state": dict(State.choices)[workflow.previous_state(consultation)]
-            if "step_back" in names
+            if workflow.STEP_BACK.name in forms
             else None,
-            "bound_name": bound_name,
+            "bound_name": bound.name if bound else None,
+            # A step refused that the page does not offer now (step 5 while the intake is open): its reasons.
+            "refused_form": bound_form if bound is not None and bound not in offered else None,
             "can_act": can_act(request.user, council),
             "questions": consultation.questions.all(),
             "requests": consultation.information_requests.all(),
@@ -284,10 +247,8 @@ def _consultation_page(request, consultation, *, bound_name=None, bound_form=Non
                 "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
                 "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
             },
-            "has_recommendation": Recommendation.objects.filter(consultation=consultation).exists(),
-            "has_position": Position.objects.filter(consultation=consultation).exists(),
             "document_kinds": _document_kinds(consultation),
-            "state_body": state_body_deadlines(consultation) if consultation.is_draft_act else None,
+            "state_body": state_body_deadlines(consultation, reached) if consultation.is_draft_act else None,
             "announcements": Announcement.objects.about(consultation)
             .prefetch_related("deliveries")
             .order_by("-created_at"),
@@ -318,28 +279,32 @@ def consultation_step(request, slug, name):
         return redirect("workspace:consultation", slug=slug)
     consultation = consultation_or_404(request, slug)
     require_actor(request, consultation.schedule.council)
-    if name not in workflow.TRANSITIONS:
+    step = workflow.STEPS.get(name)
+    if step is None:
         raise Http404
-    form = action_form(name, consultation, request.POST)
+    form = action_form(step, consultation, request.POST)
     if form.is_valid():
         try:
-            perform(name, consultation, request.user, form.cleaned_data)
+            done = workflow.take(name, consultation, by=request.user, **form.cleaned_data)
         except ActionRefused as refused:
             refuse_into(form, refused)
         else:
-            consultation.refresh_from_db()
-            if name == "announce" and consultation.state == State.QUESTIONS_APPROVED:
-                messages.success(
-                    request, _("The announcement is scheduled: citizens will be informed at the time you gave.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _("Done: the consultation is now at the step “%(state)s”.")
-                    % {"state": consultation.get_state_display()},
-                )
+            messages.success(request, _done_message(step, consultation, done))
             return redirect("workspace:consultation", slug=consultation.slug)
-    return _consultation_page(request, consultation, bound_name=name, bound_form=form, status=400)
+    return _consultation_page(request, consultation, bound=step, bound_form=form, status=400)
+
+
+def _done_message(step: workflow.Step, consultation: Consultation, done) -> str:
+    consultation.refresh_from_db()
+    if isinstance(done, Announcement):
+        return _("The announcement is scheduled: citizens will be informed at the time you gave.")
+    if step is workflow.CLOSE_INTAKE:
+        return _("The intake is closed: the portal no longer accepts proposals. Now form the list of proposals.")
+    if done.window_moved_from and step is workflow.OPEN_INTAKE:
+        return _("Done: the consultation is held, and the proposal window opened now instead of %(date)s.") % {
+            "date": formats.date_format(timezone.localtime(done.window_moved_from), "DATETIME_FORMAT")
+        }
+    return _("Done: the consultation is now at the step “%(state)s”.") % {"state": consultation.get_state_display()}
 
 
 @workspace_view
@@ -536,7 +501,7 @@ def state_body_answer(request, slug):
             "form": form,
             "answers": list(zip(points, answers, strict=True)),
             "formset": answers,
-            "deadlines": state_body_deadlines(consultation),
+            "deadlines": state_body_deadlines(consultation, workflow.reached_by(consultation)),
             "editable": can_act(request.user, council),
         },
     )

@@ -27,12 +27,12 @@ def propose(request, slug):
         raise Http404 from None
     consent = ConsentText.current()
     context = {"consultation": consultation, "council": consultation.schedule.council, "consent": consent}
-    intake = consultation.intake()
-    if intake == "open" and consent is None:
+    intake = consultation_selectors.intake_of(consultation)
+    unavailable = intake.state == "open" and consent is None
+    if unavailable:
         logger.error("No consent text is in force: the proposal form cannot be shown")
-        intake = "unavailable"
-    if intake != "open":
-        return render(request, "proposals/closed.html", context | {"intake": intake})
+    if intake.state != "open" or unavailable:
+        return render(request, "proposals/closed.html", context | {"intake": intake, "unavailable": unavailable})
 
     if request.method == "POST":
         form = ProposalForm(request.POST, consultation=consultation)

@@ -25,7 +25,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from consultations import selectors, workflow
-from consultations.deadlines import next_step
 from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
 from councils.errors import ActionRefused
 from councils.models import Council
@@ -151,6 +150,7 @@ def dashboard(request):
         Consultation.objects.running()
         .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation="new")))
         .select_related("schedule")
+        .prefetch_related("transitions")  # the log dates each step's deadline
         .order_by("schedule__year", "schedule__quarter", "number")
     )
     councils = list(
@@ -168,7 +168,7 @@ def dashboard(request):
     by_council: dict[int, list] = {council.pk: [] for council in councils}
     policy = CompliancePolicy.current()
     for consultation in consultations.of_councils(councils):
-        by_council[consultation.schedule.council_id].append((consultation, next_step(consultation, policy)))
+        by_council[consultation.schedule.council_id].append((consultation, workflow.next_step(consultation, policy)))
     for rows in by_council.values():  # grouped by step, in the order of the steps
         rows.sort(key=lambda row: workflow.SEQUENCE.index(row[0].state))
     rows = [

@@ -192,6 +192,15 @@ def add_proposal(consultation: Consultation, *, by, moderation: str = Proposal.M
     return proposal
 
 
+def closed_window() -> dict:
+    """A proposal window that opened two weeks ago and closed an hour ago."""
+    now = timezone.now()
+    return {"window_opens_at": now - datetime.timedelta(days=15), "window_closes_at": now - datetime.timedelta(hours=1)}
+
+
+PAST_INTAKE = (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.POSITION_PUBLISHED)
+
+
 def consultation_at(
     state: str,
     *,
@@ -204,6 +213,8 @@ def consultation_at(
     """A consultation brought to `state` through the workflow, as a secretary would."""
     council = council or CouncilFactory()
     by = by or secretary_of(council)
+    if state in PAST_INTAKE and "window_closes_at" not in fields:
+        fields |= closed_window()  # the list of proposals is formed once the intake has closed
     consultation = planned_consultation(council, by=by, occasion=occasion, **fields)
     if state == State.PLANNED:
         return consultation
@@ -212,7 +223,7 @@ def consultation_at(
         return consultation
     meeting = quorate_meeting(council)
     consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
-    path = workflow.steps_of(consultation)
+    path = workflow.states_of(consultation)
     if path.index(state) >= path.index(State.QUESTIONS_APPROVED):
         publish_schedule_of(consultation, by=by)  # ready to be announced
     for target in path[1 : path.index(state) + 1]:

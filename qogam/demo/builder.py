@@ -437,7 +437,7 @@ class DemoBuilder:
             self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(10, 25)), rng=rng)
             if is_current and consultation.schedule.council.slug == DEMO_COUNCIL:
                 # The demo secretary finds step 3 written and waiting for tomorrow morning, to change or publish.
-                consultation_services.schedule_announcement(
+                workflow.schedule_announcement(
                     consultation, by=by, publish_at=d(self.today + datetime.timedelta(days=1), 10)
                 )
             return

@@ -17,6 +17,7 @@ from tests.factories import (
     CouncilFactory,
     MeetingFactory,
     add_proposal,
+    closed_window,
     consultation_at,
     decide_all,
     members_of,
@@ -64,6 +65,7 @@ def perform(name, consultation, by):
         "approve_questions": lambda: workflow.approve_questions(consultation, by=by, meeting=meeting),
         "announce": lambda: workflow.announce(consultation, by=by),
         "open_intake": lambda: workflow.open_intake(consultation, by=by),
+        "close_intake": lambda: workflow.close_intake(consultation, by=by, reason_kk="Себеп", reason_ru="Причина"),
         "compile_proposals": lambda: workflow.compile_proposals(consultation, by=by),
         "draft_recommendation": lambda: workflow.draft_recommendation(consultation, by=by),
         "publish_position": lambda: workflow.publish_position(consultation, by=by),
@@ -105,7 +107,7 @@ def test_step_six_is_skipped_for_an_appeal_and_refused_when_asked_for():
     assert_refused(lambda: perform("draft_recommendation", consultation, secretary(consultation)), "draft legal act")
 
     assert snapshot(consultation) == before
-    assert State.RECOMMENDATION_DRAFTED not in workflow.steps_of(consultation)
+    assert State.RECOMMENDATION_DRAFTED not in workflow.states_of(consultation)
 
 
 def test_step_six_is_required_for_a_draft_legal_act():
@@ -114,7 +116,7 @@ def test_step_six_is_required_for_a_draft_legal_act():
     write_position(consultation)
     before = snapshot(consultation)
 
-    assert_refused(lambda: perform("publish_position", consultation, secretary(consultation)), "step 6")
+    assert_refused(lambda: perform("publish_position", consultation, secretary(consultation)), "Step 6")
 
     assert snapshot(consultation) == before
 
@@ -123,11 +125,11 @@ def test_step_six_is_required_for_a_draft_legal_act():
 # Allowed and forbidden, state by state
 
 ALL_STATES = [*workflow.SEQUENCE, State.CANCELLED]
-TRANSITION_NAMES = list(workflow.TRANSITIONS)
+TRANSITION_NAMES = list(workflow.STEPS)
 
 
 def allowed(name, state, occasion):
-    transition = workflow.TRANSITIONS[name]
+    transition = workflow.STEPS[name]
     if state not in transition.sources:
         return False
     if name == "draft_recommendation" and occasion != Occasion.DRAFT_ACT:
@@ -144,6 +146,8 @@ def reachable(state, occasion):
 def prepare(consultation, name):
     """Make the conditions of `name` hold where they depend on more than the state."""
     by = secretary(consultation)
+    if name == "compile_proposals" and consultation.is_open_for_proposals():
+        workflow.close_intake(consultation, by=by, reason_kk="Себеп", reason_ru="Причина")
     if name == "draft_recommendation" and not Recommendation.objects.filter(consultation=consultation).exists():
         write_recommendation(consultation)
     if name == "publish_position":
@@ -170,9 +174,9 @@ def test_allowed_transition_happens_with_its_log_row(name, state, occasion):
     entry = perform(name, consultation, by)
 
     consultation.refresh_from_db()
-    expected = workflow.TRANSITIONS[name].target
+    expected = workflow.STEPS[name].target
     if name == "step_back":
-        path = workflow.steps_of(consultation)
+        path = workflow.states_of(consultation)
         expected = path[path.index(state) - 1]
     assert consultation.state == expected
     assert consultation.transitions.count() == count + 1
@@ -356,7 +360,7 @@ def test_the_system_may_not_take_the_steps_people_take():
 
 
 def test_forming_the_list_needs_every_proposal_sorted_and_names_them():
-    consultation = consultation_at(State.HELD, listed_proposals=0)
+    consultation = consultation_at(State.HELD, listed_proposals=0, **closed_window())
     by = secretary(consultation)
     unsorted = add_proposal(consultation, by=by)
     add_proposal(consultation, by=by, moderation=Proposal.Moderation.SET_ASIDE)

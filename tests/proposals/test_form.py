@@ -177,7 +177,6 @@ def test_a_proposal_is_taken_when_the_cache_is_down(client, consultation, settin
         (State.ANNOUNCED, None, "қабылданады"),
         (State.PROPOSALS_COMPILED, None, "дейін қабылданды"),
         (State.HELD, "closed", "дейін қабылданды"),
-        (State.HELD, "future", "қабылданады"),
         (State.CANCELLED, None, "болдырылмады"),
     ],
 )
@@ -189,14 +188,11 @@ def test_a_consultation_not_taking_proposals_says_why_and_takes_none(client, sta
             "window_opens_at": now - datetime.timedelta(days=20),
             "window_closes_at": now - datetime.timedelta(days=1),
         }
-    if window == "future" or state == State.ANNOUNCED:
+    if state == State.ANNOUNCED:
         dates = {
             "window_opens_at": now + datetime.timedelta(days=2),
             "window_closes_at": now + datetime.timedelta(days=20),
         }
-    if window == "future":
-        # Opened by hand before the window: the form still follows the window.
-        pass
     consultation = published_at(state, **dates)
     page = client.get(url(consultation)).content.decode()
     assert message_kk in page.lower()

@@ -422,12 +422,12 @@ def test_a_title_with_a_line_break_is_one_line_in_the_subject(fast):
 
 
 def test_the_scheduled_announcement_waits_for_its_time(monkeypatch):
-    from consultations import services, tasks
+    from consultations import tasks
 
     consultation = published_at(Consultation.State.QUESTIONS_APPROVED)
     secretary = secretary_of(consultation.schedule.council)
     at = timezone.now() + datetime.timedelta(hours=2)
-    services.schedule_announcement(consultation, by=secretary, publish_at=at)
+    workflow.schedule_announcement(consultation, by=secretary, publish_at=at)
     assert tasks.publish_due_announcements() == 0
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.QUESTIONS_APPROVED

@@ -96,10 +96,12 @@ def test_the_confirmation_page_is_only_for_who_submitted(client):
     assert stranger.get(response.url).status_code == 302  # sent on to the status page, which says no more
 
 
-def test_a_proposal_arriving_after_the_list_is_formed_is_refused():
+def test_a_proposal_arriving_after_the_intake_closed_early_is_refused():
     consultation = published_at(State.HELD, listed_proposals=0)
     stale = Consultation.objects.get(pk=consultation.pk)
-    workflow.compile_proposals(consultation, by=secretary_of(consultation.schedule.council))
+    secretary = secretary_of(consultation.schedule.council)
+    workflow.close_intake(consultation, by=secretary, reason_kk="Жеткілікті", reason_ru="Достаточно")
+    workflow.compile_proposals(consultation, by=secretary)
     from councils.errors import ActionRefused
     from proposals.models import ConsentText
     from proposals.services import submit_proposal

@@ -174,6 +174,11 @@ def test_a_secretary_runs_a_consultation_through_every_step_in_the_browser_pages
         ).status_code
         == 302
     )
+    # The window is still open: the list waits for the intake to close, which the secretary does early.
+    response = step(client, consultation, "compile_proposals")
+    assert response.status_code == 400 and "қабылдауды қазір тоқтатыңыз" in page_text(response)
+    early = {"reason_kk": "Ұсыныстар жеткілікті.", "reason_ru": "Предложений достаточно."}
+    assert step(client, consultation, "close_intake", early).status_code == 302
     assert step(client, consultation, "compile_proposals").status_code == 302
 
     if occasion == "draft_act":
@@ -212,9 +217,13 @@ def test_a_secretary_runs_a_consultation_through_every_step_in_the_browser_pages
 
     consultation.refresh_from_db()
     assert consultation.state == State.POSITION_PUBLISHED
-    expected = ["decided", "questions_approved", "announced", "held", "proposals_compiled"]
-    expected += ["recommendation_drafted"] if occasion == "draft_act" else []
-    assert list(consultation.transitions.values_list("to_state", flat=True)) == [*expected, "position_published"]
+    expected = ["decide", "approve_questions", "announce", "open_intake", "close_intake", "compile_proposals"]
+    expected += ["draft_recommendation"] if occasion == "draft_act" else []
+    assert list(consultation.transitions.values_list("name", flat=True)) == [*expected, "publish_position"]
+    results = client.get(url("consultations:detail", "ru", slug=consultation.slug))
+    assert "досрочно завершил приём предложений" in page_text(results) and "Предложений достаточно." in page_text(
+        results
+    )
     results = client.get(url("consultations:results", "ru", slug=consultation.slug))
     assert "Совет поддерживает." in page_text(results) and "Больше скамеек вдоль аллей." in page_text(results)
 
@@ -250,9 +259,9 @@ def test_each_refusal_says_what_is_missing_in_the_users_language(client, council
 
 
 def test_forming_the_list_is_refused_while_a_proposal_is_unsorted_and_names_it(client, council, secretary):
-    from tests.factories import add_proposal, consultation_at
+    from tests.factories import add_proposal, closed_window, consultation_at
 
-    consultation = consultation_at(State.HELD, council=council, by=secretary, listed_proposals=0)
+    consultation = consultation_at(State.HELD, council=council, by=secretary, listed_proposals=0, **closed_window())
     proposal = add_proposal(consultation, by=secretary)
     response = step(client, consultation, "compile_proposals")
     assert response.status_code == 400 and proposal.reference in page_text(response)
