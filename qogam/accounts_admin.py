@@ -162,13 +162,9 @@ class CouncilAccountChangeForm(forms.ModelForm):
         model = User
         fields = ("username", "email", "is_active")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-
     def clean_email(self):
         email = self.cleaned_data["email"]
-        if email_taken(email, other_than=self.instance):
+        if email and email_taken(email, other_than=self.instance):
             raise ValidationError(EMAIL_TAKEN, code="unique")
         return email
 

@@ -6,7 +6,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from consultations.models import Consultation
@@ -224,10 +226,19 @@ def test_the_set_password_mail_is_sent_again(ministry, council):
     assert OutgoingMail.objects.filter(to="aigerim@akmola.gov.kz").count() == 2
 
 
-def test_the_mail_is_not_sent_to_a_deactivated_account(ministry, council):
-    user = staff_of(council, email="closed@mail.kz", is_active=False)
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"email": "closed@mail.kz", "is_active": False}, "учётная запись secretary отключена: сначала включите её"),
+        ({"email": ""}, "у учётной записи secretary нет электронной почты: сначала укажите её"),
+    ],
+)
+def test_the_mail_is_not_sent_where_it_cannot_help(ministry, council, fields, message):
+    user = staff_of(council, username="secretary", **fields)
+    ministry.cookies["django_language"] = "ru"
     run_action(ministry, "send_set_password_mail", user)
     assert not OutgoingMail.objects.exists()
+    assert message in ministry.get(reverse("admin:auth_user_changelist")).content.decode().lower()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -407,8 +418,22 @@ def test_a_superuser_keeps_djangos_full_user_admin(client, council):
 
 
 def test_the_councils_page_links_to_opening_an_account(ministry, council):
+    MembershipFactory(council=council)
     page = ministry.get(reverse("admin:councils_council_change", args=[council.pk])).content.decode()
     assert f"{reverse('admin:auth_user_add')}?council={council.pk}" in page
+    # …and not to Django's bare "add another user" popup, which would send no mail
+    assert f"{reverse('admin:auth_user_add')}?_to_field" not in page
+
+
+def test_the_list_of_accounts_costs_the_same_queries_however_many_accounts(ministry, council):
+    def queries(count: int) -> int:
+        for _n in range(count):
+            staff_of(CouncilFactory())
+        with CaptureQueriesContext(connection) as captured:
+            assert ministry.get(reverse("admin:auth_user_changelist")).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(6)
 
 
 @pytest.mark.parametrize(
