@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -27,6 +28,13 @@ class CouncilAccounts:
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "user" and hasattr(formfield.widget, "can_add_related"):
+            # An account is opened in the user admin, which also mails its holder the link to set a password.
+            formfield.widget.can_add_related = False
+        return formfield
+
 
 class MembershipInline(CouncilAccounts, TranslationTabularInline):
     model = Membership
@@ -41,9 +49,10 @@ class CouncilAdmin(TranslationAdmin):
     search_fields = ("name_kk", "name_ru", "slug", "state_body_kk", "state_body_ru")
     list_select_related = ("region",)
     inlines = [MembershipInline]
-    readonly_fields = ("warnings",)
+    readonly_fields = ("warnings", "accounts")
     fieldsets = (
         (None, {"fields": ("warnings", "name", "slug", "level", "region", "state_body", "is_active")}),
+        (_("Accounts"), {"fields": ("accounts",)}),
         (_("Contacts"), {"fields": ("address", "phone", "email", "website", "telegram_chat_id")}),
         (
             _("Term of office and documents"),
@@ -55,6 +64,17 @@ class CouncilAdmin(TranslationAdmin):
     def warnings(self, council):
         found = membership_warnings(council) if council.pk else []
         return format_html_join("", "<p>⚠ {}</p>", ((w,) for w in found)) or "—"
+
+    @admin.display(description=_("accounts of the council's people"))
+    def accounts(self, council):
+        if not council.pk or not council.is_active:
+            return "—"
+        return format_html(
+            '<a href="{}?council={}">{}</a>',
+            reverse("admin:auth_user_add"),
+            council.pk,
+            _("Open an account for a person of this council"),
+        )
 
 
 @admin.register(Membership)

@@ -1,7 +1,11 @@
-"""The admin site's own words (Django's Kazakh catalogue names it «Даңғо сайтының әкімі»)."""
+"""The admin site's own words (Django's Kazakh catalogue names it «Даңғо сайтының әкімі»), the base classes of
+the project's admins, and the user admin."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from .accounts_admin import CouncilAccountAdmin
 
 admin.site.site_header = _("Qogam: administration")
 admin.site.site_title = _("Qogam administration")
@@ -47,3 +51,8 @@ class CouncilContentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Users: Django's user admin for superusers, restricted to council accounts for the ministry.
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), CouncilAccountAdmin)

@@ -1,7 +1,8 @@
 """The ministry staff role (Committee for Civil Society Affairs), kept in step with the models after migrate.
 
 Ministry staff read everything in the admin and change only the ministry's own data (DESIGN.md, "Who acts"):
-the list of councils and their members, and the consent text. Council content is view-only for them.
+the list of councils and their members, the consent text, and council accounts. Council content is view-only
+for them.
 """
 
 from django.apps import apps
@@ -24,6 +25,9 @@ EDITABLE_MODELS = (
     "consultations.compliancerulebasis",
     "publications.webhookendpoint",
 )
+# Accounts: these let the admin show "Users"; qogam/accounts_admin.py narrows them to council accounts (no
+# staff or superuser flags, groups or permissions, no ministry account, no deletion), whatever is granted here.
+ACCOUNT_PERMISSIONS = (("auth", "view_user"), ("auth", "add_user"), ("auth", "change_user"))
 
 
 def ministry_permission_codenames() -> list[tuple[str, str]]:
@@ -36,7 +40,7 @@ def ministry_permission_codenames() -> list[tuple[str, str]]:
     for dotted in EDITABLE_MODELS:
         label, model_name = dotted.split(".")
         wanted += [(label, f"add_{model_name}"), (label, f"change_{model_name}")]
-    return wanted
+    return wanted + list(ACCOUNT_PERMISSIONS)
 
 
 def sync_ministry_group(sender, using="default", **kwargs):
