@@ -230,9 +230,9 @@ class RecordedPublicationChange(models.Model):
     empty). `before` and `after` hold the record as it was (`publications.recorded.snapshot`)."""
 
     class Action(models.TextChoices):
-        RECORDED = "recorded", _("recorded")
-        CHANGED = "changed", _("changed")
-        REMOVED = "removed", _("removed")
+        RECORDED = "recorded", _("publication recorded")
+        CHANGED = "changed", _("record changed")
+        REMOVED = "removed", _("record removed")
 
     announcement = models.ForeignKey(
         Announcement, verbose_name=_("announcement"), on_delete=models.PROTECT, related_name="recorded_changes"

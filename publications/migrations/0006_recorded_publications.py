@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 (
                     "action",
                     models.CharField(
-                        choices=[("recorded", "recorded"), ("changed", "changed"), ("removed", "removed")],
+                        choices=[("recorded", "publication recorded"), ("changed", "record changed"), ("removed", "record removed")],
                         max_length=10,
                         verbose_name="action",
                     ),
