@@ -4,6 +4,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from publications.models import Announcement
+from publications.selectors import recorded_publications
+
 from . import selectors, workflow
 from .filters import ConsultationFilter
 from .models import Consultation
@@ -30,6 +33,7 @@ def consultation_detail(request, slug):
             "council": consultation.schedule.council,
             "timeline": workflow.timeline(consultation),
             "intake": selectors.intake_of(consultation),
+            "also_published": recorded_publications(consultation, event=Announcement.Event.CONSULTATION_ANNOUNCED),
         },
     )
 
@@ -52,5 +56,6 @@ def consultation_results(request, slug):
             "recommendation": getattr(consultation, "recommendation", None),
             "page": page,
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
+            "also_published": recorded_publications(consultation, event=Announcement.Event.RESULTS_PUBLISHED),
         },
     )

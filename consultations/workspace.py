@@ -83,6 +83,12 @@ def schedule_page(request, council_slug, year, quarter):
             "schedule": schedule,
             "consultations": consultations,
             "log": schedule.transitions.select_related("meeting", "by") if schedule else [],
+            "announcements": Announcement.objects.published()
+            .about(schedule)
+            .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
+            .order_by("-published_at")
+            if schedule
+            else [],
             "can_act": can_act(request.user, council),
             "approve_form": MeetingChoiceForm(council=council),
             "publish_form": PublishScheduleForm(
@@ -250,7 +256,7 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "document_kinds": _document_kinds(consultation),
             "state_body": state_body_deadlines(consultation, reached) if consultation.is_draft_act else None,
             "announcements": Announcement.objects.about(consultation)
-            .prefetch_related("deliveries")
+            .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
             .order_by("-created_at"),
             "news_form": NewsForm(),
             "now": timezone.now(),

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from consultations import selectors as consultation_selectors
 from publications.models import Announcement
+from publications.selectors import recorded_publications
 
 from .models import Council, Meeting, Reception
 from .selectors import directory
@@ -39,6 +40,9 @@ def council_detail(request, slug):
             "council": council,
             "current_schedule": current,
             "current_consultations": consultation_selectors.schedule_consultations(current) if current else [],
+            "schedule_published_in": recorded_publications(current, event=Announcement.Event.SCHEDULE_PUBLISHED)
+            if current
+            else [],
             "earlier_schedules": [s for s in schedules if s is not current],
             "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
             "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],

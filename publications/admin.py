@@ -1,14 +1,17 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Announcement, Delivery, OutgoingMail, Subscription, WebhookEndpoint
+from .models import Announcement, Delivery, OutgoingMail, RecordedPublicationChange, Subscription, WebhookEndpoint
 
 
 class DeliveryInline(ReadOnlyInline, admin.TabularInline):
     model = Delivery
-    fields = ("channel", "target", "outlet", "state", "attempts", "sent_at", "last_error")
+    fields = ("channel", "target", "outlet_kind", "outlet", "state", "attempts", "sent_at", "last_error")
     readonly_fields = fields
 
 
@@ -25,10 +28,42 @@ class AnnouncementAdmin(TranslationAdmin, CouncilContentAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("announcement", "channel", "state", "attempts", "sent_at", "last_error")
-    list_filter = ("channel", "state")
+    list_display = ("announcement", "channel", "outlet_kind", "state", "attempts", "sent_at", "last_error")
+    list_filter = ("channel", "outlet_kind", "state")
     search_fields = ("announcement__title_kk", "announcement__title_ru", "outlet", "target")
     list_select_related = ("announcement",)
+    # The stored file is never served from MEDIA_ROOT: the scan is offered through its own download.
+    fields = (
+        "announcement", "channel", "target", "outlet_kind", "outlet", "scan_link", "recorded_by", "state",
+        "attempts", "last_error", "external_id", "next_attempt_at", "sent_at", "created_at", "updated_at",
+    )  # fmt: skip
+    readonly_fields = ("scan_link",)
+
+    @admin.display(description=_("scan or screenshot"))
+    def scan_link(self, obj):
+        if not obj.scan:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("publications:scan", args=[obj.pk]), _("download"))
+
+
+@admin.register(RecordedPublicationChange)
+class RecordedPublicationChangeAdmin(ReadOnlyAdmin):
+    """Who recorded, changed or removed a publication outside the portal, and what it was before."""
+
+    list_display = ("recorded_at", "announcement", "action", "by", "was", "became")
+    list_filter = ("action",)
+    list_select_related = ("announcement", "by")
+    date_hierarchy = "recorded_at"
+    fields = ("recorded_at", "announcement", "delivery", "action", "by", "was", "became")
+    readonly_fields = ("was", "became")
+
+    @admin.display(description=_("before"))
+    def was(self, obj):
+        return obj.before_text or "—"
+
+    @admin.display(description=_("after"))
+    def became(self, obj):
+        return obj.after_text or "—"
 
 
 @admin.register(OutgoingMail)

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Region
-from qogam.forms import BilingualForm
+from qogam.forms import BilingualForm, DateInput
 
-from .models import Subscription
+from .models import Delivery, Subscription
 
 
 class AnnouncementTextForm(BilingualForm, forms.Form):
@@ -16,6 +16,41 @@ class AnnouncementTextForm(BilingualForm, forms.Form):
     title_ru = forms.CharField(label=_("Title"), max_length=255)
     text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class RecordedPublicationForm(forms.Form):
+    """A publication outside the portal, as the secretary records it. What it must satisfy (a date not in
+    the future, a web link, a link or a scan, the scan's real type) is the service's to say."""
+
+    outlet_kind = forms.ChoiceField(
+        label=_("Where it was published"), choices=Delivery.OutletKind.choices, widget=forms.RadioSelect
+    )
+    outlet = forms.CharField(
+        label=_("Name of the newspaper, news site or social network"),
+        max_length=Delivery._meta.get_field("outlet").max_length,
+    )
+    link = forms.CharField(
+        label=_("Link"),
+        max_length=Delivery._meta.get_field("target").max_length,
+        required=False,
+        help_text=_(
+            "The address of the publication (https://…). A printed newspaper may have none: then attach its scan."
+        ),
+        widget=forms.URLInput,
+    )
+    published_on = forms.DateField(label=_("Date it appeared"), widget=DateInput)
+    scan = forms.FileField(
+        label=_("Scan or screenshot"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, up to 20 MB."),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["remove_scan"] = forms.BooleanField(label=_("Remove the scan"), required=False)
 
 
 class SubscriptionForm(forms.Form):

@@ -4,6 +4,7 @@ This app knows councils but nothing of consultations: an announcement points at 
 generic reference and is given its Kazakh and Russian text by the caller.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce, Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council
@@ -40,6 +43,10 @@ class Announcement(models.Model):
         NEWS_PUBLISHED = "news.published", _("news")
         RESULTS_PUBLISHED = "results.published", _("results published")
         CONSULTATION_CANCELLED = "consultation.cancelled", _("consultation cancelled")
+
+    # What the compliance rules want published in social networks or the media too: the secretary records
+    # those publications (`services.record_publication`).
+    RECORDABLE_EVENTS = (Event.SCHEDULE_PUBLISHED, Event.CONSULTATION_ANNOUNCED, Event.RESULTS_PUBLISHED)
 
     council = models.ForeignKey(
         Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="announcements"
@@ -87,6 +94,11 @@ class Announcement(models.Model):
         return self.title
 
 
+def scan_path(delivery: "Delivery", filename: str) -> str:
+    """Scans of recorded publications, by council; the file name is generated (`councils.uploads.stored_name`)."""
+    return f"publications/{delivery.announcement.council_id}/scans/{filename}"
+
+
 class Delivery(models.Model):
     """One announcement on one channel (and target): its own state, attempts and error."""
 
@@ -102,6 +114,12 @@ class Delivery(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("delivered")
         FAILED = "failed", _("failed")
+
+    class OutletKind(models.TextChoices):
+        # Where a recorded publication appeared: the recommendations ask for social networks or the media.
+        NEWSPAPER = "newspaper", _("newspaper")
+        NEWS_SITE = "news_site", _("news site")
+        SOCIAL = "social", _("social network")
 
     class Error(models.TextChoices):
         # Stored at the head of `last_error`, before the channel's own detail; read in the secretary's language.
@@ -127,7 +145,7 @@ class Delivery(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target = models.CharField(
         _("target"),
-        max_length=255,
+        max_length=500,
         blank=True,
         help_text=_("Telegram chat, webhook address, or the link of a recorded publication."),
     )
@@ -136,6 +154,18 @@ class Delivery(models.Model):
         max_length=255,
         blank=True,
         help_text=_("For a recorded publication: the newspaper, site or network."),
+    )
+    # A recorded publication's own fields (see `publications.recorded`); empty on the other channels.
+    outlet_kind = models.CharField(_("kind of outlet"), max_length=10, choices=OutletKind.choices, blank=True)
+    scan = models.FileField(_("scan or screenshot"), upload_to=scan_path, blank=True, max_length=200)
+    scan_type = models.CharField(_("type of the scan"), max_length=100, blank=True, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -156,8 +186,12 @@ class Delivery(models.Model):
         ordering = ["announcement", "channel", "id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
         constraints = [
+            # A printed newspaper may be recorded by its scan alone: recorded publications without a link
+            # (an empty target) may be several; a link is recorded once per announcement.
             models.UniqueConstraint(
-                fields=["announcement", "channel", "target"], name="delivery_once_per_channel_target"
+                fields=["announcement", "channel", "target"],
+                condition=~Q(channel="recorded") | ~Q(target=""),
+                name="delivery_once_per_channel_target",
             ),
             models.CheckConstraint(
                 condition=~Q(state="sent") | Q(sent_at__isnull=False),
@@ -165,14 +199,19 @@ class Delivery(models.Model):
                 violation_error_message=_("A delivered publication needs its time."),
             ),
             models.CheckConstraint(
-                condition=~Q(channel="recorded") | (~Q(target="") & ~Q(outlet="")),
-                name="delivery_recorded_has_outlet_and_link",
-                violation_error_message=_("A recorded publication needs its outlet and link."),
+                condition=~Q(channel="recorded") | (~Q(outlet="") & ~Q(outlet_kind="") & (~Q(target="") | ~Q(scan=""))),
+                name="delivery_recorded_has_outlet_and_evidence",
+                violation_error_message=_("A recorded publication needs its outlet, and its link or scan."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.announcement} → {self.get_channel_display()}"
+
+    @property
+    def has_web_link(self) -> bool:
+        """Whether the target is a link a page may offer (http or https only: never `javascript:` or the like)."""
+        return self.target.lower().startswith(("http://", "https://"))
 
     @property
     def error_message(self) -> str:
@@ -182,6 +221,82 @@ class Delivery(models.Model):
             return self.last_error
         meaning = str(self.Error(code).label)
         return f"{meaning} ({detail})" if detail else meaning
+
+
+class RecordedPublicationChange(models.Model):
+    """Append-only: who recorded, changed or removed a recorded publication, when, and what it was before.
+
+    Kept with the announcement, so that removing a record keeps its history (the row's `delivery` is then
+    empty). `before` and `after` hold the record as it was (`publications.recorded.snapshot`)."""
+
+    class Action(models.TextChoices):
+        RECORDED = "recorded", _("publication recorded")
+        CHANGED = "changed", _("record changed")
+        REMOVED = "removed", _("record removed")
+
+    announcement = models.ForeignKey(
+        Announcement, verbose_name=_("announcement"), on_delete=models.PROTECT, related_name="recorded_changes"
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("recorded publication"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("change of a recorded publication")
+        verbose_name_plural = _("changes of recorded publications")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.announcement} · {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("The log of recorded publications is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The log of recorded publications is append-only.")
+
+    @staticmethod
+    def describe(snapshot: dict) -> str:
+        """A record as the log stores it, in the reader's language: kind, outlet, date, link, scan."""
+        if not snapshot:
+            return ""
+        kinds = dict(Delivery.OutletKind.choices)
+        parts = [f"{kinds.get(snapshot.get('outlet_kind'), '')} «{snapshot.get('outlet', '')}»".strip()]
+        if snapshot.get("published_on"):
+            day = datetime.date.fromisoformat(snapshot["published_on"])
+            parts.append(date_format(day, "SHORT_DATE_FORMAT"))
+        if snapshot.get("link"):
+            parts.append(snapshot["link"])
+        if snapshot.get("scan"):
+            parts.append(str(_("with a scan")))
+        return ", ".join(parts)
+
+    @property
+    def before_text(self) -> str:
+        return self.describe(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self.describe(self.after)
 
 
 class OutgoingMail(models.Model):

@@ -6,15 +6,16 @@ page with a button (a POST with its CSRF token); only a mail program's RFC 8058 
 """
 
 from django.conf import settings
-from django.shortcuts import render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from qogam import ratelimit
 
-from . import subscriptions
+from . import selectors, subscriptions
 from .forms import SubscriptionForm
-from .models import Subscription
+from .models import Delivery, Subscription
 
 
 def subscribe(request):
@@ -97,3 +98,22 @@ def _unsubscribe_page(request, token):
     if not subscriptions.has_open_subscriptions(subscription):
         return _done(request, subscription, confirmed=False)
     return render(request, "publications/subscription_unsubscribe.html", {"subscription": subscription})
+
+
+def scan(request, pk):
+    """The scan or screenshot of a publication outside the portal, once its announcement is published."""
+    return scan_response(get_object_or_404(selectors.public_scans(), pk=pk))
+
+
+def scan_response(publication: Delivery) -> FileResponse:
+    """The scan as a download in the type it was stored as (judged by its content when uploaded), which
+    browsers must not second-guess."""
+    extension = publication.scan.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        publication.scan.open("rb"),
+        as_attachment=True,
+        filename=f"publication-{publication.pk}.{extension}",
+        content_type=publication.scan_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,6 +6,7 @@ from consultations import documents
 from consultations import workspace as consultations
 from councils import workspace as councils
 from proposals import workspace as proposals
+from publications import workspace as publications
 
 from . import workspace
 
@@ -67,6 +68,11 @@ urlpatterns = [
         name="scheduled_announcement",
     ),
     path("deliveries/<int:pk>/retry/", consultations.retry_delivery, name="retry_delivery"),
+    # Publications outside the portal, recorded by hand
+    path("announcements/<int:pk>/publications/new/", publications.record_publication, name="record_publication"),
+    path("publications/<int:pk>/", publications.recorded_publication, name="recorded_publication"),
+    path("publications/<int:pk>/remove/", publications.remove_recorded_publication, name="remove_recorded_publication"),
+    path("publications/<int:pk>/scan/", publications.recorded_scan, name="recorded_scan"),
     path("consultations/<slug:slug>/requests/new/", consultations.information_request, name="request_new"),
     path("consultations/<slug:slug>/requests/<int:pk>/", consultations.information_request, name="request_edit"),
     path("consultations/<slug:slug>/documents/<str:kind>/", documents.preview_consultation_document, name="preview"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from consultations.models import (
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
-from publications.models import Announcement
+from publications.models import Announcement, Delivery
 from publications.services import create_announcement, publish_on_portal, record_publication
 
 from . import texts
@@ -54,6 +55,24 @@ DISTRICTS = [
     ("burabay", "akmola", "Бурабай ауданы", "Бурабайский район", "Бурабайского района"),
     ("karasay", "almaty-oblast", "Қарасай ауданы", "Карасайский район", "Карасайского района"),
 ]
+
+# Real regional newspapers (Kazakh, Russian) of the councils the demo records newspaper publications for.
+NEWSPAPERS = {
+    "akmola": ["Арқа ажары", "Акмолинская правда"],
+    "aktobe": ["Ақтөбе", "Актюбинский вестник"],
+    "atyrau": ["Атырау", "Прикаспийская коммуна"],
+    "west-kazakhstan": ["Орал өңірі", "Приуралье"],
+    "zhambyl": ["Ақ жол", "Знамя труда"],
+    "karaganda": ["Орталық Қазақстан", "Индустриальная Караганда"],
+    "kostanay": ["Қостанай таңы", "Костанайские новости"],
+    "kyzylorda": ["Сыр бойы", "Кызылординские вести"],
+    "mangystau": ["Маңғыстау", "Огни Мангистау"],
+    "pavlodar": ["Сарыарқа самалы", "Звезда Прииртышья"],
+    "north-kazakhstan": ["Солтүстік Қазақстан", "Северный Казахстан"],
+    "east-kazakhstan": ["Дидар", "Рудный Алтай"],
+    "astana": ["Астана ақшамы", "Вечерняя Астана"],
+    "almaty": ["Алматы ақшамы", "Вечерний Алматы"],
+}
 
 # Target states of the current quarter's consultations, dealt round-robin so that every state appears.
 CURRENT_QUARTER_STATES = [
@@ -298,7 +317,7 @@ class DemoBuilder:
         if published_on is not None:
             published_on = min(published_on, self.today)
             consultation_services.publish_schedule(schedule, by=by, occurred_on=published_on)
-            self._record_external(schedule_announcement(schedule), published_on, council, rng)
+            self._record_external(schedule_announcement(schedule), published_on, council, by, rng)
 
         targets = self._targets(consultations, is_current, council, rng)
         if published_on is None:
@@ -460,7 +479,9 @@ class DemoBuilder:
         self._set_dates(consultation, opens=opens, closes=closes, rng=rng)
 
         workflow.announce(consultation, by=by, occurred_on=announce_on)
-        self._record_external(consultation_announcement(consultation), announce_on, consultation.schedule.council, rng)
+        self._record_external(
+            consultation_announcement(consultation), announce_on, consultation.schedule.council, by, rng
+        )
         if target == State.ANNOUNCED:
             return
         workflow.open_intake(consultation, by=None, occurred_on=opens)
@@ -486,7 +507,7 @@ class DemoBuilder:
         )
         position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         workflow.publish_position(consultation, by=by, occurred_on=position_on)
-        self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, rng)
+        self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, by, rng)
 
     def _after_last(self, consultation, days: int) -> datetime.date:
         last = consultation.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
@@ -500,7 +521,7 @@ class DemoBuilder:
         consultation.ends_on = closes
         consultation.save()
 
-    def _record_external(self, announcement, day, council, rng) -> None:
+    def _record_external(self, announcement, day, council, by, rng) -> None:
         # Most publications are also made in social networks or the media (the recommendations, step 3).
         if announcement is None or rng.random() < 0.12:
             return
@@ -511,11 +532,29 @@ class DemoBuilder:
                 ("Telegram", "https://t.me/"),
             ]
         )
+        published_on = min(day + datetime.timedelta(days=rng.choice([0, 0, 1])), self.today)
+        # About a quarter appear in the region's newspaper, recorded with a scan of the page (a placeholder
+        # file). Drawn from a generator of their own: `rng` is shared by the rest of the council's data.
+        newspapers = NEWSPAPERS.get(council.slug)
+        own = random.Random(f"{council.slug}/{announcement.pk}")
+        if newspapers and own.random() < 0.25:
+            newspaper = own.choice(newspapers)
+            record_publication(
+                announcement,
+                by=by,
+                outlet_kind=Delivery.OutletKind.NEWSPAPER,
+                outlet=newspaper,
+                published_on=published_on,
+                scan=ContentFile(placeholder_scan(published_on), name="scan.pdf"),
+            )
+            return
         record_publication(
             announcement,
+            by=by,
+            outlet_kind=Delivery.OutletKind.SOCIAL,
             outlet=outlet,
             link=f"{base}qogam.{council.slug}/{announcement.pk}",
-            published_at=d(min(day + datetime.timedelta(days=rng.choice([0, 0, 1])), self.today), 12),
+            published_on=published_on,
         )
 
     # -----------------------------------------------------------------------------------------------------
@@ -733,3 +772,27 @@ def consultation_announcement(consultation: Consultation) -> Announcement | None
 
 def results_announcement(consultation: Consultation) -> Announcement | None:
     return _announcement_of(consultation, Announcement.Event.RESULTS_PUBLISHED)
+
+
+def placeholder_scan(day: datetime.date) -> bytes:
+    """A one-page PDF standing in for the scan of a newspaper page (the demo has no real scans), in ASCII:
+    the PDF's standard font has no Cyrillic letters."""
+    text = f"Qogam demo: placeholder for a scanned newspaper page of {day.isoformat()}"
+    stream = f"BT /F1 14 Tf 56 780 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return pdf

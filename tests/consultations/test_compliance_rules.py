@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from consultations import compliance
@@ -10,8 +11,13 @@ from consultations.compliance import COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE, N
 from consultations.models import CompliancePolicy, Consultation, Recommendation, ScheduleTransition
 from councils.models import Council, Meeting, Quorum
 from publications.models import Announcement
-from publications.services import create_announcement, publish_on_portal, record_publication
-from tests.factories import CouncilFactory
+from publications.services import (
+    create_announcement,
+    publish_on_portal,
+    record_publication,
+    remove_recorded_publication,
+)
+from tests.factories import CouncilFactory, secretary_of
 
 D = datetime.date
 State = Consultation.State
@@ -102,7 +108,12 @@ def announcement(council, event, portal_day, external_day=None):
     publish_on_portal(a, at=at(portal_day))
     if external_day:
         record_publication(
-            a, outlet="Facebook", link=f"https://facebook.com/post/{a.pk}", published_at=at(external_day)
+            a,
+            by=secretary_of(council),
+            outlet_kind="social",
+            outlet="Facebook",
+            link=f"https://facebook.com/post/{a.pk}",
+            published_on=external_day,
         )
     return Announcement.objects.prefetch_related("deliveries").get(pk=a.pk)
 
@@ -119,6 +130,27 @@ def test_schedule_published_needs_an_external_publication_too(council):
     )
     assert compliance.schedule_published(late).verdict == NON_COMPLIANT
     assert compliance.schedule_published(facts(today=D(2026, 4, 14))).verdict == NOT_YET_DUE
+
+
+def test_a_newspaper_publication_the_secretary_records_counts_until_it_is_removed(council):
+    portal_only = announcement(council, Event.SCHEDULE_PUBLISHED, D(2026, 4, 5))
+    result = compliance.schedule_published(facts(schedule_announcements=[portal_only]))
+    assert result.verdict == NON_COMPLIANT and result.note == "Not published in social networks or the media."
+
+    secretary = secretary_of(council)
+    scan = SimpleUploadedFile("page-3.pdf", b"%PDF-1.4 a scanned page")
+    newspaper = record_publication(
+        portal_only, by=secretary, outlet_kind="newspaper", outlet="Арқа ажары", published_on=D(2026, 4, 12), scan=scan
+    )
+    recorded = Announcement.objects.prefetch_related("deliveries").get(pk=portal_only.pk)
+    result = compliance.schedule_published(facts(schedule_announcements=[recorded]))
+    assert result.verdict == COMPLIANT
+    assert [(e.label, e.date) for e in result.evidence][1] == ("External publication", D(2026, 4, 12))
+
+    remove_recorded_publication(newspaper, by=secretary)
+    removed = Announcement.objects.prefetch_related("deliveries").get(pk=portal_only.pk)
+    result = compliance.schedule_published(facts(schedule_announcements=[removed]))
+    assert result.verdict == NON_COMPLIANT and result.note == "Not published in social networks or the media."
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -55,6 +55,15 @@ def world():
         consultation, by=secretary, title_kk="Жаңалық", title_ru="Новость", text_kk="Мәтін", text_ru="Текст",
         publish_at=timezone.now() + datetime.timedelta(days=1),
     )  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from publications.services import record_publication
+
+    recorded = record_publication(
+        Announcement.objects.about(consultation).get(event="consultation.announced"), by=secretary,
+        outlet_kind="newspaper", outlet="Газет", published_on=timezone.localdate(),
+        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"),
+    )  # fmt: skip
     other_council = CouncilFactory()
     ministry = UserFactory(is_staff=True)
     ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
@@ -66,6 +75,7 @@ def world():
         "request": request,
         "document": document,
         "scheduled": scheduled,
+        "recorded": recorded,
         "users": {
             "member": member_user,
             "secretary": secretary,
@@ -151,6 +161,10 @@ def views(w):
         # Last: a new preview replaces the one above.
         ("preview", "post", {**slug, "kind": "proposals"}, ACT, {}),
         ("schedule_preview", "post", schedule, ACT, {}),
+        ("record_publication", "get", {"pk": w["recorded"].announcement_id}, ACT, None),
+        ("recorded_publication", "get", {"pk": w["recorded"].pk}, ACT, None),
+        ("recorded_scan", "get", {"pk": w["recorded"].pk}, READ, None),
+        ("remove_recorded_publication", "post", {"pk": w["recorded"].pk}, ACT, {}),
     ]
 
 

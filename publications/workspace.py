@@ -1,0 +1,148 @@
+"""Workspace pages for publications outside the portal: the secretary or chair records that a published
+announcement (the schedule, step 3, the results) also appeared in a newspaper, on a news site or in a social
+network, and corrects or removes the record; every change is logged.
+
+The forms are shown beside each announcement on the schedule's and the consultation's pages
+(`templates/workspace/_recorded_publications.html`); these views take their posts and return to that page.
+A form with something to correct comes back on a page of its own, with what was typed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from councils.errors import ActionRefused
+from councils.models import Council
+from qogam.workspace import acting, back, refuse_into, require_actor, workspace_view
+
+from . import services
+from .forms import RecordedPublicationForm
+from .models import Announcement, Delivery
+from .views import scan_response
+
+
+def _announcement_or_404(request, pk: int) -> Announcement:
+    """A published announcement of the user's councils that takes recorded publications."""
+    return get_object_or_404(
+        Announcement.objects.published()
+        .filter(council__in=Council.objects.readable_by(request.user), event__in=Announcement.RECORDABLE_EVENTS)
+        .select_related("council"),
+        pk=pk,
+    )
+
+
+def _record_or_404(request, pk: int) -> Delivery:
+    return get_object_or_404(
+        Delivery.objects.filter(
+            channel=Delivery.Channel.RECORDED, announcement__council__in=Council.objects.readable_by(request.user)
+        ).select_related("announcement__council", "recorded_by"),
+        pk=pk,
+    )
+
+
+def _return_to(request) -> str:
+    """The workspace page the form came from (its `next`), to go back to after saving."""
+    for candidate in (request.POST.get("next"), request.GET.get("next"), request.META.get("HTTP_REFERER")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("workspace:dashboard")
+
+
+def _fields(data: dict) -> dict:
+    return {
+        "outlet_kind": data["outlet_kind"],
+        "outlet": data["outlet"],
+        "link": data["link"],
+        "published_on": data["published_on"],
+        "scan": data["scan"],
+    }
+
+
+@workspace_view
+def record_publication(request, pk):
+    """Record a publication of the announcement outside the portal."""
+    announcement = _announcement_or_404(request, pk)
+    require_actor(request, announcement.council)
+    form = RecordedPublicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_publication(announcement, by=request.user, **_fields(form.cleaned_data))
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The publication is recorded: it counts as published outside the portal."))
+            return redirect(_return_to(request))
+    return render(
+        request,
+        "workspace/recorded_publication.html",
+        {"council": announcement.council, "announcement": announcement, "form": form, "next": _return_to(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@workspace_view
+def recorded_publication(request, pk):
+    """Change a recorded publication (or, from here, remove it); its log is shown beside."""
+    publication = _record_or_404(request, pk)
+    announcement = publication.announcement
+    require_actor(request, announcement.council)
+    initial = {
+        "outlet_kind": publication.outlet_kind,
+        "outlet": publication.outlet,
+        "link": publication.target,
+        "published_on": timezone.localdate(publication.sent_at),
+    }
+    form = RecordedPublicationForm(
+        request.POST or None, request.FILES or None, initial=initial, editing=bool(publication.scan)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_recorded_publication(
+                publication,
+                by=request.user,
+                remove_scan=form.cleaned_data.get("remove_scan", False),
+                **_fields(form.cleaned_data),
+            )
+        except ActionRefused as refused:
+            refuse_into(form, refused)
+        else:
+            messages.success(request, _("The recorded publication is changed; the log keeps what it was."))
+            return redirect(_return_to(request))
+    return render(
+        request,
+        "workspace/recorded_publication.html",
+        {
+            "council": announcement.council,
+            "announcement": announcement,
+            "publication": publication,
+            "form": form,
+            "next": _return_to(request),
+            "changes": announcement.recorded_changes.filter(delivery=publication).select_related("by"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@acting
+def remove_recorded_publication(request, pk):
+    publication = _record_or_404(request, pk)
+    require_actor(request, publication.announcement.council)
+    services.remove_recorded_publication(publication, by=request.user)
+    messages.success(request, _("The recorded publication is removed; the log keeps what it was."))
+    return redirect(back(request, reverse("workspace:dashboard")))
+
+
+@workspace_view
+def recorded_scan(request, pk):
+    """The scan of a recorded publication, for the council's people."""
+    publication = _record_or_404(request, pk)
+    if not publication.scan:
+        raise Http404
+    return scan_response(publication)
