@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from . import selectors, workflow
+from . import answers, selectors, workflow
 from .filters import ConsultationFilter
 from .models import Consultation
 
@@ -52,5 +52,6 @@ def consultation_results(request, slug):
             "recommendation": getattr(consultation, "recommendation", None),
             "page": page,
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
+            "answers": answers.answer_counts(consultation),
         },
     )

@@ -32,7 +32,7 @@ from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 from publications.models import Announcement
 
-from . import announcements, pdf
+from . import announcements, answers, pdf
 from .fields import write_state
 from .models import Consultation, ConsultationTransition, Position
 
@@ -255,6 +255,7 @@ def publish_position(
             text_kk=text_kk,
             text_ru=text_ru,
         )
+        answers.answer_authors(locked, by=by, at=moment(date))
 
     return _perform(
         consultation,
