@@ -292,7 +292,7 @@ def correct_proposal(proposal: Proposal, *, by, language: str, question: Questio
     consultation = (
         Consultation.objects.select_for_update().select_related("schedule__council").get(pk=proposal.consultation_id)
     )
-    locked = Proposal.objects.select_for_update().select_related("question").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("question").get(pk=proposal.pk)
     if not can_act(by, consultation.schedule.council):
         raise ActionRefused(_("Only the council's secretary or chair may do this."))
     if consultation.state in (State.POSITION_PUBLISHED, State.CANCELLED):
