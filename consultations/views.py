@@ -7,7 +7,7 @@ from django.shortcuts import render
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
-from . import selectors, workflow
+from . import answers, selectors, workflow
 from .filters import ConsultationFilter
 from .models import Consultation
 
@@ -57,5 +57,6 @@ def consultation_results(request, slug):
             "page": page,
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
             "also_published": recorded_publications(consultation, event=Announcement.Event.RESULTS_PUBLISHED),
+            "answers": answers.answer_counts(consultation),
         },
     )

@@ -35,7 +35,7 @@ from councils.models import Meeting
 from councils.permissions import can_act
 from publications.models import Announcement
 
-from . import announcements, deadlines, pdf
+from . import announcements, answers, deadlines, pdf
 from .conditions import (
     Act,
     Condition,
@@ -494,6 +494,7 @@ def publish_position(
     def publish(locked: Consultation, act: Act) -> dict:
         pdf.publish_results_documents(locked)
         announcements.publish_results(locked, by=by, at=act.at, **texts)
+        answers.answer_authors(locked, by=by, at=act.at)
         return {}
 
     return _take(consultation, PUBLISH_POSITION, by=by, occurred_on=occurred_on, note=note, effect=publish)

@@ -63,6 +63,8 @@ class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
         "entered_by",
         "question",
         "reception",
+        "answer_queued_at",
+        "answered_by_phone_on",
     )
     inlines = [ProposalEventInline]
 
@@ -72,12 +74,18 @@ class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
             return False
         return super().lookup_allowed(lookup, value, request)
 
+    def get_readonly_fields(self, request, obj=None):
+        # The answer mail names its recipient: superusers only, as the contact.
+        if request.user.is_superuser:
+            return (*self.readonly_fields, "answer_mail")
+        return self.readonly_fields
+
     def get_exclude(self, request, obj=None):
         # A citizen's contact is seen by the council's secretary and chair, and superusers; never by
         # ministry staff (DESIGN.md, Proposal).
         if request.user.is_superuser:
             return ("recommendation_points",)
-        return ("contact", "recommendation_points")
+        return ("contact", "answer_mail", "recommendation_points")
 
 
 @admin.register(ProposalEvent)

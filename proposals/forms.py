@@ -8,7 +8,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qogam.forms import DateTimeInput
+from qogam.forms import DateInput, DateTimeInput
 
 from .models import Proposal
 
@@ -196,3 +196,25 @@ class SortForm(forms.Form):
             if not (data.get("reasons_kk", "").strip() and data.get("reasons_ru", "").strip()):
                 self.add_error("reasons_kk", _("Give the reasons for the decision in Kazakh and in Russian."))
         return data
+
+
+class CorrectionForm(forms.Form):
+    """The secretary's correction of the language a proposal is written in and of the question it answers;
+    its text is the author's and is never changed."""
+
+    language = forms.ChoiceField(label=_("Language of the proposal"), choices=Proposal.Language.choices)
+    question = forms.ModelChoiceField(
+        label=_("The question it answers"), queryset=None, required=False, empty_label=_("None in particular")
+    )
+
+    def __init__(self, *args, consultation, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = consultation.questions.all()
+        self.fields["question"].label_from_instance = lambda question: question.text
+
+
+class AnsweredForm(forms.Form):
+    """The day the secretary answered by phone an author who asked for an answer."""
+
+    answered_on = forms.DateField(label=_("Answered on"), widget=DateInput)

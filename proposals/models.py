@@ -161,6 +161,21 @@ class Proposal(models.Model):
         related_name="proposals",
     )
 
+    # The council's answer to an author who asked for one, once the position is published: the mail that
+    # carries it (written by consultations.answers through the reverse relation) and when it was queued —
+    # the time stays when the outbox row is purged, so that nobody is answered twice; or the day the
+    # secretary answered by phone.
+    answer_mail = models.ForeignKey(
+        "publications.OutgoingMail",
+        verbose_name=_("answer mail"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer_queued_at = models.DateTimeField(_("answer mailed"), null=True, blank=True)
+    answered_by_phone_on = models.DateField(_("answered by phone on"), null=True, blank=True)
+
     submitted_at = models.DateTimeField(_("received"), default=timezone.now)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -224,6 +239,10 @@ class Proposal(models.Model):
                 name="proposal_reception_only_for_reception_channel",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="proposal_has_text"),
+            models.CheckConstraint(
+                condition=Q(answer_mail__isnull=True) | Q(answer_queued_at__isnull=False),
+                name="proposal_answer_mail_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -248,6 +267,8 @@ class ProposalEvent(models.Model):
         SET_ASIDE = "set_aside", _("not included in the list")
         RESTORED = "restored", _("returned to new")
         DECIDED = "decided", _("decision recorded")
+        CORRECTED = "corrected", _("corrected")
+        ANSWERED = "answered", _("author answered")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from consultations import answers
 from consultations.models import Consultation, Question
 from councils.errors import ActionRefused
 from councils.models import Reception
@@ -275,3 +277,98 @@ def decide(proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str,
             note=proposal.get_decision_display(),
         )
     return len(locked)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Corrections and answers
+
+
+@transaction.atomic
+def correct_proposal(proposal: Proposal, *, by, language: str, question: Question | None) -> bool:
+    """Correct the language a proposal is written in and the question it answers — never its text — until
+    the position is published. Logged with what changed from what to what. Returns whether anything
+    changed (the same correction sent twice changes nothing the second time)."""
+    # The consultation first, as the workflow locks it: the position cannot be published meanwhile.
+    consultation = (
+        Consultation.objects.select_for_update().select_related("schedule__council").get(pk=proposal.consultation_id)
+    )
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("question").get(pk=proposal.pk)
+    if not can_act(by, consultation.schedule.council):
+        raise ActionRefused(_("Only the council's secretary or chair may do this."))
+    if consultation.state in (State.POSITION_PUBLISHED, State.CANCELLED):
+        raise ActionRefused(
+            _("A proposal is corrected until the position is published; its decision is already public.")
+            if consultation.state == State.POSITION_PUBLISHED
+            else _("The consultation is cancelled: its proposals are kept as they are.")
+        )
+    if language not in Proposal.Language.values:
+        raise ActionRefused(_("Choose the language the proposal is written in."))
+    if question is not None and question.consultation_id != consultation.pk:
+        raise ActionRefused(_("Choose one of this consultation's questions."))
+    changes = []
+    if language != locked.language:
+        labels = dict(Proposal.Language.choices)
+        changes.append(
+            gettext("Language: %(old)s → %(new)s.") % {"old": labels[locked.language], "new": labels[language]}
+        )
+    if (question.pk if question else None) != locked.question_id:
+        changes.append(
+            gettext("Question: %(old)s → %(new)s.")
+            % {"old": _question_label(locked.question), "new": _question_label(question)}
+        )
+    if not changes:
+        return False
+    locked.language = language
+    locked.question = question
+    locked.save(update_fields=["language", "question", "updated_at"])
+    ProposalEvent.objects.create(proposal=locked, action=ProposalEvent.Action.CORRECTED, by=by, note=" ".join(changes))
+    proposal.refresh_from_db()
+    return True
+
+
+def _question_label(question: Question | None) -> str:
+    return f"«{question.text}»" if question is not None else gettext("no question")
+
+
+@transaction.atomic
+def mark_answered(proposal: Proposal, *, by, answered_on: datetime.date | None = None) -> bool:
+    """Record that the secretary answered by phone an author who asked for an answer and gave only a phone
+    number, on `answered_on` (today unless given; never in the future, never before the position was
+    published). Returns whether it was recorded now; a proposal already marked stays as it was."""
+    consultation = (
+        Consultation.objects.select_for_update().select_related("schedule__council").get(pk=proposal.consultation_id)
+    )
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not can_act(by, consultation.schedule.council):
+        raise ActionRefused(_("Only the council's secretary or chair may do this."))
+    if consultation.state != State.POSITION_PUBLISHED:
+        raise ActionRefused(_("Authors are answered once the council's position is published."))
+    if not answers.to_answer_by_phone(consultation).filter(pk=locked.pk).exists():
+        raise ActionRefused(
+            _(
+                "Only an author who asked for an answer and gave a phone number is answered by phone; "
+                "the others are answered by mail."
+            )
+        )
+    if locked.answered_by_phone_on is not None:
+        return False
+    today = timezone.localdate()
+    answered_on = answered_on or today
+    published_on = consultation.state_since
+    if answered_on > today:
+        raise ActionRefused(_("The date cannot be in the future."))
+    if published_on and answered_on < published_on:
+        raise ActionRefused(
+            _("The date cannot be earlier than the publication of the position (%(date)s).")
+            % {"date": published_on.strftime("%d.%m.%Y")}
+        )
+    locked.answered_by_phone_on = answered_on
+    locked.save(update_fields=["answered_by_phone_on", "updated_at"])
+    ProposalEvent.objects.create(
+        proposal=locked,
+        action=ProposalEvent.Action.ANSWERED,
+        by=by,
+        note=gettext("Answered by phone on %(date)s.") % {"date": answered_on.strftime("%d.%m.%Y")},
+    )
+    proposal.refresh_from_db()
+    return True

@@ -1,13 +1,17 @@
 """Workspace pages for proposals: the inbox of a consultation, sorting it into the list, the council's
-decisions (in bulk where the reasons are the same), and proposals received outside the portal."""
+decisions (in bulk where the reasons are the same), proposals received outside the portal, a proposal with
+its history and corrections, and the authors to answer by phone once the position is published."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from consultations import answers
+from consultations.models import Consultation
 from councils.errors import ActionRefused
 from councils.models import Reception
 from councils.permissions import can_act
@@ -15,7 +19,9 @@ from qogam.workspace import acting, back, consultation_or_404, refuse_into, requ
 
 from . import services
 from .filters import InboxFilter
-from .forms import EntryForm, SortForm
+from .forms import AnsweredForm, CorrectionForm, EntryForm, SortForm
+
+State = Consultation.State
 
 PAGE_SIZE = 50
 
@@ -40,8 +46,99 @@ def inbox(request, slug):
             "page": page,
             "can_act": acts,
             "sort_form": SortForm(consultation=consultation),
+            "by_phone": _to_answer_by_phone(consultation, acts),
+            "today": timezone.localdate(),
         },
     )
+
+
+def _to_answer_by_phone(consultation, acts: bool) -> list:
+    """Once the position is published: the authors who asked for an answer and gave only a phone number."""
+    if consultation.state != State.POSITION_PUBLISHED:
+        return []
+    proposals = answers.to_answer_by_phone(consultation)
+    if not acts:
+        proposals = proposals.defer("contact")  # the phone number is the secretary's and chair's to see
+    return list(proposals)
+
+
+def _proposal_or_404(consultation, reference: str, acts: bool):
+    proposals = consultation.proposals.select_related("question", "duplicate_of", "reception__member")
+    if not acts:
+        proposals = proposals.defer("contact")
+    return get_object_or_404(proposals, reference=reference)
+
+
+@workspace_view
+def proposal_page(request, slug, reference):
+    """A proposal as the council sees it, with its history; the secretary or chair corrects its language
+    and its question here until the position is published."""
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    acts = can_act(request.user, council)
+    proposal = _proposal_or_404(consultation, reference, acts)
+    form = None
+    if request.method == "POST":
+        require_actor(request, council)
+        form = CorrectionForm(request.POST, consultation=consultation)
+        if form.is_valid():
+            try:
+                changed = services.correct_proposal(
+                    proposal,
+                    by=request.user,
+                    language=form.cleaned_data["language"],
+                    question=form.cleaned_data["question"],
+                )
+            except ActionRefused as refused:
+                refuse_into(form, refused)
+            else:
+                if changed:
+                    messages.success(request, _("Proposal %(reference)s is corrected.") % {"reference": reference})
+                else:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("workspace:proposal", slug=consultation.slug, reference=reference)
+    elif acts and consultation.state not in (State.POSITION_PUBLISHED, State.CANCELLED):
+        form = CorrectionForm(
+            initial={"language": proposal.language, "question": proposal.question_id}, consultation=consultation
+        )
+    by_phone = (
+        consultation.state == State.POSITION_PUBLISHED
+        and answers.to_answer_by_phone(consultation).filter(pk=proposal.pk).exists()
+    )
+    return render(
+        request,
+        "workspace/proposal.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "proposal": proposal,
+            "events": proposal.events.select_related("by").order_by("at", "id"),
+            "can_act": acts,
+            "form": form,
+            "by_phone": by_phone,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@acting
+def mark_answered(request, slug, reference):
+    """One click: the author who gave only a phone number was answered (today, or on the day given)."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    proposal = _proposal_or_404(consultation, reference, True)
+    form = AnsweredForm(request.POST)
+    default = reverse("workspace:proposal", kwargs={"slug": consultation.slug, "reference": reference})
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back(request, default))
+    if services.mark_answered(proposal, by=request.user, answered_on=form.cleaned_data["answered_on"]):
+        messages.success(request, _("The answer to %(reference)s is recorded.") % {"reference": reference})
+    else:
+        messages.info(request, _("The answer to %(reference)s was already recorded.") % {"reference": reference})
+    return redirect(back(request, default))
 
 
 @acting

@@ -87,4 +87,10 @@ urlpatterns = [
     path("consultations/<slug:slug>/proposals/", proposals.inbox, name="inbox"),
     path("consultations/<slug:slug>/proposals/sort/", proposals.sort, name="sort"),
     path("consultations/<slug:slug>/proposals/new/", proposals.enter, name="entry"),
+    path("consultations/<slug:slug>/proposals/<str:reference>/", proposals.proposal_page, name="proposal"),
+    path(
+        "consultations/<slug:slug>/proposals/<str:reference>/answered/",
+        proposals.mark_answered,
+        name="proposal_answered",
+    ),
 ]

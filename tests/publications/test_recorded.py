@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services as consultation_services
+from consultations import workflow
 from consultations.models import Consultation
 from councils.errors import ActionRefused
 from publications.models import Announcement, Delivery, RecordedPublicationChange
@@ -102,7 +103,7 @@ def test_a_date_in_the_future_is_refused(announcement, secretary):
 
 def test_an_announcement_not_yet_published_takes_no_record(secretary):
     consultation = consultation_at(State.QUESTIONS_APPROVED)
-    waiting = consultation_services.schedule_announcement(
+    waiting = workflow.schedule_announcement(
         consultation, by=secretary_of(consultation.schedule.council),
         publish_at=timezone.now() + datetime.timedelta(days=1),
     )  # fmt: skip

@@ -156,6 +156,15 @@ def views(w):
         ("inbox", "get", slug, READ, None),
         ("sort", "post", slug, ACT, {"proposals": [listed.pk], "action": "list"}),
         ("entry", "get", slug, ACT, None),
+        ("proposal", "get", {**slug, "reference": listed.reference}, READ, None),
+        ("proposal", "post", {**slug, "reference": listed.reference}, ACT, {"language": "ru", "question": ""}),
+        (
+            "proposal_answered",
+            "post",
+            {**slug, "reference": listed.reference},
+            ACT,
+            {"answered_on": timezone.localdate().isoformat()},
+        ),
         ("document", "get", {"pk": w["document"].pk}, READ, None),
         ("document_file", "get", {"pk": w["document"].pk}, READ, None),
         # Last: a new preview replaces the one above.

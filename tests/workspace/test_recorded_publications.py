@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultations import services as consultation_services
+from consultations import workflow
 from consultations.models import Consultation
 from councils.models import Council
 from publications.models import Announcement, Delivery, RecordedPublicationChange
@@ -198,7 +198,7 @@ def test_a_javascript_link_is_refused(client, results, secretary):
 
 def test_an_announcement_not_yet_published_takes_no_record(client, secretary, council):
     consultation = consultation_at(State.QUESTIONS_APPROVED, council=council, by=secretary)
-    waiting = consultation_services.schedule_announcement(
+    waiting = workflow.schedule_announcement(
         consultation, by=secretary, publish_at=timezone.now() + datetime.timedelta(days=1)
     )
     assert client.get(url("workspace:record_publication", pk=waiting.pk)).status_code == 404
@@ -276,7 +276,7 @@ def test_a_link_that_is_not_a_web_address_is_never_a_link_on_the_page(client, re
 
 def test_a_scan_is_public_only_for_a_published_announcement_of_an_active_council(client, results, council):
     consultation = consultation_at(State.QUESTIONS_APPROVED, council=council)
-    waiting = consultation_services.schedule_announcement(
+    waiting = workflow.schedule_announcement(
         consultation, by=secretary_of(council), publish_at=timezone.now() + datetime.timedelta(days=1)
     )
     hidden = Delivery(announcement=waiting, channel="recorded", outlet_kind="newspaper", outlet="Газет",
