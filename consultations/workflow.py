@@ -33,6 +33,7 @@ from councils.services import decision_meeting_problems
 from publications.models import Announcement
 
 from . import announcements, pdf
+from .attachments import draft_available_problems
 from .fields import write_state
 from .models import Consultation, ConsultationTransition, Position
 
@@ -495,6 +496,7 @@ ANNOUNCE_CHECKS = [
     _has_place_or_link,
     _has_participation,
     _has_window,
+    draft_available_problems,
 ]
 
 
