@@ -191,8 +191,8 @@ def _check_draft_stays(consultation: Consultation, *, leaving: Document) -> None
     raise ActionRefused(
         _(
             "Citizens have been informed about the draft legal act, and this is its only copy on the portal: "
-            "put its new version in its place with “Replace”, or first give the link to the draft on the open "
-            "legal-acts portal."
+            "put its new version in its place (“Replace or correct”), or first give the link to the draft on the "
+            "open legal-acts portal."
         )
     )
 
