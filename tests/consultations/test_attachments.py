@@ -291,3 +291,74 @@ def test_other_occasions_need_no_draft():
     assert attachments.draft_available_problems(consultation) == []
     workflow.announce(consultation, by=secretary_of(consultation.schedule.council))
     assert consultation.state == State.ANNOUNCED
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Documents attached in the admin before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_describes_documents_attached_before_and_moves_them_to_generated_names(settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([target])
+        return executor.loader.project_state([target]).apps
+
+    consultation = planned_consultation(occasion="draft_act")
+    content = files.pdf(["Draft"])
+    try:
+        old = migrate(("consultations", "0004_reminders")).get_model("consultations", "Document")
+        sent_name = default_storage.save(f"consultations/{consultation.pk}/Мой проект.pdf", ContentFile(content))
+        kept = old.objects.create(consultation_id=consultation.pk, title_kk="Жоба", title_ru="Проект", file=sent_name)
+        lost = old.objects.create(consultation_id=consultation.pk, title_kk="Жоқ", title_ru="Нет", file="gone.pdf")
+        migrate(("consultations", "0005_document_kinds_and_files"))
+        kept, lost = Document.objects.get(pk=kept.pk), Document.objects.get(pk=lost.pk)
+        assert re.fullmatch(rf"consultations/{consultation.pk}/[0-9a-f]{{32}}\.pdf", kept.file.name)
+        assert (kept.content_type, kept.size, kept.kind) == ("application/pdf", len(content), "other")
+        assert kept.uploaded_at == kept.created_at
+        assert default_storage.open(kept.file.name).read() == content
+        assert not default_storage.exists(sent_name)
+        assert (lost.file.name, lost.content_type, lost.size) == ("gone.pdf", "", 0)  # kept as it was
+    finally:
+        leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+        MigrationExecutor(connection).migrate(leaves)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The admin
+
+
+def test_the_admin_shows_documents_ministry_staff_read_only_a_superuser_corrects_only_titles_and_kind(client):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from qogam.roles import MINISTRY_GROUP
+    from tests.factories import UserFactory
+
+    consultation = planned_consultation(occasion="draft_act")
+    document = add(consultation)
+    change = reverse("admin:consultations_document_change", args=[document.pk])
+    ministry = UserFactory(is_staff=True)
+    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    client.force_login(ministry)
+    assert client.get(reverse("admin:consultations_document_changelist")).status_code == 200
+    page = client.get(change)
+    assert page.status_code == 200 and 'name="title_ru"' not in page.content.decode()
+    assert client.post(change, {"title_kk": "Өзгертілді", "title_ru": "Изменено"}).status_code == 403
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(change).content.decode()
+    assert 'name="title_ru"' in page and 'name="kind"' in page
+    assert 'type="file"' not in page and 'name="size"' not in page  # the file changes only in the workspace
+    consultation_page = client.get(reverse("admin:consultations_consultation_change", args=[consultation.pk]))
+    assert consultation_page.status_code == 200
+    response = client.post(change, {"kind": "draft_act", "title_kk": "Бұйрық жобасы", "title_ru": "Проект приказа"})
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title_kk == "Бұйрық жобасы" and document.type_label == "PDF"
