@@ -56,9 +56,20 @@ class QuestionInline(TranslationTabularInline):
     fields = ("position", "text")
 
 
+# A consultation's documents are uploaded, replaced and removed in the workspace, where the file is judged by
+# its content (consultations.attachments); the admin shows them, and a superuser may correct a title or kind.
+DOCUMENT_FILE_FIELDS = ("file", "content_type", "size", "uploaded_by", "uploaded_at")
+
+
 class DocumentInline(TranslationTabularInline):
     model = Document
     extra = 0
+    fields = ("kind", "title", *DOCUMENT_FILE_FIELDS)
+    readonly_fields = DOCUMENT_FILE_FIELDS
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class InformationRequestInline(TranslationStackedInline):
@@ -191,10 +202,11 @@ class InformationRequestAdmin(TranslationAdmin, CouncilContentAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(TranslationAdmin, CouncilContentAdmin):
-    list_display = ("title", "consultation", "created_at")
-    search_fields = ("title_kk", "title_ru")
+    list_display = ("title", "kind", "consultation", "content_type", "size", "uploaded_at")
+    list_filter = ("kind",)
+    search_fields = ("title_kk", "title_ru", "consultation__slug")
     list_select_related = ("consultation",)
-    readonly_fields = ("consultation",)
+    readonly_fields = ("consultation", *DOCUMENT_FILE_FIELDS, "created_at")
 
 
 class RecommendationPointInline(TranslationStackedInline):

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from councils.models import Meeting
 from councils.services import decision_meeting_problems
 
-from .models import Consultation, Position
+from .models import Consultation, Document, Position
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,21 @@ def has_participation(consultation: Consultation, act: Act) -> list[str]:
     if consultation.participation_kk or consultation.participation_ru:
         return []
     return [_("Explain how citizens can take part.")]
+
+
+def draft_readable(consultation: Consultation, act: Act | None) -> list[str]:
+    """A draft-act consultation is announced only when citizens can read the draft: a document of kind "draft
+    legal act" is attached, or the link to the draft on the open legal-acts portal is given."""
+    if not consultation.is_draft_act or consultation.act_url:
+        return []
+    if consultation.documents.filter(kind=Document.Kind.DRAFT_ACT).exists():
+        return []
+    return [
+        _(
+            "Attach the draft legal act, or give the link to it on the open legal-acts portal, "
+            "before informing citizens."
+        )
+    ]
 
 
 def has_window(consultation: Consultation, act: Act) -> list[str]:

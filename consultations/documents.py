@@ -58,16 +58,6 @@ def schedule_document(request, council_slug, year, quarter):
     return _serve(request, document, template="documents/preparing.html", context={"council": council})
 
 
-def attachment(request, slug, pk):
-    """A file attached to a public consultation (the draft act, its note, a presentation)."""
-    try:
-        consultation = selectors.consultation_page(slug)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    document = get_object_or_404(consultation.documents, pk=pk)
-    return FileResponse(document.file.open("rb"), filename=document.file.name.rsplit("/", 1)[-1])
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Workspace
 

@@ -3,14 +3,16 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Meeting
 from publications.forms import AnnouncementTextForm
 from qogam.forms import BilingualForm, DateInput, DateTimeInput
 
-from .models import Consultation, InformationRequest, RecommendationPoint
+from .models import Consultation, Document, InformationRequest, RecommendationPoint
 
 
 class ConsultationForm(BilingualForm, forms.ModelForm):
@@ -272,6 +274,27 @@ class NewsForm(BilingualForm, forms.Form):
 
 class PublishScheduleForm(AnnouncementTextForm, DateForm):
     """Publishing the schedule: its announcement, prepared from the schedule and editable before it goes out."""
+
+
+class DocumentForm(BilingualForm, forms.Form):
+    """A document of the consultation: its kind, its title in both languages, and the file — required when
+    adding, given only to replace it otherwise. What the file really is, the service judges."""
+
+    prefix = "document"  # the consultation's page has other forms with titles: their ids must differ
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=())
+    title_kk = forms.CharField(label=_("Title of the document"), max_length=300)
+    title_ru = forms.CharField(label=_("Title of the document"), max_length=300)
+    file = forms.FileField(label=_("File"), widget=forms.FileInput(attrs={"accept": ".pdf,.docx,.odt,.xlsx"}))
+
+    def __init__(self, *args, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(code, capfirst(label)) for code, label in Document.Kind.choices]
+        limits = _("PDF, DOCX, ODT or XLSX, at most %(limit)s MB.") % {"limit": settings.DOCUMENT_MAX_MEGABYTES}
+        self.fields["file"].help_text = limits
+        if replacing:
+            self.fields["file"].required = False
+            self.fields["file"].label = _("New file")
+            self.fields["file"].help_text = format_lazy("{} {}", limits, _("Leave empty to keep the current file."))
 
 
 # What each step of the table asks of the person taking it (`workflow.Step.form`).

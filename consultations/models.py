@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils import uploads
 from councils.models import Council, Meeting
 
 from .fields import StateField, StateMachineModel
@@ -389,13 +390,48 @@ class InformationRequest(models.Model):
         return f"{self.addressee}, {self.requested_on:%d.%m.%Y}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def in_order(self):
+        """The draft act first, then its explanatory note, presentations, the rest; each kind as added."""
+        order = models.Case(
+            *(models.When(kind=kind, then=n) for n, kind in enumerate(Document.Kind.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(order, "id")
+
+
 class Document(models.Model):
-    """A file attached to a consultation: the draft act, its explanatory note, a presentation."""
+    """A file attached to a consultation: the draft act, its explanatory note, a presentation.
+
+    Written only by `consultations.attachments` (the file checked by its content, stored under a generated
+    name); `content_type` and `size` are those of the file as detected when it was uploaded."""
+
+    class Kind(models.TextChoices):
+        # In the order the public page lists them.
+        DRAFT_ACT = "draft_act", _("draft legal act")
+        EXPLANATORY_NOTE = "explanatory_note", _("explanatory note")
+        PRESENTATION = "presentation", _("presentation")
+        OTHER = "other", _("other document")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to=document_path)
+    content_type = models.CharField(_("type of file"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size, bytes"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # When the current file was uploaded: set again when the file is replaced.
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
@@ -404,6 +440,20 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def file_kind(self) -> uploads.FileKind | None:
+        """What the file is, as detected when it was uploaded (None for a type no page allows)."""
+        return _FILE_KINDS.get(self.content_type)
+
+    @property
+    def type_label(self) -> str:
+        """The file's type as people name it: PDF, DOCX, ODT, XLSX."""
+        kind = self.file_kind
+        return kind.code.upper() if kind else ""
+
+
+_FILE_KINDS = {kind.content_type: kind for kind in (*uploads.DOCUMENT_KINDS, *uploads.SCAN_KINDS)}
 
 
 class Recommendation(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from councils.models import Council
 from publications.models import Delivery
 
-from .models import Consultation, ConsultationTransition, QuarterlySchedule, quarter_of
+from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, quarter_of
 
 State = Consultation.State
 
@@ -52,7 +52,7 @@ def consultation_page(slug: str) -> Consultation:
         public_consultations()
         .prefetch_related(
             "questions",
-            "documents",
+            Prefetch("documents", queryset=Document.objects.in_order()),
             Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
         )
         .get(slug=slug)
@@ -94,6 +94,11 @@ def intake_of(consultation: Consultation, at: datetime.datetime | None = None) -
         reason=consultation.early_closing_reason if closed_early else "",
         finished=consultation.state == State.POSITION_PUBLISHED,
     )
+
+
+def documents_of(consultation: Consultation) -> QuerySet[Document]:
+    """The consultation's documents in the order pages list them, with who uploaded each."""
+    return consultation.documents.in_order().select_related("uploaded_by")
 
 
 def results_page(slug: str) -> Consultation:

@@ -36,12 +36,11 @@ def open_due_intakes() -> int:
     opened = 0
     due = Consultation.objects.filter(state=Consultation.State.ANNOUNCED, window_opens_at__lte=timezone.now())
     for consultation in due.select_related("schedule"):
+        # Dated when the window opened, unless citizens were informed only later (then on that day).
+        opened_on = min(timezone.localdate(consultation.window_opens_at), timezone.localdate())
+        announced_on = consultation.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
         try:
-            workflow.open_intake(
-                consultation,
-                by=None,
-                occurred_on=min(timezone.localdate(consultation.window_opens_at), timezone.localdate()),
-            )
+            workflow.open_intake(consultation, by=None, occurred_on=max(opened_on, announced_on or opened_on))
         except ActionRefused as refused:
             logger.warning("Could not open %s: %s", consultation.slug, refused)
         else:

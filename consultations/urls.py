@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, views
+from . import attachment_pages, documents, views
 
 app_name = "consultations"
 
@@ -9,5 +9,5 @@ urlpatterns = [
     path("<slug:slug>/", views.consultation_detail, name="detail"),
     path("<slug:slug>/results/", views.consultation_results, name="results"),
     path("<slug:slug>/results/<str:kind>.pdf", documents.results_document, name="document"),
-    path("<slug:slug>/files/<int:pk>/", documents.attachment, name="attachment"),
+    path("<slug:slug>/files/<int:pk>/", attachment_pages.attachment, name="attachment"),
 ]

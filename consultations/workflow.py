@@ -39,6 +39,7 @@ from . import announcements, answers, deadlines, pdf
 from .conditions import (
     Act,
     Condition,
+    draft_readable,
     every_proposal_decided,
     every_proposal_sorted,
     has_dates,
@@ -134,7 +135,15 @@ ANNOUNCE = Step(
     number=3,
     sources=(State.QUESTIONS_APPROVED,),
     target=State.ANNOUNCED,
-    conditions=(in_published_schedule, has_questions, has_dates, has_place_or_link, has_participation, has_window),
+    conditions=(
+        in_published_schedule,
+        has_questions,
+        has_dates,
+        has_place_or_link,
+        has_participation,
+        has_window,
+        draft_readable,
+    ),
     form="announcement",
     event=Event.CONSULTATION_ANNOUNCED,
     due=deadlines.before_window_opens,
@@ -432,7 +441,9 @@ def open_intake(
 
     def open_window(locked: Consultation, act: Act) -> dict:
         planned = locked.window_opens_at
-        if planned is None or act.at >= planned:
+        # History entered afterwards is dated by the day only: on the planned day itself it was not early.
+        early = act.at < planned if act.date == timezone.localdate() else act.date < timezone.localdate(planned)
+        if not early:
             return {}
         locked.window_opens_at = act.at
         locked.save(update_fields=["window_opens_at", "updated_at"])

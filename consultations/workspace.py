@@ -26,11 +26,12 @@ from qogam.workspace import (
     workspace_view,
 )
 
-from . import announcements, pdf, services, workflow
+from . import announcements, attachments, conditions, pdf, selectors, services, workflow
 from .deadlines import state_body_deadlines
 from .forms import (
     STEP_FORMS,
     ConsultationForm,
+    DocumentForm,
     InformationRequestForm,
     MeetingChoiceForm,
     NewsForm,
@@ -254,6 +255,15 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
                 "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
             },
             "document_kinds": _document_kinds(consultation),
+            "attachments": {
+                "documents": list(selectors.documents_of(consultation)),
+                "form": DocumentForm(),
+                "refusal": attachments.change_refusal(consultation),
+                # Before step 3 of a draft act: what step 3 will ask of its documents.
+                "step_3_needs": conditions.draft_readable(consultation, None)
+                if consultation.state in (State.PLANNED, State.DECIDED, State.QUESTIONS_APPROVED)
+                else [],
+            },
             "state_body": state_body_deadlines(consultation, reached) if consultation.is_draft_act else None,
             "announcements": Announcement.objects.about(consultation)
             .prefetch_related("deliveries__recorded_by", "recorded_changes__by")

@@ -1,4 +1,8 @@
-"""Security headers for the public pages."""
+"""Security headers for the public pages; oversized requests refused before their body is read."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Everything the portal serves comes from itself: no script, style, font or image from another site, no
 # inline script or style. The admin keeps Django's defaults.
@@ -18,3 +22,44 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request larger than any upload the portal takes (the largest document and a megabyte for the
+    form around it) from its Content-Length, before a byte of its body is read: past this point the CSRF
+    check reads the form, and Django would parse the whole body — the file onto disk — to find it. A WSGI
+    server gives the application no more than Content-Length bytes, so the header is the whole story.
+
+    The page says, in the visitor's language (the address's prefix is read before), how large a file may be."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > max_request_bytes():
+            return _too_large(request)
+        return self.get_response(request)
+
+
+def max_request_bytes() -> int:
+    return (settings.DOCUMENT_MAX_MEGABYTES + 1) * 1024 * 1024
+
+
+def _too_large(request):
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    response = render(
+        request,
+        "413.html",
+        {"limit": settings.DOCUMENT_MAX_MEGABYTES, "back": referer if safe else ""},
+        status=413,
+    )
+    # The policy's own middleware, further in, is not reached.
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response

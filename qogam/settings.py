@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (the CSRF check reads the form): an oversized upload is refused unread.
+    "qogam.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,6 +170,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "qogam" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+
+# Uploads. A consultation's document may be at most DOCUMENT_MAX_MEGABYTES; a request larger than that and a
+# megabyte for the form around it is refused from its Content-Length, before its body is read
+# (`qogam.middleware.RequestSizeLimitMiddleware`); the proxy in front should allow as much and no more
+# (nginx: `client_max_body_size 21m;`). The form fields of a request (everything but its files) may take
+# DATA_UPLOAD_MAX_MEMORY_SIZE, and a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a
+# temporary file rather than held in memory.
+DOCUMENT_MAX_MEGABYTES = env_int("DOCUMENT_MAX_MEGABYTES", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields: the longest text forms are far below
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consultations import documents
+from consultations import attachment_pages, documents
 from consultations import workspace as consultations
 from councils import workspace as councils
 from proposals import workspace as proposals
@@ -83,6 +83,17 @@ urlpatterns = [
     ),
     path("documents/<int:pk>/", documents.document_page, name="document"),
     path("documents/<int:pk>/file/", documents.document_file, name="document_file"),
+    # Its documents (the draft act, its explanatory note, a presentation)
+    path("consultations/<slug:slug>/attachments/new/", attachment_pages.attachment_new, name="attachment_new"),
+    path("consultations/<slug:slug>/attachments/<int:pk>/", attachment_pages.attachment_edit, name="attachment_edit"),
+    path(
+        "consultations/<slug:slug>/attachments/<int:pk>/remove/",
+        attachment_pages.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "consultations/<slug:slug>/attachments/<int:pk>/file/", attachment_pages.attachment_file, name="attachment_file"
+    ),
     # Its proposals
     path("consultations/<slug:slug>/proposals/", proposals.inbox, name="inbox"),
     path("consultations/<slug:slug>/proposals/sort/", proposals.sort, name="sort"),

@@ -19,10 +19,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from consultations import attachments, workflow
 from consultations import services as consultation_services
-from consultations import workflow
 from consultations.models import (
     Consultation,
+    Document,
     InformationRequest,
     Position,
     QuarterlySchedule,
@@ -37,7 +38,7 @@ from proposals.services import allocate_references
 from publications.models import Announcement, Delivery
 from publications.services import create_announcement, publish_on_portal, record_publication
 
-from . import texts
+from . import files, texts
 
 DATA = Path(__file__).parent / "data"
 State = Consultation.State
@@ -309,6 +310,9 @@ class DemoBuilder:
             count = len(CURRENT_QUARTER_STATES)
         topics = self._topics(spec["sphere"], count, rng)
         consultations = [self._plan(schedule, topic, by, rng) for topic in topics]
+        for consultation, topic in zip(consultations, topics, strict=True):
+            if consultation.is_draft_act:  # the state body's files, uploaded before the council decides
+                self._documents(consultation, topic, by, uploaded_on=meeting_day - datetime.timedelta(days=2))
 
         consultation_services.approve_schedule(schedule, by=by, meeting=meeting)
         published_on = meeting_day + datetime.timedelta(days=rng.choice([1, 2, 3] if is_current else [1, 2, 3, 5, 20]))
@@ -405,6 +409,67 @@ class DemoBuilder:
             consultation, by=by, questions=[(q["kk"], q["ru"]) for q in topic["questions"]]
         )
         return consultation
+
+    def _documents(self, consultation, topic, by, *, uploaded_on: datetime.date) -> None:
+        """The draft act and its explanatory note (Word files), and for every other one a presentation (a PDF),
+        attached through the service as a secretary would. No random draw: the rest of the demo stays as it was."""
+        act = topic["act"]
+        kk_title, ru_title = act["title"]["kk"], act["title"]["ru"]
+        # «…» бұйрықтың жобасы → «…» бұйрықтың жобасына; Проект приказа «…» → к проекту приказа «…»
+        note_kk = kk_title.removesuffix("жобасы") + "жобасына түсіндірме жазба"
+        note_ru = "Пояснительная записка к проекту" + ru_title.removeprefix("Проект")
+        demo_kk = "Бұл — Qogam порталының демонстрациялық файлы."
+        demo_ru = "Это демонстрационный файл портала Qogam."
+        draft = files.docx(
+            [
+                ("title", kk_title),
+                ("", f"№ {act['number']} · {act['drafted_by']['kk']}"),
+                ("", "Жобаның мәтіні қоғамдық талқылауға ұсынылады. "
+                     "Толық нұсқасы «Ашық НҚА» порталында жарияланған."),
+                ("", demo_kk),
+                ("title", ru_title),
+                ("", f"№ {act['number']} · {act['drafted_by']['ru']}"),
+                ("", "Текст проекта вынесен на общественное обсуждение. "
+                     "Полная версия опубликована на портале «Открытые НПА»."),
+                ("", demo_ru),
+            ]
+        )  # fmt: skip
+        note = files.docx(
+            [
+                ("title", note_kk),
+                ("heading", "Жобаны қабылдаудан күтілетін әлеуметтік әсер"),
+                ("", act["social_effect"]["kk"]),
+                ("", demo_kk),
+                ("title", note_ru),
+                ("heading", "Ожидаемый социальный эффект от принятия проекта"),
+                ("", act["social_effect"]["ru"]),
+                ("", demo_ru),
+            ]
+        )  # fmt: skip
+        made = [
+            attachments.add_document(
+                consultation, by=by, kind=Document.Kind.DRAFT_ACT, title_kk=kk_title, title_ru=ru_title,
+                file=ContentFile(draft, name="draft.docx"),
+            ),
+            attachments.add_document(
+                consultation, by=by, kind=Document.Kind.EXPLANATORY_NOTE, title_kk=note_kk, title_ru=note_ru,
+                file=ContentFile(note, name="note.docx"),
+            ),
+        ]  # fmt: skip
+        if consultation.number % 2:
+            slides = files.pdf(
+                ["Public consultation on a draft legal act", "The main provisions of the draft", consultation.slug]
+            )
+            made.append(
+                attachments.add_document(
+                    consultation, by=by, kind=Document.Kind.PRESENTATION,
+                    title_kk="Жобаның негізгі ережелері: презентация",
+                    title_ru="Основные положения проекта: презентация",
+                    file=ContentFile(slides, name="slides.pdf"),
+                )
+            )  # fmt: skip
+        at = d(uploaded_on, 11)
+        Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
 
     def _targets(self, consultations, is_current, council, rng) -> list[str]:
         if not is_current:

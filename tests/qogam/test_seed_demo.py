@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from consultations.models import Consultation, ConsultationTransition, QuarterlySchedule
+from consultations.models import Consultation, ConsultationTransition, Document, QuarterlySchedule
 from councils.models import Council, Meeting, Membership, Region
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery
@@ -21,6 +21,7 @@ MODELS = [
     Proposal,
     Announcement,
     Delivery,
+    Document,
 ]
 
 
@@ -29,9 +30,17 @@ def counts():
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def demo_media(tmp_path_factory):
+    """Where the demo's documents are written (the tests' own media folder changes with each test)."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media):
     """Seed once for the module (a minute of work), and undo it afterwards."""
-    with django_db_blocker.unblock():
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=demo_media):
         call_command("seed_demo", "--force", verbosity=0)
         first = counts()
         call_command("seed_demo", "--force", verbosity=0)
@@ -94,6 +103,26 @@ def test_proposals_are_in_both_languages_with_decisions(seeded):
     assert set(Proposal.objects.values_list("channel", flat=True)) >= {"portal", "consultation", "social"}
     per_consultation = [c.proposals.count() for c in Consultation.objects.filter(state="position_published")[:50]]
     assert min(per_consultation) >= 1 and max(per_consultation) <= 40
+
+
+def test_draft_acts_have_their_draft_and_explanatory_note_as_real_files(seeded, demo_media, settings):
+    from councils import uploads
+
+    settings.MEDIA_ROOT = demo_media
+    acts = Consultation.objects.filter(occasion="draft_act")
+    assert acts.exists()
+    assert not acts.exclude(documents__kind="draft_act").exists()
+    assert not acts.exclude(documents__kind="explanatory_note").exists()
+    assert not Document.objects.exclude(consultation__occasion="draft_act").exists()
+    assert Document.objects.filter(kind="presentation").exists()
+    assert not Document.objects.filter(title_kk="").exists() and not Document.objects.filter(title_ru="").exists()
+    for document in Document.objects.order_by("?")[:10]:
+        with document.file.open("rb") as file:
+            assert uploads.detect(file).content_type == document.content_type
+        assert 300 < document.size < 10_000 and document.size == document.file.size
+        first_step = document.consultation.transitions.order_by("occurred_on").first()
+        if first_step:  # uploaded before the council decided to hold the consultation
+            assert document.uploaded_at.date() < first_step.occurred_on
 
 
 def test_the_demo_accounts_exist_with_their_roles(seeded):
