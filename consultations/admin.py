@@ -20,6 +20,7 @@ from .models import (
     RecommendationPoint,
     Reminder,
     RenderedDocument,
+    ScheduleChange,
     ScheduleTransition,
 )
 
@@ -72,6 +73,13 @@ class ConsultationTransitionInline(ReadOnlyInline, admin.TabularInline):
     readonly_fields = fields
     show_change_link = False
     verbose_name_plural = _("log of steps")
+
+
+class ScheduleChangeInline(ReadOnlyInline, admin.TabularInline):
+    model = ScheduleChange
+    fields = ("revision", "replaced", "values", "reason", "by", "created_at", "applied_at")
+    readonly_fields = fields
+    show_change_link = False
 
 
 @admin.register(Consultation)
@@ -132,7 +140,13 @@ class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
         ),
         (_("Cancellation"), {"fields": ("cancellation_reason",)}),
     )
-    inlines = [QuestionInline, DocumentInline, InformationRequestInline, ConsultationTransitionInline]
+    inlines = [
+        QuestionInline,
+        DocumentInline,
+        InformationRequestInline,
+        ScheduleChangeInline,
+        ConsultationTransitionInline,
+    ]
 
     @admin.display(description=_("public council"), ordering="schedule__council__slug")
     def council_name(self, consultation):

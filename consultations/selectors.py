@@ -10,7 +10,7 @@ from django.utils import timezone
 from councils.models import Council
 from publications.models import Delivery
 
-from .models import Consultation, ConsultationTransition, QuarterlySchedule, quarter_of
+from .models import Consultation, ConsultationTransition, QuarterlySchedule, ScheduleChange, quarter_of
 
 State = Consultation.State
 
@@ -51,6 +51,9 @@ def consultation_page(slug: str) -> Consultation:
             "questions",
             "documents",
             Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
+            ),
         )
         .get(slug=slug)
     )
