@@ -170,6 +170,16 @@ class ConsultationTransitionAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_on"
 
 
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(ReadOnlyAdmin):
+    list_display = ("consultation", "revision", "by", "created_at", "applied_at")
+    list_filter = ("applied_at",)
+    search_fields = ("consultation__title_kk", "consultation__title_ru", "consultation__slug")
+    list_select_related = ("consultation", "by")
+    readonly_fields = ("consultation", "revision", "replaced", "values", "reason", "by", "created_at", "applied_at")
+    fields = readonly_fields
+
+
 @admin.register(ScheduleTransition)
 class ScheduleTransitionAdmin(ReadOnlyAdmin):
     list_display = (

@@ -10,6 +10,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from consultations import pdf, services
@@ -18,9 +20,11 @@ from consultations.models import Consultation, QuarterlySchedule, RenderedDocume
 from councils.errors import ActionRefused
 from councils.models import Membership
 from publications.models import Announcement
+from qogam.roles import MINISTRY_GROUP
 from tests.consultations.test_documents import text_of
 from tests.factories import (
     CouncilFactory,
+    UserFactory,
     planned_consultation,
     quorate_meeting,
     secretary_of,
@@ -425,3 +429,22 @@ def test_another_councils_secretary_gets_404_and_a_member_is_refused(client, sec
     assert change.new_values() == {"starts_on": days(20)}
     published.refresh_from_db()
     assert published.starts_on == days(10)
+
+
+def test_members_and_ministry_staff_read_what_waits_and_change_nothing(client, secretary, published):
+    change = services.update_consultation(
+        published, by=secretary, reason="Ауысты", **form_fields(published, starts_on=days(20))
+    )
+    client.force_login(staff_of(published.schedule.council, role=Membership.Role.MEMBER))
+    page = page_text(client, url("workspace:consultation", "ru", slug=published.slug))
+    assert "Изменение ждёт редакции 2 графика" in page and short(days(20)) in page
+    assert url("workspace:schedule_change_withdraw", "ru", slug=published.slug) not in page
+
+    ministry = UserFactory(is_staff=True)
+    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    client.force_login(ministry)
+    admin_page = reverse("admin:consultations_schedulechange_change", args=[change.pk])
+    assert client.get(admin_page).status_code == 200
+    client.post(admin_page, {"reason": "Өзгертілді"})
+    change.refresh_from_db()
+    assert change.reason == "Ауысты"
