@@ -171,8 +171,17 @@ def test_a_new_title_reaches_the_announcement_of_the_revision_that_carries_it(si
     edit(signed_in, published, title_kk="Қала көлігі", title_ru="Транспорт города", change_reason="Атауы нақтыланды")
     published.refresh_from_db()
     assert published.title_kk == "Қалалық көлік"
+    schedule = published.schedule
+    schedule.refresh_from_db()
+    services.approve_schedule(schedule, by=secretary, meeting=quorate_meeting(schedule.council, date=days(0)))
+    # The announcement the secretary is offered to publish with the revision already names it so.
+    page = page_text(
+        signed_in, url("workspace:schedule", "kk", council_slug=schedule.council.slug, year=schedule.year,
+                       quarter=schedule.quarter),
+    )  # fmt: skip
+    assert re.search(r'<textarea name="text_kk"[^>]*>[^<]*Қала көлігі', page)
 
-    approve_and_publish(published.schedule, secretary)
+    services.publish_schedule(schedule, by=secretary)
     announcement = Announcement.objects.filter(event=Announcement.Event.SCHEDULE_PUBLISHED).latest("id")
     assert "Қала көлігі" in announcement.text_kk and "Транспорт города" in announcement.text_ru
     published.refresh_from_db()
