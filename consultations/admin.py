@@ -20,6 +20,7 @@ from .models import (
     RecommendationPoint,
     Reminder,
     RenderedDocument,
+    ScheduleChange,
     ScheduleTransition,
 )
 
@@ -85,6 +86,13 @@ class ConsultationTransitionInline(ReadOnlyInline, admin.TabularInline):
     verbose_name_plural = _("log of steps")
 
 
+class ScheduleChangeInline(ReadOnlyInline, admin.TabularInline):
+    model = ScheduleChange
+    fields = ("revision", "replaced", "values", "reason", "by", "created_at", "applied_at")
+    readonly_fields = fields
+    show_change_link = False
+
+
 @admin.register(Consultation)
 class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
     list_display = ("title", "council_name", "year", "quarter", "occasion", "state")
@@ -143,7 +151,13 @@ class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
         ),
         (_("Cancellation"), {"fields": ("cancellation_reason",)}),
     )
-    inlines = [QuestionInline, DocumentInline, InformationRequestInline, ConsultationTransitionInline]
+    inlines = [
+        QuestionInline,
+        DocumentInline,
+        InformationRequestInline,
+        ScheduleChangeInline,
+        ConsultationTransitionInline,
+    ]
 
     @admin.display(description=_("public council"), ordering="schedule__council__slug")
     def council_name(self, consultation):
@@ -165,6 +179,16 @@ class ConsultationTransitionAdmin(ReadOnlyAdmin):
     search_fields = ("consultation__title_kk", "consultation__title_ru", "consultation__slug")
     list_select_related = ("consultation", "by")
     date_hierarchy = "occurred_on"
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(ReadOnlyAdmin):
+    list_display = ("consultation", "revision", "by", "created_at", "applied_at")
+    list_filter = ("applied_at",)
+    search_fields = ("consultation__title_kk", "consultation__title_ru", "consultation__slug")
+    list_select_related = ("consultation", "by")
+    readonly_fields = ("consultation", "revision", "replaced", "values", "reason", "by", "created_at", "applied_at")
+    fields = readonly_fields
 
 
 @admin.register(ScheduleTransition)

@@ -20,6 +20,7 @@ from publications.models import Announcement
 from publications.services import create_announcement, publish_on_portal
 
 from .models import Consultation, QuarterlySchedule
+from .revisions import as_in_revision
 
 Event = Announcement.Event
 LANGUAGES = ("kk", "ru")
@@ -123,7 +124,8 @@ def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetim
 
 
 def schedule_context(schedule: QuarterlySchedule) -> dict:
-    consultations = list(schedule.consultations.filter(revision__lte=schedule.revision).order_by("number"))
+    """The revision being published, with the changes made for it (the texts are prepared before it is)."""
+    consultations = as_in_revision(schedule)
     return {"schedule": schedule, "council": schedule.council, "consultations": consultations}
 
 

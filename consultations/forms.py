@@ -40,13 +40,26 @@ class ConsultationForm(BilingualForm, forms.ModelForm):
             "participation_ru": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, asks_reason: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["occasion"]  # the occasion decides the steps: fixed once planned
+        if asks_reason:  # the schedule is approved or published: a change to it reopens it
+            self.fields["change_reason"] = forms.CharField(
+                label=_("Reason for the change"),
+                max_length=2000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed when you change the title, dates, proposal window, format or venue."),
+            )
 
     def clean(self):
         data = super().clean()
+        for name in ("window_opens_at", "window_closes_at"):
+            # The form shows times to the minute: a time sent back unchanged keeps its seconds.
+            initial = self.initial.get(name, getattr(self.instance, name))
+            if data.get(name) and initial and data[name] == initial.replace(second=0, microsecond=0):
+                data[name] = initial
         if not (data.get("title_kk") or data.get("title_ru")):
             self.add_error("title_kk", _("Give the title of the consultation."))
         occasion = data.get("occasion", self.instance.occasion)
@@ -59,7 +72,7 @@ class ConsultationForm(BilingualForm, forms.ModelForm):
         return data
 
     def planning_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name != "occasion"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("occasion", "change_reason")}
 
 
 class QuestionForm(BilingualForm, forms.Form):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils import uploads
@@ -293,6 +293,11 @@ class Consultation(StateMachineModel):
         return self.occasion == self.Occasion.DRAFT_ACT
 
     @property
+    def is_public(self) -> bool:
+        """In a published revision of its schedule: what it says there changes only through a new revision."""
+        return self.revision <= self.schedule.published_revision
+
+    @property
     def is_coming_up(self) -> bool:
         """Planned, decided or announced: not yet taking proposals."""
         return self.state in (
@@ -323,6 +328,99 @@ class Consultation(StateMachineModel):
             and self.window_closes_at is not None
             and self.window_opens_at <= at < self.window_closes_at
         )
+
+
+# What the schedule says of a consultation (the schedule's PDF and the council page show all but the window):
+# once public, these change only through the schedule's next revision (`ScheduleChange`).
+SCHEDULE_FIELDS = (
+    "title_kk", "title_ru", "occasion", "starts_on", "ends_on", "window_opens_at", "window_closes_at",
+    "format", "venue_kk", "venue_ru",
+)  # fmt: skip
+
+
+class ScheduleChangeQuerySet(models.QuerySet):
+    def pending(self):
+        """Waiting for their revision to be approved and published."""
+        return self.filter(applied_at__isnull=True)
+
+    def applied(self):
+        return self.filter(applied_at__isnull=False)
+
+
+class ScheduleChange(models.Model):
+    """The secretary's change to what a published schedule says of a consultation (its title, dates, proposal
+    window, format or venue). It belongs to the schedule's next revision and is applied to the consultation
+    when that revision, approved at a quorate meeting, is published; until then the consultation — its page,
+    the council page and the schedule's PDF — keeps what was published (DESIGN.md, "Quarterly schedule").
+
+    `values` and `replaced` hold the changed fields only, as JSON (dates and times in ISO 8601)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="schedule_changes")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    values = models.JSONField(_("new values"))
+    replaced = models.JSONField(_("values it replaces"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    objects = ScheduleChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change for the schedule's next revision")
+        verbose_name_plural = _("changes for the schedule's next revision")
+        ordering = ["consultation", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "revision"], name="schedule_change_one_per_revision"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation} ({self.revision})"
+
+    @staticmethod
+    def encode(value):
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    @staticmethod
+    def decode(name: str, raw):
+        return Consultation._meta.get_field(name).to_python(raw)
+
+    def new_values(self) -> dict:
+        return {name: self.decode(name, raw) for name, raw in self.values.items()}
+
+    def old_values(self) -> dict:
+        return {name: self.decode(name, raw) for name, raw in self.replaced.items()}
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(what, was, becomes) for each changed field, in the page's language."""
+        new, old = self.new_values(), self.old_values()
+        return [
+            (field_label(name), shown(name, old.get(name)), shown(name, new[name]))
+            for name in SCHEDULE_FIELDS
+            if name in new
+        ]
+
+
+def field_label(name: str) -> str:
+    """A consultation field's label, with its language for the translated ones ("Title — in Kazakh")."""
+    base, _sep, language = name.rpartition("_")
+    if language in ("kk", "ru") and base in ("title", "venue"):
+        label = str(Consultation._meta.get_field(base).verbose_name).capitalize()
+        return str({"kk": _("%(label)s — in Kazakh"), "ru": _("%(label)s — in Russian")}[language] % {"label": label})
+    return str(Consultation._meta.get_field(name).verbose_name).capitalize()
+
+
+def shown(name: str, value) -> str:
+    """A field's value as a person reads it."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    choices = dict(Consultation._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value))
 
 
 class ConsultationTransition(TransitionLog):

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Consultation, QuarterlySchedule, RenderedDocument
+from .revisions import as_in_revision
 
 logger = logging.getLogger(__name__)
 Kind = RenderedDocument.Kind
@@ -51,7 +52,9 @@ def _council(council) -> dict:
 
 
 def snapshot_schedule(schedule: QuarterlySchedule) -> dict:
-    consultations = schedule.consultations.filter(revision__lte=schedule.revision).order_by("number")
+    """The schedule's current revision: at publication, what the council page then shows; for a preview of a
+    draft revision, with the changes waiting for it."""
+    consultations = as_in_revision(schedule)
     return {
         "council": _council(schedule.council),
         "year": schedule.year,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from councils.models import Council
 from publications.models import Delivery
 
-from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, quarter_of
+from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, ScheduleChange, quarter_of
 
 State = Consultation.State
 
@@ -54,6 +54,9 @@ def consultation_page(slug: str) -> Consultation:
             "questions",
             Prefetch("documents", queryset=Document.objects.in_order()),
             Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
+            ),
         )
         .get(slug=slug)
     )

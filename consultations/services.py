@@ -33,8 +33,10 @@ from .models import (
     Question,
     Recommendation,
     RecommendationPoint,
+    ScheduleChange,
     ScheduleTransition,
 )
+from .revisions import SCHEDULE_FIELDS, change_problems
 from .workflow import date_problems
 
 ScheduleState = QuarterlySchedule.State
@@ -134,10 +136,11 @@ def approve_schedule(schedule: QuarterlySchedule, *, by, meeting: Meeting | None
 def publish_schedule(
     schedule: QuarterlySchedule, *, by, occurred_on: datetime.date | None = None, **texts: str
 ) -> ScheduleTransition:
-    """Publish the approved schedule: its consultations become public and it is announced (with the
-    secretary's own title and text, if given)."""
+    """Publish the approved schedule: its consultations become public, the changes made for this revision
+    are applied to them, and it is announced (with the secretary's own title and text, if given)."""
 
     def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:
+        _apply_schedule_changes(locked)  # before the announcement and the PDF, which show them
         announcements.publish_schedule(locked, by=by, at=moment(date), **texts)
         pdf.publish_schedule_document(locked)
         return {"published_revision": locked.revision}
@@ -211,28 +214,150 @@ def _perform(
 # Editing a consultation and what it gathers
 
 
-def update_consultation(consultation: Consultation, *, by, **fields) -> Consultation:
-    """Correct what the secretary planned. The proposal window may be moved while the consultation is held
-    (shortening it closes the portal form early); nothing changes once the position is published."""
+def update_consultation(consultation: Consultation, *, by, reason: str = "", **fields) -> ScheduleChange | None:
+    """Correct what the secretary planned; nothing changes once the position is published or it is cancelled.
+
+    What a published schedule says of a consultation — its title, dates, proposal window, format and venue
+    (`SCHEDULE_FIELDS`) — stays as published: a change to those is kept as a `ScheduleChange` for the
+    schedule's next revision, and applied when that revision, approved at a quorate meeting, is published
+    (a published or approved schedule is reopened as a draft for it, with `reason`). Saving again before
+    then updates the same change. The other fields (description, link, how to take part, the draft act)
+    change at once. A consultation not yet public changes at once; if its schedule was approved, the
+    schedule is reopened as a draft, to be approved again. Returns the change waiting for the next
+    revision, or None when nothing waits."""
     unknown = set(fields) - PLANNING_FIELDS
     if unknown:
         raise TypeError(f"Unknown consultation fields: {sorted(unknown)}")
+    schedule_id = Consultation.objects.values_list("schedule_id", flat=True).get(pk=consultation.pk)
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
-        _require_actor(by, locked.schedule.council)
-        if locked.state in (Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED):
-            raise ActionRefused(
-                _("A consultation whose position is published, or that is cancelled, is no longer changed.")
-            )
-        for name, value in fields.items():
-            setattr(locked, name, value)
-        try:
-            locked.full_clean(exclude=["slug", "schedule"])
-        except ValidationError as error:
-            raise ActionRefused(error.messages) from None
-        locked.save()
+        # The schedule first, then the consultation: the order in which publishing the schedule locks them.
+        schedule = QuarterlySchedule.objects.select_for_update().select_related("council").get(pk=schedule_id)
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        locked.schedule = schedule
+        waiting = _update_locked(locked, by=by, reason=reason.strip(), fields=fields)
     consultation.refresh_from_db()
-    return consultation
+    return waiting
+
+
+def _update_locked(locked: Consultation, *, by, reason: str, fields: dict) -> ScheduleChange | None:
+    schedule = locked.schedule
+    _require_actor(by, schedule.council)
+    if locked.state in (Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED):
+        raise ActionRefused(
+            _("A consultation whose position is published, or that is cancelled, is no longer changed.")
+        )
+    published = {name: getattr(locked, name) for name in SCHEDULE_FIELDS}
+    waiting = (
+        locked.schedule_changes.pending().select_for_update().filter(revision__gt=schedule.published_revision).first()
+    )
+    coming = published | (waiting.new_values() if waiting else {})  # what the next revision says so far
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    try:
+        locked.full_clean(exclude=["slug", "schedule"])
+    except ValidationError as error:
+        raise ActionRefused(error.messages) from None
+    wanted = {name: getattr(locked, name) for name in SCHEDULE_FIELDS}
+    revises = any(not _same(wanted[name], coming[name]) for name in SCHEDULE_FIELDS)
+    reopens = revises and schedule.state != ScheduleState.DRAFT
+    if reopens and not reason:
+        raise ActionRefused(_("Give the reason for the change: the schedule is reopened as a draft revision for it."))
+    if not locked.is_public:
+        if reopens:
+            start_revision(schedule, by=by, reason=reason)
+        locked.save()
+        return None
+    for name, value in published.items():  # the portal keeps what was published
+        setattr(locked, name, value)
+    changed = {name: value for name, value in wanted.items() if not _same(value, published[name])}
+    problems = change_problems(locked, changed, now=timezone.now()) if revises else []
+    if problems:
+        raise ActionRefused(problems)
+    locked.save()
+    if not revises:
+        return waiting
+    if reopens:
+        start_revision(schedule, by=by, reason=reason)
+    if not changed:  # set back to what was published: nothing waits any more
+        waiting.delete()
+        return None
+    waiting = waiting or ScheduleChange(consultation=locked, revision=schedule.revision)
+    waiting.values = {name: ScheduleChange.encode(value) for name, value in changed.items()}
+    waiting.replaced = {name: ScheduleChange.encode(published[name]) for name in changed}
+    waiting.by = by
+    waiting.reason = reason or waiting.reason
+    waiting.save()
+    return waiting
+
+
+def _same(one, other) -> bool:
+    """Equal as the schedule shows them (an empty text is no text)."""
+    return (None if one == "" else one) == (None if other == "" else other)
+
+
+def withdraw_schedule_change(change: ScheduleChange, *, by) -> None:
+    """Discard a change waiting for the schedule's next revision, while that revision is still a draft: the
+    published values stay."""
+    schedule_id = Consultation.objects.values_list("schedule_id", flat=True).get(pk=change.consultation_id)
+    with transaction.atomic():
+        schedule = QuarterlySchedule.objects.select_for_update().select_related("council").get(pk=schedule_id)
+        _require_actor(by, schedule.council)
+        locked = ScheduleChange.objects.pending().filter(pk=change.pk).first()
+        if locked is None:
+            raise ActionRefused(_("This change is no longer waiting: it has been published or withdrawn."))
+        if schedule.state != ScheduleState.DRAFT:
+            raise ActionRefused(
+                _("The revision with this change is approved: open a new revision of the schedule to withdraw it.")
+            )
+        locked.delete()
+
+
+def _apply_schedule_changes(schedule: QuarterlySchedule) -> None:
+    """Apply the changes of the revision being published to its consultations (called, in the transaction
+    that publishes, before the PDF is frozen). A change that can no longer be made refuses the publication."""
+    waiting = list(
+        ScheduleChange.objects.pending()
+        .filter(consultation__schedule=schedule, revision=schedule.revision)
+        .order_by("consultation__number")
+    )
+    if not waiting:
+        return
+    ids = [change.consultation_id for change in waiting]
+    locked = {c.pk: c for c in Consultation.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    now = timezone.now()
+    problems = []
+    for change in waiting:
+        consultation = locked[change.consultation_id]
+        values, title = change.new_values(), consultation.title  # the title as published names it
+        replaced = {name: getattr(consultation, name) for name in values}
+        found = change_problems(consultation, values, now=now)
+        for name, value in values.items():
+            setattr(consultation, name, value)
+        try:
+            consultation.full_clean(exclude=["slug", "schedule"])
+        except ValidationError as error:
+            found += error.messages
+        if found:
+            problems += [
+                _("№ %(number)s “%(title)s”: %(problem)s")
+                % {"number": consultation.number, "title": title, "problem": p}
+                for p in found
+            ]
+            continue
+        consultation.save()
+        change.replaced = {name: ScheduleChange.encode(value) for name, value in replaced.items()}
+        change.applied_at = now
+        change.save(update_fields=["replaced", "applied_at", "updated_at"])
+    if problems:
+        raise ActionRefused(
+            [
+                *problems,
+                _(
+                    "Open a new revision of the schedule, withdraw or correct these changes, and have it approved "
+                    "again at a quorate meeting."
+                ),
+            ]
+        )
 
 
 def remove_consultation(consultation: Consultation, *, by) -> None:

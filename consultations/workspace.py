@@ -26,7 +26,7 @@ from qogam.workspace import (
     workspace_view,
 )
 
-from . import announcements, attachments, conditions, pdf, selectors, services, workflow
+from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines
 from .forms import (
     STEP_FORMS,
@@ -53,6 +53,7 @@ from .models import (
     QuarterlySchedule,
     Recommendation,
     RenderedDocument,
+    ScheduleChange,
 )
 
 State = Consultation.State
@@ -88,6 +89,12 @@ def schedule_page(request, council_slug, year, quarter):
             .about(schedule)
             .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
             .order_by("-published_at")
+            if schedule
+            else [],
+            "changes": ScheduleChange.objects.pending()
+            .filter(consultation__schedule=schedule, revision__gt=schedule.published_revision)
+            .select_related("consultation")
+            .order_by("consultation__number")
             if schedule
             else [],
             "can_act": can_act(request.user, council),
@@ -170,22 +177,71 @@ def consultation_new(request, council_slug, year, quarter):
 
 @workspace_view
 def consultation_edit(request, slug):
+    """Edit a consultation. Before saving, the page says what a published schedule does with a change to what
+    it shows (it waits for the next revision); the form starts from that waiting change, if any."""
     consultation = consultation_or_404(request, slug)
-    require_actor(request, consultation.schedule.council)
-    form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=consultation.pk))
+    schedule = consultation.schedule
+    require_actor(request, schedule.council)
+    waiting = revisions.pending_change(consultation)
+    form = ConsultationForm(
+        request.POST or None,
+        instance=Consultation.objects.get(pk=consultation.pk),
+        initial=waiting.new_values() if waiting else None,
+        asks_reason=schedule.state != QuarterlySchedule.State.DRAFT,
+    )
     if request.method == "POST" and form.is_valid():
+        was_draft = schedule.state == QuarterlySchedule.State.DRAFT
         try:
-            services.update_consultation(consultation, by=request.user, **form.planning_fields())
+            waiting = services.update_consultation(
+                consultation, by=request.user, reason=form.cleaned_data.get("change_reason", ""),
+                **form.planning_fields(),
+            )  # fmt: skip
         except ActionRefused as refused:
             refuse_into(form, refused)
         else:
-            messages.success(request, _("Saved."))
+            schedule.refresh_from_db()
+            if waiting is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Saved as a change for revision %(revision)s of the schedule: the new title, dates, proposal "
+                        "window, format or venue appear on the portal once that revision is approved at a quorate "
+                        "meeting and published. Until then the portal shows the published ones."
+                    )
+                    % {"revision": waiting.revision},
+                )
+            elif not was_draft and schedule.state == QuarterlySchedule.State.DRAFT:
+                messages.success(
+                    request, _("Saved. The schedule is a draft again: have it approved at a quorate meeting.")
+                )
+            else:
+                messages.success(request, _("Saved."))
             return redirect("workspace:consultation", slug=consultation.slug)
     return render(
         request,
         "workspace/consultation_form.html",
-        {"council": consultation.schedule.council, "form": form, "consultation": consultation},
+        {
+            "council": schedule.council,
+            "form": form,
+            "consultation": consultation,
+            "schedule": schedule,
+            "waiting": waiting,
+            "next_revision": schedule.published_revision + 1,
+        },
     )
+
+
+@acting
+def schedule_change_withdraw(request, slug):
+    """Withdraw the change of a consultation waiting for the schedule's next revision (while it is a draft)."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    waiting = revisions.pending_change(consultation)
+    if waiting is None:
+        raise Http404
+    services.withdraw_schedule_change(waiting, by=request.user)
+    messages.success(request, _("The change is withdrawn: the published schedule stays as it is."))
+    return redirect(back(request, reverse("workspace:consultation", kwargs={"slug": consultation.slug})))
 
 
 @acting
@@ -248,6 +304,7 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "can_act": can_act(request.user, council),
             "questions": consultation.questions.all(),
             "requests": consultation.information_requests.all(),
+            "schedule_change": revisions.pending_change(consultation),
             "counts": {
                 "new": consultation.proposals.filter(moderation="new").count(),
                 "listed": consultation.proposals.filter(moderation="listed").count(),

@@ -56,6 +56,11 @@ urlpatterns = [
     path("consultations/<slug:slug>/", consultations.consultation_page, name="consultation"),
     path("consultations/<slug:slug>/edit/", consultations.consultation_edit, name="consultation_edit"),
     path("consultations/<slug:slug>/remove/", consultations.consultation_remove, name="consultation_remove"),
+    path(
+        "consultations/<slug:slug>/schedule-change/withdraw/",
+        consultations.schedule_change_withdraw,
+        name="schedule_change_withdraw",
+    ),
     path("consultations/<slug:slug>/steps/<str:name>/", consultations.consultation_step, name="step"),
     path("consultations/<slug:slug>/questions/", consultations.questions, name="questions"),
     path("consultations/<slug:slug>/recommendation/", consultations.recommendation, name="recommendation"),

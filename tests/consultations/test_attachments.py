@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from consultations import attachments, conditions, services, workflow
+from consultations import attachments, conditions, workflow
 from consultations.models import Consultation, Document
 from councils.errors import ActionRefused
 from councils.models import Membership
