@@ -71,9 +71,10 @@ def _draft_acts_only(consultation: Consultation) -> bool:
     return consultation.is_draft_act
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Step:
-    """One row of the table: a step (numbered 1–7), or another action on a consultation."""
+    """One row of the table: a step (numbered 1–7), or another action on a consultation. Rows compare by
+    identity: each exists once."""
 
     name: str  # the action's code: the workspace's URL and the log's `name`
     label: str | Promise  # the action, as in "it is not possible to <label>"
