@@ -82,6 +82,12 @@ class Intake:
             return self.closes_at
         return None
 
+    @property
+    def opening_late(self) -> bool:
+        """Not open although its planned start has passed: the council has not yet announced or opened the
+        consultation, so the planned start is no longer a date to speak of in the future tense."""
+        return self.state == "not_yet" and self.opens_at is not None and self.opens_at <= timezone.now()
+
 
 def intake_of(consultation: Consultation, at: datetime.datetime | None = None) -> Intake:
     """The intake of a consultation, from its fields and its log (prefetched by `consultation_page`)."""

@@ -20,6 +20,13 @@ def recorded(deliveries) -> list[Delivery]:
     return sorted((d for d in deliveries if d.channel == Delivery.Channel.RECORDED), key=lambda d: (d.sent_at, d.pk))
 
 
+@register.filter
+def sent_by_the_portal(deliveries) -> list[Delivery]:
+    """The deliveries to the portal and its channels among the (prefetched) deliveries: the recorded
+    publications are listed apart, under "Published outside the portal"."""
+    return [d for d in deliveries if d.channel != Delivery.Channel.RECORDED]
+
+
 @register.simple_tag
 def new_publication_form(announcement: Announcement) -> RecordedPublicationForm:
     """An empty form whose ids are the announcement's own (a page shows one per announcement)."""

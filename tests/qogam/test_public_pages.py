@@ -386,3 +386,20 @@ def test_the_server_error_page_speaks_both_languages(rf):
 
     html = server_error(rf.get("/kk/")).content.decode()
     assert "Қате орын алды" in html and "Произошла ошибка" in html
+
+
+def test_an_intake_whose_planned_start_passed_unopened_is_not_promised_in_the_future_tense(client):
+    late = published_at(State.ANNOUNCED)  # its window was to open yesterday; step 4 is not taken
+    now = timezone.now()
+    coming = published_at(
+        State.ANNOUNCED,
+        window_opens_at=now + datetime.timedelta(days=2),
+        window_closes_at=now + datetime.timedelta(days=16),
+    )
+    for url in (f"/ru/consultations/{late.slug}/", f"/ru/consultations/{late.slug}/propose/"):
+        html, _ = page(client, url)
+        assert "Приём предложений должен был начаться" in html and "будут приниматься" not in html
+    html, _ = page(client, f"/kk/consultations/{late.slug}/")
+    assert "басталуы тиіс еді, бірақ қоғамдық кеңес оны әлі ашқан жоқ" in html
+    html, _ = page(client, f"/ru/consultations/{coming.slug}/")
+    assert "Предложения будут приниматься с" in html and "должен был начаться" not in html

@@ -326,3 +326,16 @@ def test_the_public_pages_keep_their_query_count_with_many_recorded_publications
         add(n)
     assert [count_queries(client, page) for page in pages] == few
     assert "Желі 5" in text(client.get(pages[0]))
+
+
+def test_the_consultations_page_lists_a_recorded_publication_apart_not_among_the_portals_deliveries(
+    client, results, secretary
+):
+    from django.utils import translation
+
+    announced = announcement_of(results, Event.CONSULTATION_ANNOUNCED)
+    record(client, announced, outlet_kind="newspaper", outlet="Арқа ажары", link="https://arka.example.kz/1")
+    page = text(client.get(url("workspace:consultation", "ru", slug=results.slug)))
+    assert '<a href="https://arka.example.kz/1" rel="noopener noreferrer">Арқа ажары</a>' in page
+    with translation.override("ru"):
+        assert str(Delivery.Channel.RECORDED.label) not in page  # "delivered" makes no sense for a newspaper
