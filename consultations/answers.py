@@ -48,6 +48,11 @@ def to_answer_by_phone(consultation: Consultation) -> QuerySet:
     return owed_an_answer(consultation).exclude(BY_MAIL).order_by("submitted_at", "id")
 
 
+def awaiting_mail(consultation: Consultation) -> QuerySet:
+    """The authors owed an answer by mail that none was queued for yet."""
+    return owed_an_answer(consultation).filter(BY_MAIL, answer_queued_at__isnull=True)
+
+
 def answer_counts(consultation: Consultation) -> dict[str, int]:
     """{"asked": authors owed an answer, "answered": those answered by mail or by phone} — counts only."""
     return consultation.proposals.aggregate(
@@ -61,16 +66,15 @@ def answer_authors(consultation: Consultation, *, by=None, at: datetime.datetime
     position): the mails are outbox rows, sent after commit and swept if the worker or Redis is down.
 
     Safe to call twice: a proposal records when its answer was queued and is not answered again. A position
-    dated further back than `publications.services.HISTORY` is history entered afterwards: like the
-    announcement's channels, nobody is mailed now.
+    dated further back than `publications.services.HISTORY` (`at`) is history entered afterwards: like the
+    announcement's channels, nobody is mailed by itself; the inbox then offers to mail the answers now.
     """
     now = timezone.now()
     if at is not None and at < now - HISTORY:
         return 0
     with transaction.atomic():
         proposals = list(
-            owed_an_answer(consultation)
-            .filter(BY_MAIL, answer_queued_at__isnull=True)
+            awaiting_mail(consultation)
             .select_related("duplicate_of")
             .select_for_update(of=("self",))
             .order_by("submitted_at", "id")

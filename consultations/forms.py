@@ -192,8 +192,9 @@ class CloseIntakeForm(BilingualForm, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("reason_kk", "").strip() or data.get("reason_ru", "").strip()):
-            self.add_error("reason_kk", _("Give the reason for closing the intake early."))
+        for name in ("reason_kk", "reason_ru"):
+            if not data.get(name, "").strip():
+                self.add_error(name, _("Give the reason for closing the intake early, in Kazakh and Russian."))
         return data
 
 

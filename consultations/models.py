@@ -330,12 +330,11 @@ class Consultation(StateMachineModel):
         )
 
 
-# What the schedule says of a consultation (the schedule's PDF and the council page show all but the window):
-# once public, these change only through the schedule's next revision (`ScheduleChange`).
-SCHEDULE_FIELDS = (
-    "title_kk", "title_ru", "occasion", "starts_on", "ends_on", "window_opens_at", "window_closes_at",
-    "format", "venue_kk", "venue_ru",
-)  # fmt: skip
+# What the schedule says of a consultation (its PDF and the council page show them): once public, these change
+# only through the schedule's next revision (`ScheduleChange`). The proposal window is the intake's, not the
+# schedule's: it moves at once, within the rules of `services.window_problems`.
+SCHEDULE_FIELDS = ("title_kk", "title_ru", "occasion", "starts_on", "ends_on", "format", "venue_kk", "venue_ru")
+WINDOW_FIELDS = ("window_opens_at", "window_closes_at")
 
 
 class ScheduleChangeQuerySet(models.QuerySet):

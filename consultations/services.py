@@ -22,10 +22,11 @@ from councils.models import Council, Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems
 
-from . import announcements, pdf, workflow
+from . import announcements, conditions, pdf, workflow
 from .conditions import moment
 from .fields import write_state
 from .models import (
+    WINDOW_FIELDS,
     Consultation,
     InformationRequest,
     Position,
@@ -36,7 +37,7 @@ from .models import (
     ScheduleChange,
     ScheduleTransition,
 )
-from .revisions import SCHEDULE_FIELDS, change_problems
+from .revisions import SCHEDULE_FIELDS
 from .workflow import date_problems
 
 ScheduleState = QuarterlySchedule.State
@@ -217,7 +218,7 @@ def _perform(
 def update_consultation(consultation: Consultation, *, by, reason: str = "", **fields) -> ScheduleChange | None:
     """Correct what the secretary planned; nothing changes once the position is published or it is cancelled.
 
-    What a published schedule says of a consultation — its title, dates, proposal window, format and venue
+    What a published schedule says of a consultation — its title, dates, format and venue
     (`SCHEDULE_FIELDS`) — stays as published: a change to those is kept as a `ScheduleChange` for the
     schedule's next revision, and applied when that revision, approved at a quorate meeting, is published
     (a published or approved schedule is reopened as a draft for it, with `reason`). Saving again before
@@ -251,12 +252,25 @@ def _update_locked(locked: Consultation, *, by, reason: str, fields: dict) -> Sc
         locked.schedule_changes.pending().select_for_update().filter(revision__gt=schedule.published_revision).first()
     )
     coming = published | (waiting.new_values() if waiting else {})  # what the next revision says so far
+    window = {name: getattr(locked, name) for name in WINDOW_FIELDS}
     for name, value in fields.items():
         setattr(locked, name, value)
     try:
         locked.full_clean(exclude=["slug", "schedule"])
     except ValidationError as error:
         raise ActionRefused(error.messages) from None
+    moved = {name: getattr(locked, name) for name in WINDOW_FIELDS if getattr(locked, name) != window[name]}
+    problems = window_problems(locked, moved, now=timezone.now())
+    if problems:
+        raise ActionRefused(problems)
+    if workflow.is_announced(locked):
+        # Citizens were told where to read the draft: it stays readable (the condition of step 3).
+        problems = conditions.draft_readable(locked, None)
+        if problems:
+            raise ActionRefused(problems)
+    if "window_closes_at" in moved and locked.early_closing_reason:
+        # A new end replaces the early closing: the intake runs until then.
+        locked.early_closing_reason = locked.early_closing_reason_kk = locked.early_closing_reason_ru = ""
     wanted = {name: getattr(locked, name) for name in SCHEDULE_FIELDS}
     revises = any(not _same(wanted[name], coming[name]) for name in SCHEDULE_FIELDS)
     reopens = revises and schedule.state != ScheduleState.DRAFT
@@ -270,9 +284,6 @@ def _update_locked(locked: Consultation, *, by, reason: str, fields: dict) -> Sc
     for name, value in published.items():  # the portal keeps what was published
         setattr(locked, name, value)
     changed = {name: value for name, value in wanted.items() if not _same(value, published[name])}
-    problems = change_problems(locked, changed, now=timezone.now()) if revises else []
-    if problems:
-        raise ActionRefused(problems)
     locked.save()
     if not revises:
         return waiting
@@ -288,6 +299,25 @@ def _update_locked(locked: Consultation, *, by, reason: str, fields: dict) -> Sc
     waiting.reason = reason or waiting.reason
     waiting.save()
     return waiting
+
+
+def window_problems(consultation: Consultation, moved: dict, *, now: datetime.datetime) -> list[str]:
+    """What keeps the proposal window from moving to `moved` (the new values of the fields that change): its
+    opening cannot move once the intake has begun, nor its end once the list of proposals is formed; while
+    proposals are taken (or until step 5), its end moves only into the future — which reopens an intake that
+    had closed."""
+    State = Consultation.State
+    problems = []
+    begun = consultation.state not in (State.PLANNED, State.DECIDED, State.QUESTIONS_APPROVED, State.ANNOUNCED)
+    if "window_opens_at" in moved and begun:
+        problems.append(_("The proposal window has already opened: its opening can no longer be moved."))
+    if "window_closes_at" in moved:
+        closes = moved["window_closes_at"]
+        if begun and consultation.state != State.HELD:
+            problems.append(_("The list of proposals is formed: the proposal window can no longer be moved."))
+        elif consultation.state == State.HELD and (closes is None or closes <= now):
+            problems.append(_("The proposal window can only be moved to close in the future."))
+    return problems
 
 
 def _same(one, other) -> bool:
@@ -328,9 +358,12 @@ def _apply_schedule_changes(schedule: QuarterlySchedule) -> None:
     problems = []
     for change in waiting:
         consultation = locked[change.consultation_id]
+        if consultation.state in (Consultation.State.POSITION_PUBLISHED, Consultation.State.CANCELLED):
+            change.delete()  # finished meanwhile: it stays as it was published
+            continue
         values, title = change.new_values(), consultation.title  # the title as published names it
         replaced = {name: getattr(consultation, name) for name in values}
-        found = change_problems(consultation, values, now=now)
+        found = []
         for name, value in values.items():
             setattr(consultation, name, value)
         try:
@@ -466,12 +499,12 @@ def record_state_body_answer(
         locked = Consultation.objects.select_for_update().select_related("schedule__council").get(pk=consultation.pk)
         _require_actor(by, locked.schedule.council)
         recommendation = Recommendation.objects.filter(consultation=locked).first()
-        drafted = locked.transitions.filter(to_state=Consultation.State.RECOMMENDATION_DRAFTED).order_by("-id").first()
+        drafted = workflow.reached_by(locked).get(Consultation.State.RECOMMENDATION_DRAFTED)
         if recommendation is None or drafted is None:
             raise ActionRefused(_("The recommendation is sent once it is drafted (step 6)."))
         today = timezone.localdate()
         problems = []
-        if sent_on and not drafted.occurred_on <= sent_on <= today:
+        if sent_on and not drafted <= sent_on <= today:
             problems.append(_("The recommendation is sent after it was drafted, and not in the future."))
         if answer_received_on and not sent_on:
             problems.append(_("Give the date the recommendation was sent before the date of the answer."))

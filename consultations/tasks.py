@@ -34,7 +34,12 @@ def open_due_intakes() -> int:
     """Step 4 by the system: open the consultations whose proposal window has opened (DESIGN.md,
     "Steps 4 and 5"), each once, logged as the system and dated when its window opened."""
     opened = 0
-    due = Consultation.objects.filter(state=Consultation.State.ANNOUNCED, window_opens_at__lte=timezone.now())
+    now = timezone.now()
+    # A window that passed unopened is left to the secretary (the dashboard shows step 4 overdue): opening it now
+    # would count as "held" for compliance while nobody could propose.
+    due = Consultation.objects.filter(
+        state=Consultation.State.ANNOUNCED, window_opens_at__lte=now, window_closes_at__gt=now
+    )
     for consultation in due.select_related("schedule"):
         # Dated when the window opened, unless citizens were informed only later (then on that day).
         opened_on = min(timezone.localdate(consultation.window_opens_at), timezone.localdate())

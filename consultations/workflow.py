@@ -174,7 +174,7 @@ CLOSE_INTAKE = Step(
     _("close the intake now"),
     sources=(State.HELD,),
     target=State.HELD,
-    conditions=(intake_open, reason_given(_("Give the reason for closing the intake early."))),
+    conditions=(intake_open, reason_given(_("Give the reason for closing the intake early, in Kazakh and Russian."))),
     form="close_intake",
     hint=_(
         "Proposals are accepted until the window closes. To end the intake earlier, close it now with the reason, "
@@ -461,8 +461,8 @@ def close_intake(consultation: Consultation, *, by, reason_kk: str, reason_ru: s
     def close_window(locked: Consultation, act: Act) -> dict:
         planned = locked.window_closes_at
         locked.window_closes_at = act.at
-        locked.early_closing_reason_kk = reason_kk or reason_ru
-        locked.early_closing_reason_ru = reason_ru or reason_kk
+        locked.early_closing_reason_kk = reason_kk
+        locked.early_closing_reason_ru = reason_ru
         locked.save(
             update_fields=[
                 "window_closes_at",
@@ -478,8 +478,8 @@ def close_intake(consultation: Consultation, *, by, reason_kk: str, reason_ru: s
         consultation,
         CLOSE_INTAKE,
         by=by,
-        reason=reason_kk or reason_ru,
-        note=" / ".join(filter(None, (reason_kk, reason_ru))),
+        reason=reason_kk if reason_ru else "",  # both languages: the public page shows it in each
+        note=f"{reason_kk} / {reason_ru}",
         effect=close_window,
     )
 
@@ -553,10 +553,16 @@ def step_back(
     """Correct a mistake: one step back, with a reason. Nothing already published is withdrawn; a step-3
     announcement still waiting for its time is."""
 
-    def withdraw_scheduled_announcement(locked: Consultation, act: Act) -> dict:
+    def undo_effects(locked: Consultation, act: Act) -> dict:
         # Going back before step 3: the questions may change, so the step-3 text written for them stays unsent.
         if locked.state == State.QUESTIONS_APPROVED:
             announcements.withdraw_waiting(locked, event=Event.CONSULTATION_ANNOUNCED)
+        # Going back before step 4 taken early: the window opens when it was planned to (else the beat job would
+        # take step 4 again at once).
+        opened = locked.transitions.filter(name=OPEN_INTAKE.name).order_by("-recorded_at", "-id").first()
+        if locked.state == State.HELD and opened and opened.window_moved_from and opened.window_moved_from > act.at:
+            locked.window_opens_at = opened.window_moved_from
+            locked.save(update_fields=["window_opens_at", "updated_at"])
         return {}
 
     return _take(
@@ -566,7 +572,7 @@ def step_back(
         occurred_on=occurred_on,
         reason=reason,
         note=reason.strip(),
-        effect=withdraw_scheduled_announcement,
+        effect=undo_effects,
     )
 
 

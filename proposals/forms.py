@@ -160,7 +160,12 @@ class SortForm(forms.Form):
         label=_("Why not included"), choices=[("", "—"), *Proposal.SetAsideReason.choices], required=False
     )
     duplicate_of = forms.CharField(label=_("Reference number of the original"), max_length=16, required=False)
-    note = forms.CharField(label=_("Note"), max_length=1000, required=False)
+    note = forms.CharField(
+        label=_("Explanation"),
+        max_length=1000,
+        required=False,
+        help_text=_("Sent to the author with the answer, if they asked for one (never for spam)."),
+    )
     decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Proposal.Decision.choices], required=False)
     reasons_kk = forms.CharField(
         label=_("Reasons — in Kazakh"), required=False, widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"})

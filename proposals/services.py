@@ -143,12 +143,14 @@ def enter_proposal(
         raise ActionRefused(_("Only the council's secretary or chair may do this."))
     if channel == Proposal.Channel.PORTAL or channel not in Proposal.Channel.values:
         raise ActionRefused(_("Choose the channel through which the proposal was received."))
-    if consultation.state not in STAFF_ENTRY_STATES:
-        raise ActionRefused(_("Proposals are entered from the announcement until the list of proposals is formed."))
     if reception is not None and reception.member.council_id != council.pk:
         raise ActionRefused(_("Choose a personal reception of this council."))
     received_at = received_at or timezone.now()
     with transaction.atomic():
+        # Locked and checked here: the list of proposals may be formed at the same moment (step 5 locks it too).
+        current = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if current.state not in STAFF_ENTRY_STATES:
+            raise ActionRefused(_("Proposals are entered from the announcement until the list of proposals is formed."))
         proposal = Proposal.objects.create(
             consultation=consultation,
             reference=allocate_references(received_at.year)[0],

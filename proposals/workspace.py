@@ -4,6 +4,7 @@ its history and corrections, and the authors to answer by phone once the positio
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +48,7 @@ def inbox(request, slug):
             "can_act": acts,
             "sort_form": SortForm(consultation=consultation),
             "by_phone": _to_answer_by_phone(consultation, acts),
+            "unmailed": _unmailed(consultation),
             "today": timezone.localdate(),
         },
     )
@@ -60,6 +62,29 @@ def _to_answer_by_phone(consultation, acts: bool) -> list:
     if not acts:
         proposals = proposals.defer("contact")  # the phone number is the secretary's and chair's to see
     return list(proposals)
+
+
+def _unmailed(consultation) -> int:
+    """Once the position is published: authors owed a mailed answer that none was queued for (a position
+    recorded days after it was published mails nobody by itself, like the channels)."""
+    if consultation.state != State.POSITION_PUBLISHED:
+        return 0
+    return answers.awaiting_mail(consultation).count()
+
+
+@acting
+def mail_answers(request, slug):
+    """The secretary mails the answers that recording the position afterwards did not send."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    if consultation.state != State.POSITION_PUBLISHED:
+        raise Http404
+    sent = answers.answer_authors(consultation, by=request.user)
+    messages.success(
+        request,
+        ngettext("%(count)s answer is on its way.", "%(count)s answers are on their way.", sent) % {"count": sent},
+    )
+    return redirect("workspace:inbox", slug=consultation.slug)
 
 
 def _proposal_or_404(consultation, reference: str, acts: bool):

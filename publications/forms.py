@@ -1,6 +1,7 @@
 """The forms of announcements: their texts as the secretary edits them, and subscribing on the public pages."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Region
@@ -42,13 +43,15 @@ class RecordedPublicationForm(forms.Form):
     scan = forms.FileField(
         label=_("Scan or screenshot"),
         required=False,
-        help_text=_("PDF, PNG or JPEG, up to 20 MB."),
         widget=forms.FileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["scan"].help_text = _("PDF, PNG or JPEG, at most %(limit)s MB.") % {
+            "limit": settings.DOCUMENT_MAX_MEGABYTES
+        }
         if editing:
             self.fields["remove_scan"] = forms.BooleanField(label=_("Remove the scan"), required=False)
 

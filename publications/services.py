@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
@@ -82,7 +83,6 @@ def publish_on_portal(announcement: Announcement, *, at: datetime.datetime | Non
 # was before, in `RecordedPublicationChange`; removing a record keeps its log. Scans replaced or left by a
 # removed record stay on disk, as the evidence the log names.
 
-SCAN_MEGABYTES = 20
 _web_link = URLValidator(schemes=["http", "https"])
 
 
@@ -143,7 +143,11 @@ def _checked(
         )
     if problems:
         raise ActionRefused(problems)
-    kind = uploads.check_upload(scan, allowed=uploads.SCAN_KINDS, max_megabytes=SCAN_MEGABYTES) if scan else None
+    kind = (
+        uploads.check_upload(scan, allowed=uploads.SCAN_KINDS, max_megabytes=settings.DOCUMENT_MAX_MEGABYTES)
+        if scan
+        else None
+    )
     return outlet, link, kind
 
 

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from councils.errors import ActionRefused
@@ -46,13 +45,8 @@ def _record_or_404(request, pk: int) -> Delivery:
 
 
 def _return_to(request) -> str:
-    """The workspace page the form came from (its `next`), to go back to after saving."""
-    for candidate in (request.POST.get("next"), request.GET.get("next"), request.META.get("HTTP_REFERER")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("workspace:dashboard")
+    """The workspace page the form came from, to go back to after saving."""
+    return back(request, reverse("workspace:dashboard"))
 
 
 def _fields(data: dict) -> dict:

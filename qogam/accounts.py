@@ -126,6 +126,15 @@ def queue_set_password_mail(user) -> OutgoingMail:
         raise ActionRefused(
             _("The account %(username)s has no email: enter one first.") % {"username": user.get_username()}
         )
+    if user.has_usable_password():
+        # Its holder has set a password: a link sent by the ministry would let someone else take the account.
+        raise ActionRefused(
+            _(
+                "The holder of %(username)s has set a password already: they reset it themselves with "
+                "“Forgot your password?” on the sign-in page."
+            )
+            % {"username": user.get_username()}
+        )
     memberships = list(
         Membership.objects.filter(user=user)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=timezone.localdate()))

@@ -164,6 +164,12 @@ class CouncilAccountChangeForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data["email"]
+        if email != self.instance.email and self.instance.has_usable_password():
+            # Reset mails go to this address: changing it would hand the account to whoever reads the new one.
+            raise ValidationError(
+                _("Its holder has set a password: deactivate this account and open a new one for the new address."),
+                code="email_locked",
+            )
         if email and email_taken(email, other_than=self.instance):
             raise ValidationError(EMAIL_TAKEN, code="unique")
         return email

@@ -60,8 +60,9 @@ def require_actor(request, council: Council) -> None:
 
 
 def back(request, default: str) -> str:
-    """Where to return after an action: the form's `next` or the referring page, if on this site."""
-    for candidate in (request.POST.get("next"), request.META.get("HTTP_REFERER")):
+    """Where to return after an action: the form's (or the address's) `next`, or the referring page, if on
+    this site."""
+    for candidate in (request.POST.get("next"), request.GET.get("next"), request.META.get("HTTP_REFERER")):
         if candidate and url_has_allowed_host_and_scheme(
             candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):

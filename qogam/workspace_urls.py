@@ -109,4 +109,5 @@ urlpatterns = [
         proposals.mark_answered,
         name="proposal_answered",
     ),
+    path("consultations/<slug:slug>/answers/mail/", proposals.mail_answers, name="mail_answers"),
 ]

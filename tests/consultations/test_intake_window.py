@@ -130,7 +130,7 @@ def test_a_draft_act_whose_window_opens_later_cannot_be_taken_to_its_position_on
         workflow.compile_proposals(consultation, by=secretary)
 
     write_recommendation(consultation)
-    with pytest.raises(ActionRefused):
+    with pytest.raises(ActionRefused, match="not possible to prepare the draft recommendation"):
         workflow.draft_recommendation(consultation, by=secretary)
     review = compliance.review(
         [consultation.schedule.council], [(consultation.schedule.year, consultation.schedule.quarter)]
@@ -210,3 +210,35 @@ def test_the_page_says_where_the_intake_stands_in_the_right_tense(client, state,
     assert ("Подать предложение" in page) is invites
     if state == State.POSITION_PUBLISHED:
         assert "опубликовал свою позицию" in page
+
+
+def test_going_back_from_an_early_opening_restores_the_planned_start_so_the_beat_job_waits_for_it():
+    from consultations.tasks import open_due_intakes
+
+    consultation = published_at(State.ANNOUNCED, **window(21, 40))
+    planned_start = consultation.window_opens_at
+    secretary = secretary_of(consultation.schedule.council)
+    workflow.open_intake(consultation, by=secretary)
+    workflow.step_back(consultation, by=secretary, reason="Ерте ашылды / Открыли рано")
+
+    assert (consultation.state, consultation.window_opens_at) == (State.ANNOUNCED, planned_start)
+    assert open_due_intakes() == 0
+
+
+def test_the_beat_job_leaves_a_window_that_passed_unopened_to_the_secretary():
+    from consultations.tasks import open_due_intakes
+
+    consultation = published_at(State.ANNOUNCED, **window(-10, -1))
+    assert open_due_intakes() == 0
+    consultation.refresh_from_db()
+    assert consultation.state == State.ANNOUNCED
+
+
+def test_once_citizens_are_informed_the_link_to_a_draft_act_cannot_be_taken_away():
+    from consultations.services import update_consultation
+
+    consultation = published_at(State.ANNOUNCED, occasion=Consultation.Occasion.DRAFT_ACT)
+    with pytest.raises(ActionRefused, match="Attach the draft legal act"):
+        update_consultation(consultation, by=secretary_of(consultation.schedule.council), act_url="")
+    consultation.refresh_from_db()
+    assert consultation.act_url

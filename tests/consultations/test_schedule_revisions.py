@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from consultations import pdf, services
+from consultations import pdf, services, workflow
 from consultations.forms import ConsultationForm
 from consultations.models import Consultation, QuarterlySchedule, RenderedDocument, ScheduleChange
 from councils.errors import ActionRefused
@@ -380,27 +380,37 @@ def test_a_waiting_change_of_an_approved_revision_is_not_withdrawn(secretary, pu
     assert ScheduleChange.objects.pending().count() == 1
 
 
-def test_a_change_that_became_impossible_is_refused_at_publication(secretary, council):
+def test_a_change_to_a_consultation_cancelled_meanwhile_is_dropped_at_publication(secretary, council):
     consultation = published_at(State.HELD, council=council, by=secretary, listed_proposals=0)
-    later = timezone.now() + datetime.timedelta(days=30)
+    title = consultation.title_ru
     services.update_consultation(
-        consultation, by=secretary, reason="Ұзартылды", **form_fields(consultation, window_closes_at=later)
+        consultation, by=secretary, reason="Атауы", **form_fields(consultation, title_ru="Новое название")
     )
     schedule = consultation.schedule
     schedule.refresh_from_db()
     services.approve_schedule(schedule, by=secretary, meeting=quorate_meeting(council, date=days(0)))
-    # Meanwhile the intake was closed (as "close the intake now" does): the window can no longer be moved.
-    Consultation.objects.filter(pk=consultation.pk).update(
-        window_closes_at=timezone.now() - datetime.timedelta(minutes=1)
-    )
+    workflow.cancel(consultation, by=secretary, reason_kk="Себебі", reason_ru="Причина")
 
-    with pytest.raises(ActionRefused, match="already closed") as refused:
-        services.publish_schedule(schedule, by=secretary)
-    assert any(re.search(r"№ \d+ “.+”", message) for message in refused.value.messages)
+    services.publish_schedule(schedule, by=secretary)
+
+    consultation.refresh_from_db()
+    assert consultation.title_ru == title and not ScheduleChange.objects.exists()
     schedule.refresh_from_db()
-    assert (schedule.state, schedule.published_revision) == (ScheduleState.APPROVED, 1)
-    assert ScheduleChange.objects.pending().count() == 1
-    assert not RenderedDocument.objects.filter(schedule=schedule, revision=2).exists()
+    assert (schedule.state, schedule.published_revision) == (ScheduleState.PUBLISHED, 2)
+
+
+def test_the_proposal_window_is_the_intakes_and_moves_at_once_reopening_an_intake_closed_early(secretary, council):
+    consultation = published_at(State.HELD, council=council, by=secretary, listed_proposals=0)
+    workflow.close_intake(consultation, by=secretary, reason_kk="Қате", reason_ru="Ошибка")
+    later = timezone.now() + datetime.timedelta(days=5)
+    services.update_consultation(consultation, by=secretary, **form_fields(consultation, window_closes_at=later))
+    consultation.refresh_from_db()
+    assert consultation.is_open_for_proposals() and not consultation.early_closing_reason
+    assert not ScheduleChange.objects.exists()
+    with pytest.raises(ActionRefused, match="close in the future"):
+        services.update_consultation(
+            consultation, by=secretary, **form_fields(consultation, window_closes_at=timezone.now())
+        )
 
 
 def test_a_window_that_has_opened_cannot_be_moved_to_open_later(signed_in, council, secretary):

@@ -244,6 +244,25 @@ def test_a_position_entered_as_history_mails_nobody_now(held, authors, secretary
     assert not Proposal.objects.filter(answer_queued_at__isnull=False).exists()
 
 
+def test_a_position_recorded_afterwards_leaves_the_answers_for_the_secretary_to_mail_from_the_inbox(
+    client, held, authors, secretary, monkeypatch
+):
+    monkeypatch.setattr(answers, "HISTORY", datetime.timedelta(days=-1))  # as if dated days back
+    publish(held, secretary)
+    assert not OutgoingMail.objects.filter(to="aigul@mail.kz").exists()
+    client.force_login(secretary)
+    inbox = url("workspace:inbox", "ru", slug=held.slug)
+    assert "ещё не отправлен" in page_text(client.get(inbox))  # 4 authors owed a mail: kk, ru, off-topic, …
+
+    response = client.post(url("workspace:mail_answers", "ru", slug=held.slug))
+
+    assert response.status_code == 302
+    assert OutgoingMail.objects.filter(to="aigul@mail.kz").count() == 1
+    assert "ещё не отправлен" not in page_text(client.get(inbox))
+    client.post(url("workspace:mail_answers", "ru", slug=held.slug))
+    assert OutgoingMail.objects.filter(to="aigul@mail.kz").count() == 1  # never twice
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Answered by phone
 

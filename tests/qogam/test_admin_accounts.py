@@ -452,3 +452,15 @@ def test_the_accounts_admin_speaks_kazakh_and_russian(ministry, council, languag
     page = ministry.get(reverse("admin:auth_user_changelist")).content.decode()
     for word in words:
         assert word in page
+
+
+def test_the_ministry_cannot_take_over_an_account_whose_holder_set_a_password(ministry, council):
+    secretary = staff_of(council, username="secretary", email="secretary@akmola.gov.kz")
+    response = ministry.post(
+        change_urls(secretary)["change"], {"username": "secretary", "email": "someone@mail.kz", "is_active": "on"}
+    )
+    assert response.status_code == 200 and "бұл есептік жазбаны өшіріп" in response.content.decode()
+    secretary.refresh_from_db()
+    assert secretary.email == "secretary@akmola.gov.kz"
+    run_action(ministry, "send_set_password_mail", secretary)
+    assert not OutgoingMail.objects.exists()
