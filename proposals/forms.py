@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qogam.forms import DateInput, DateTimeInput
 
@@ -106,7 +107,9 @@ class EntryForm(forms.Form):
     """A proposal received outside the portal, entered by the secretary with its channel."""
 
     channel = forms.ChoiceField(
-        label=_("Received"), choices=[c for c in Proposal.Channel.choices if c[0] != Proposal.Channel.PORTAL]
+        # "Received" alone reads as a date in Kazakh and Russian: this one is the way the proposal came in.
+        label=pgettext_lazy("proposal channel", "Received"),
+        choices=[c for c in Proposal.Channel.choices if c[0] != Proposal.Channel.PORTAL],
     )
     received_at = forms.DateTimeField(label=_("Received on"), widget=DateTimeInput)
     reception = forms.ModelChoiceField(label=_("Personal reception"), queryset=None, required=False)
