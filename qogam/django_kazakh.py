@@ -346,3 +346,20 @@ DJANGO_STRINGS = (
     gettext_noop("Content type %(ct_id)s object %(obj_id)s doesn’t exist"),
     gettext_noop("%(ct_name)s objects don’t have a get_absolute_url() method"),
 )
+
+# Django's Kazakh translations that are wrong ("Өзгетру" for "Өзгерту") or use another term for the user than
+# ours ("қолданушы" where the portal says "пайдаланушы"): our catalogue overrides them.
+DJANGO_CORRECTIONS = (
+    gettext_noop("Change"),
+    gettext_noop("None available"),
+    gettext_noop("User"),
+    gettext_noop("users"),
+    gettext_noop("username"),
+    gettext_noop("user permissions"),
+    gettext_noop("A user with that username already exists."),
+    gettext_noop("Designates that this user has all permissions without explicitly assigning them."),
+    gettext_noop("Designates whether the user can log into this admin site."),
+    gettext_noop(
+        "Designates whether this user should be treated as active. Unselect this instead of deleting accounts."
+    ),
+)

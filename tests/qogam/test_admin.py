@@ -111,3 +111,25 @@ def test_the_admin_speaks_kazakh_and_russian(superuser, published, language, hea
     assert header in page
     assert published.title_kk in page if language == "kk" else published.title_ru in page
     assert "Даңғо" not in page
+
+
+def test_the_admin_switches_language_and_keeps_the_page(superuser, published):
+    changelist = reverse("admin:consultations_consultation_changelist")
+    superuser.cookies["django_language"] = "kk"
+    assert 'value="ru"' in superuser.get(changelist).content.decode()
+
+    response = superuser.post(reverse("set_language"), {"language": "ru", "next": changelist})
+
+    assert response.status_code == 302 and response["Location"] == changelist
+    page = superuser.get(changelist).content.decode()
+    assert "Qogam: администрирование" in page and published.title_ru in page
+
+
+def test_djangos_wrong_kazakh_is_corrected_and_one_term_names_the_user(superuser, published):
+    superuser.cookies["django_language"] = "kk"
+    index = superuser.get(reverse("admin:index")).content.decode()
+    user_form = superuser.get(reverse("admin:auth_user_add")).content.decode()
+
+    assert "Өзгерту" in index and "Өзгетру" not in index
+    assert "Пайдаланушы аты" in user_form
+    assert "Қолданушы" not in index + user_form and "қолданушы" not in index + user_form
