@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 State = Consultation.State
 
 # Latin words a Kazakh or Russian reader meets on purpose: the portal's name, formats, the reference prefix.
-ALLOWED_LATIN = {"qg-", "qogam", "rss", "atom", "pdf", "ical", "ics", "qg", "csv", "xlsx", "email", "telegram", "e-mail"}
+ALLOWED_LATIN = {"qg-", "qogam", "rss", "atom", "pdf", "ical", "ics", "csv", "xlsx", "email", "telegram"}
 
 
 class VisibleText(HTMLParser):
