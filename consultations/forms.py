@@ -223,6 +223,17 @@ class PointForm(BilingualForm, forms.Form):
 
 PointFormSet = forms.formset_factory(PointForm, extra=1, max_num=50)
 
+# The submit button that asks for one more empty row instead of saving: rows are added without JavaScript.
+ADD_ROW = "add_row"
+
+
+def with_another_row(data, formset_class, prefix: str):
+    """What was posted, with room for one more row (up to the formset's maximum): shown again, not saved."""
+    data = data.copy()
+    total = f"{prefix}-TOTAL_FORMS"
+    data[total] = str(min(int(data.get(total) or 0) + 1, formset_class.max_num))
+    return data
+
 
 class InformationRequestForm(BilingualForm, forms.ModelForm):
     class Meta:

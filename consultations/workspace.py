@@ -29,6 +29,7 @@ from qogam.workspace import (
 from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines
 from .forms import (
+    ADD_ROW,
     STEP_FORMS,
     ConsultationForm,
     DocumentForm,
@@ -44,6 +45,7 @@ from .forms import (
     ScheduledAnnouncementForm,
     SendingForm,
     StepBackForm,
+    with_another_row,
 )
 from .models import (
     CompliancePolicy,
@@ -387,8 +389,10 @@ def questions(request, slug):
     if request.method == "POST":
         require_actor(request, council)
     initial = [{"text_kk": q.text_kk, "text_ru": q.text_ru} for q in consultation.questions.all()]
-    formset = QuestionFormSet(request.POST or None, initial=initial, prefix="questions")
-    if request.method == "POST" and formset.is_valid():
+    adding = ADD_ROW in request.POST
+    data = with_another_row(request.POST, QuestionFormSet, "questions") if adding else request.POST or None
+    formset = QuestionFormSet(data, initial=initial, prefix="questions")
+    if request.method == "POST" and not adding and formset.is_valid():
         pairs = [
             (f.cleaned_data.get("text_kk", "").strip(), f.cleaned_data.get("text_ru", "").strip()) for f in formset
         ]
@@ -422,8 +426,10 @@ def recommendation(request, slug):
         require_actor(request, council)
     existing = Recommendation.objects.filter(consultation=consultation).prefetch_related("points__proposals").first()
     listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    adding = ADD_ROW in request.POST
+    data = with_another_row(request.POST, PointFormSet, "points") if adding else request.POST or None
     form = RecommendationForm(
-        request.POST or None,
+        data,
         initial={"introduction_kk": existing.introduction_kk, "introduction_ru": existing.introduction_ru}
         if existing
         else None,
@@ -432,10 +438,8 @@ def recommendation(request, slug):
         {"text_kk": p.text_kk, "text_ru": p.text_ru, "proposals": list(p.proposals.all())}
         for p in (existing.points.all() if existing else [])
     ]
-    points = PointFormSet(
-        request.POST or None, initial=initial_points, prefix="points", form_kwargs={"proposals": listed}
-    )
-    if request.method == "POST" and form.is_valid() and points.is_valid():
+    points = PointFormSet(data, initial=initial_points, prefix="points", form_kwargs={"proposals": listed})
+    if request.method == "POST" and not adding and form.is_valid() and points.is_valid():
         try:
             services.save_recommendation(
                 consultation,
