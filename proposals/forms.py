@@ -158,7 +158,7 @@ class SortForm(forms.Form):
     ]
 
     proposals = forms.ModelMultipleChoiceField(label=_("Proposals"), queryset=None)
-    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    action = forms.ChoiceField(label=_("Action"), choices=ACTIONS, widget=forms.RadioSelect)
     reason = forms.ChoiceField(
         label=_("Why not included"), choices=[("", "—"), *Proposal.SetAsideReason.choices], required=False
     )

@@ -46,6 +46,7 @@ def inbox(request, slug):
             "filters": filters,
             "page": page,
             "can_act": acts,
+            "select_page": request.GET.get("select") == "page",
             "sort_form": SortForm(consultation=consultation),
             "by_phone": _to_answer_by_phone(consultation, acts),
             "unmailed": _unmailed(consultation),

@@ -123,11 +123,13 @@ def propose_as_a_citizen_who_wants_an_answer(page, live_server, consultation, *,
 
 
 def inbox_action(page, live_server, consultation, action: str, **fields) -> None:
-    """Choose every proposal in the inbox and apply a bulk action to them."""
+    """Tick every proposal of the inbox's page and apply a bulk action to them; the panel shows only the chosen
+    action's fields."""
     page.goto(f"{live_server.url}/ru/workspace/consultations/{consultation.slug}/proposals/")
-    for box in page.locator("input[name=proposals]").all():
-        box.check()
-    page.locator("#bulk_action").select_option(action)
+    page.get_by_role("link", name="Отметить все на этой странице").click()
+    assert all(box.is_checked() for box in page.locator("input[name=proposals]").all())
+    assert not page.locator("#bulk_decision").is_visible()
+    page.locator(f"input[name=action][value={action}]").check()
     for selector, value in fields.items():
         field = page.locator(selector)
         if field.evaluate("element => element.tagName") == "SELECT":
@@ -211,8 +213,13 @@ def test_a_secretary_runs_a_consultation_to_its_published_position_and_the_autho
     page.goto(f"{workspace_page}questions/")
     page.locator("textarea[name='questions-0-text_kk']").fill("Аулаларда не жетіспейді?")
     page.locator("textarea[name='questions-0-text_ru']").fill("Чего не хватает во дворах?")
+    page.get_by_role("button", name="Добавить вопрос").click()  # one more row, what was typed kept, nothing saved
+    page.wait_for_load_state()
+    assert page.locator("textarea[name='questions-0-text_ru']").input_value() == "Чего не хватает во дворах?"
+    page.locator("textarea[name='questions-2-text_kk']").fill("Балалар алаңы керек пе?")
+    page.locator("textarea[name='questions-2-text_ru']").fill("Нужна ли детская площадка?")
     audit(page, "22b-questions-ru")
-    page.locator("form.bilingual-form button[type=submit]").click()
+    page.get_by_role("button", name="Сохранить перечень").click()
     page.wait_for_url(re.compile(rf"/workspace/consultations/{consultation.slug}/$"))
     step(page, "approve_questions")
 

@@ -400,3 +400,22 @@ def test_a_secretary_resets_a_forgotten_password_by_mail(client, council):
     )
     assert response.status_code == 302
     assert client.login(username=user.username, password="Жаңа-құпиясөз-2026")
+
+
+def test_the_inbox_ticks_a_whole_page_and_groups_the_bulk_fields_by_action(client, council, secretary):
+    from tests.factories import consultation_at
+
+    consultation = consultation_at(State.HELD, council=council, by=secretary, listed_proposals=3)
+    inbox = url("workspace:inbox", "ru", slug=consultation.slug)
+
+    plain, ticked = client.get(inbox).content.decode(), client.get(inbox + "?select=page").content.decode()
+
+    assert plain.count('name="proposals"') == 3 and 'name="proposals"' not in re.sub(
+        r"<input[^>]*checked[^>]*>", "", ticked
+    )
+    assert "?select=page" in plain and "Снять отметки" in ticked
+    panel = plain[plain.index('class="bulk"') :]
+    actions = re.split(r'<div class="bulk-action">', panel)[1:]
+    assert [re.search(r'value="(\w+)"', a).group(1) for a in actions] == ["list", "set_aside", "decide"]
+    assert 'name="reason"' in actions[1] and 'name="decision"' not in actions[1]
+    assert 'name="decision"' in actions[2] and 'name="reasons_ru"' in actions[2] and 'name="reason"' not in actions[2]
