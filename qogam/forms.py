@@ -1,9 +1,16 @@
 """What the workspace's forms share: date widgets browsers understand, and Kazakh and Russian side by side."""
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
 MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's renderer with the portal's field template: labels without Django's trailing colon."""
+
+    field_template_name = "qogam/field.html"
 
 
 class DateInput(forms.DateInput):

@@ -84,6 +84,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qogam.urls"
 WSGI_APPLICATION = "qogam.wsgi.application"
 
+FORM_RENDERER = "qogam.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
