@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,7 +140,7 @@ CELERY_TIMEZONE = "Asia/Almaty"
 # them; `documents` the renders. Production runs a worker for each (docker-compose.yml); a worker started
 # without `-Q` serves both. Every task of the portal is routed here by name; anything else (Celery's own)
 # goes to `messages`, which is always served.
-CELERY_TASK_QUEUES = [Queue("messages"), Queue("documents")]
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("messages", "documents")]
 CELERY_TASK_DEFAULT_QUEUE = "messages"
 CELERY_TASK_ROUTES = {
     "consultations.tasks.render_document": {"queue": "documents"},
