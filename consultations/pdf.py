@@ -9,6 +9,8 @@ first download of a small one, and the file is served unchanged afterwards.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -220,10 +222,25 @@ def has_worker() -> bool:
     return not settings.CELERY_TASK_ALWAYS_EAGER
 
 
+_rendering_deferred: ContextVar[bool] = ContextVar("rendering_deferred", default=False)
+
+
+@contextmanager
+def renders_on_first_download():
+    """Documents made inside are not queued for a worker: each is rendered when first asked for (a large one
+    by the sweep). For bulk work such as seeding the demo, whose hundreds of documents would otherwise hold
+    the renders of real publications up; a secretary's publication is always queued."""
+    token = _rendering_deferred.set(True)
+    try:
+        yield
+    finally:
+        _rendering_deferred.reset(token)
+
+
 def _render_after_commit(document: RenderedDocument) -> None:
     """Wake a worker once committed. Without a broker (tasks in-process, as in the demo) rendering waits
     for the first download instead, so that publishing never renders in the request that publishes."""
-    if not has_worker():
+    if not has_worker() or _rendering_deferred.get():
         return
 
     def wake():

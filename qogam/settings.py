@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "socket_connect_timeout": 1}
 CELERY_TIMEZONE = "Asia/Almaty"
+# Two queues, so that a backlog of PDF renders (a quarter's publications, hundreds of them) never holds up a
+# citizen's confirmation or an announcement: `messages` carries mail, deliveries and the beat jobs that send
+# them; `documents` the renders. Production runs a worker for each (docker-compose.yml); a worker started
+# without `-Q` serves both. Every task of the portal is routed here by name; anything else (Celery's own)
+# goes to `messages`, which is always served.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("messages", "documents")]
+CELERY_TASK_DEFAULT_QUEUE = "messages"
+CELERY_TASK_ROUTES = {
+    "consultations.tasks.render_document": {"queue": "documents"},
+    "consultations.tasks.render_pending_documents": {"queue": "documents"},
+    "publications.tasks.send_outgoing_mail": {"queue": "messages"},
+    "publications.tasks.sweep_outgoing_mail": {"queue": "messages"},
+    "publications.tasks.deliver": {"queue": "messages"},
+    "publications.tasks.sweep_deliveries": {"queue": "messages"},
+    "consultations.tasks.publish_due_announcements": {"queue": "messages"},
+    "consultations.tasks.open_due_intakes": {"queue": "messages"},
+    "consultations.tasks.remind_secretaries": {"queue": "messages"},
+}
 CELERY_BEAT_SCHEDULE = {
     # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
     "sweep-outgoing-mail": {"task": "publications.tasks.sweep_outgoing_mail", "schedule": 60.0},

@@ -32,6 +32,7 @@ from consultations.models import (
     quarter_bounds,
     quarter_of,
 )
+from consultations.pdf import renders_on_first_download
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
@@ -124,8 +125,11 @@ class DemoBuilder:
     def build(self) -> Stats:
         self.consent = self._consent_text()
         regions = self._regions()
-        for spec in self._council_specs(regions):
-            self._council(spec)
+        # Nobody waits for the demo's documents (about a thousand): they are rendered when first downloaded,
+        # rather than queued ahead of everything a worker has to do.
+        with renders_on_first_download():
+            for spec in self._council_specs(regions):
+                self._council(spec)
         self._accounts()
         return self.stats
 

@@ -1,6 +1,7 @@
 """With a real Celery worker process, a Redis server of the test's own and the test database: announcements
 reach every channel once; a worker killed mid-delivery; Redis down when a citizen submits a proposal."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -71,18 +72,24 @@ class RedisServer:
 
 
 class Worker:
-    """`celery -A qogam worker` in another process, on the test database."""
+    """`celery -A qogam worker` in another process, on the test database; serving every queue unless told
+    which one (`-Q`)."""
 
-    def __init__(self, env: dict, log: Path):
-        self.env, self.log, self.process = env, log, None
+    def __init__(self, env: dict, log: Path, queue: str = ""):
+        self.env, self.log, self.queue, self.process = env, log, queue, None
 
-    def start(self):
+    def start(self, wait: bool = True):
         self.log.write_text("")
+        only = ["-Q", self.queue, "-n", f"{self.queue}@%h"] if self.queue else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "qogam", "worker", "-P", "solo",
+            [sys.executable, "-m", "celery", "-A", "qogam", "worker", "-P", "solo", *only,
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
             cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT,
         )  # fmt: skip
+        if wait:
+            self.wait_until_ready()
+
+    def wait_until_ready(self):
         wait_for(lambda: "ready." in self.log.read_text(), 60, "the worker to start")
 
     def kill(self):
@@ -116,10 +123,10 @@ def outside(settings):
         yield {"telegram": telegram, "receiver": receiver, "smtp": smtp}
 
 
-@pytest.fixture
-def worker(redis_server, outside, tmp_path, settings):
+def worker_env(redis_server, outside, settings) -> dict:
+    """The environment of a worker process: the test database, the test's Redis and outside world."""
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "qogam.settings",
         "DEBUG": "0",
@@ -135,18 +142,29 @@ def worker(redis_server, outside, tmp_path, settings):
         "DELIVERY_LEASE_SECONDS": "2",
         "DELIVERY_BACKOFF_SECONDS": "1",
         "CONN_MAX_AGE": "0",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    # This process publishes to the same broker.
+
+
+@contextlib.contextmanager
+def publishing_to(redis_server, settings):
+    """This process publishes its tasks to the test's Redis, where the workers take them."""
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.task_always_eager = False
     use_broker(redis_server.url)
     settings.REDIS_URL = redis_server.url
-    process = Worker(env, tmp_path / "worker.log")
-    process.start()
-    yield process
-    process.stop()  # before the test database is dropped
+    yield
     use_broker(previous[0])
     app.conf.task_always_eager = previous[1]
+
+
+@pytest.fixture
+def worker(redis_server, outside, tmp_path, settings):
+    with publishing_to(redis_server, settings):
+        process = Worker(worker_env(redis_server, outside, settings), tmp_path / "worker.log")
+        process.start()
+        yield process
+        process.stop()  # before the test database is dropped
 
 
 def announce_consultation(receiver):

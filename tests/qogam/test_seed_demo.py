@@ -36,7 +36,22 @@ def demo_media(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, demo_media):
+def queued_tasks():
+    """The names of the Celery tasks sent while the demo is seeded (the tests' settings have a broker)."""
+    from celery.signals import before_task_publish
+
+    sent = []
+
+    def record(sender=None, **kwargs):
+        sent.append(sender)
+
+    before_task_publish.connect(record, weak=False)
+    yield sent
+    before_task_publish.disconnect(record)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, demo_media, queued_tasks):
     """Seed once for the module (a minute of work), and undo it afterwards."""
     from django.test import override_settings
 
@@ -66,6 +81,20 @@ def test_running_it_twice_changes_nothing(seeded):
     first, second = seeded
     assert first == second
     assert first["Consultation"] > 200 and first["Proposal"] > 2000
+
+
+def test_seeding_queues_no_pdf_render_the_documents_wait_for_their_first_download(seeded, queued_tasks, client):
+    """On the production stack a seeding queued 964 renders ahead of citizens' mail."""
+    from consultations.models import RenderedDocument
+
+    documents = RenderedDocument.objects.filter(is_published=True)
+    assert documents.count() > 200 and not documents.exclude(state="pending").exists()
+    assert [name for name in queued_tasks if "render" in name] == []
+    document = documents.filter(consultation__isnull=False).first()
+    from tests.factories import url
+
+    response = client.get(url("consultations:document", "ru", slug=document.consultation.slug, kind=document.kind))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_every_council_of_the_reference_data_is_there_with_both_names(seeded):
