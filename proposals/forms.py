@@ -14,6 +14,7 @@ from qogam.forms import DateInput, DateTimeInput
 from .models import Proposal
 
 TEXT_LIMIT = 5000
+TEXT_MINIMUM = 10  # shorter texts are not proposals (and are mostly robots)
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{9,19}$")
 
 
@@ -54,10 +55,15 @@ class ProposalForm(forms.Form):
     text = forms.CharField(
         label=_("Your proposal"),
         max_length=TEXT_LIMIT,
-        min_length=10,
+        min_length=TEXT_MINIMUM,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": TEXT_LIMIT}),
     )
-    consent = forms.BooleanField(label=_("I agree to the processing of my personal data as described above"))
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data as described above"),
+        error_messages={
+            "required": _("Tick the box to agree: without consent the council cannot accept the proposal."),
+        },
+    )
     token = forms.UUIDField(widget=forms.HiddenInput)
     # A field people never see; robots fill it in.
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
@@ -65,7 +71,10 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
         # Interpolated here, not at import, so that it is in the language of the request.
-        self.fields["text"].help_text = _("Up to %(limit)s characters.") % {"limit": TEXT_LIMIT}
+        self.fields["text"].help_text = _("From %(minimum)s to %(limit)s characters.") % {
+            "minimum": TEXT_MINIMUM,
+            "limit": TEXT_LIMIT,
+        }
         self.fields["question"].queryset = consultation.questions.all()
         self.fields["question"].label_from_instance = lambda question: question.text
         if not consultation.questions.exists():

@@ -40,11 +40,17 @@ def valid(**changes):
     return {k: v for k, v in (data | changes).items() if v is not None}
 
 
-def test_the_form_shows_the_consent_text_and_the_length_limit(client, consultation):
+def test_the_form_shows_the_consent_text_and_the_length_limits(client, consultation):
     html = client.get(url(consultation)).content.decode()
     assert "Дербес деректер" in html  # the consent text in force, in the page's language
-    assert 'maxlength="5000"' in html and "5000" in html
+    assert 'maxlength="5000"' in html and "10 таңбадан 5000 таңбаға дейін." in html
     assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_the_choice_not_to_publish_the_name_is_beside_the_name(client, consultation):
+    html = client.get(url(consultation, "ru")).content.decode()
+    fields = re.findall(r'<input[^>]*name="(author_name|hide_name|author_kind|organisation)"', html)
+    assert fields[:2] == ["author_name", "hide_name"]
 
 
 def test_a_proposal_is_stored_with_the_pages_language_and_gets_a_reference(
@@ -93,7 +99,7 @@ def test_no_mail_when_the_contact_is_a_phone(
         ({"text": ""}, "text", "Обязательное поле"),
         ({"text": "коротко"}, "text", "не менее 10"),
         ({"text": "ы" * 5001}, "text", "не более 5000"),
-        ({"consent": None}, "consent", "Обязательное поле"),
+        ({"consent": None}, "consent", "Отметьте согласие: без него совет не может принять предложение."),
         ({"contact": "not-a-contact"}, "contact", "адрес электронной почты или номер телефона"),
         ({"contact": "", "wants_answer": "on"}, "contact", "мог вам ответить"),
         ({"author_kind": "public_org", "organisation": ""}, "organisation", "организацию"),
