@@ -90,7 +90,9 @@ QuestionFormSet = forms.formset_factory(QuestionForm, extra=2, max_num=30)
 class MeetingChoiceForm(forms.Form):
     """Steps 1 and 2, and the schedule's approval: the quorate meeting at which the council decided."""
 
-    meeting = forms.ModelChoiceField(label=_("Meeting of the council"), queryset=Meeting.objects.none())
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting of the council"), queryset=Meeting.objects.none(), empty_label=_("Choose the meeting")
+    )
     note = forms.CharField(label=_("Note"), max_length=1000, required=False)
 
     def __init__(self, *args, council, **kwargs):

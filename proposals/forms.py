@@ -121,7 +121,9 @@ class EntryForm(forms.Form):
         choices=[c for c in Proposal.Channel.choices if c[0] != Proposal.Channel.PORTAL],
     )
     received_at = forms.DateTimeField(label=_("Received on"), widget=DateTimeInput)
-    reception = forms.ModelChoiceField(label=_("Personal reception"), queryset=None, required=False)
+    reception = forms.ModelChoiceField(
+        label=_("Personal reception"), queryset=None, required=False, empty_label=_("Not at a personal reception")
+    )
     language = forms.ChoiceField(label=_("Language of the proposal"), choices=Proposal.Language.choices)
     author_name = forms.CharField(label=_("Author's name"), max_length=200, required=False)
     author_kind = forms.ChoiceField(label=_("Author"), choices=Proposal.AuthorKind.choices)
@@ -129,7 +131,9 @@ class EntryForm(forms.Form):
     hide_name = forms.BooleanField(label=_("The author asks that the name not be published"), required=False)
     contact = forms.CharField(label=_("Email or phone"), max_length=254, required=False)
     wants_answer = forms.BooleanField(label=_("The author wants an answer"), required=False)
-    question = forms.ModelChoiceField(label=_("Question"), queryset=None, required=False)
+    question = forms.ModelChoiceField(
+        label=_("Question"), queryset=None, required=False, empty_label=_("None in particular")
+    )
     text = forms.CharField(label=_("Proposal"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, consultation, receptions, **kwargs):

@@ -65,11 +65,13 @@ class SubscriptionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="slug", required=False
-    )
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="slug", required=False,
+        empty_label=_("Choose a region"),
+    )  # fmt: skip
     council = forms.ModelChoiceField(
-        label=_("Public council"), queryset=Council.objects.active(), to_field_name="slug", required=False
-    )
+        label=_("Public council"), queryset=Council.objects.active(), to_field_name="slug", required=False,
+        empty_label=_("Choose a council"),
+    )  # fmt: skip
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 
     def __init__(self, *args, **kwargs):

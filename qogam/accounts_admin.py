@@ -15,7 +15,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.db.models.fields import BLANK_CHOICE_DASH
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -74,7 +73,7 @@ class CouncilAccountCreationForm(forms.ModelForm):
     full_name_ru = forms.CharField(label=_("full name in Russian"), max_length=200, required=False)
     kind = forms.ChoiceField(
         label=_("kind of member"),
-        choices=BLANK_CHOICE_DASH + Membership.Kind.choices,
+        choices=[("", _("Choose")), *Membership.Kind.choices],
         required=False,
         help_text=_("For the chair, the deputy chair and members; the secretary belongs to the working body."),
     )
