@@ -234,6 +234,9 @@ AXES_CLIENT_IP_CALLABLE = "qogam.signin.client_ip"
 AXES_LOCKOUT_CALLABLE = "qogam.signin.paused"
 AXES_ENABLE_ADMIN = False  # unlocking is `manage.py axes_reset_username`; the pause ends by itself anyway
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: only the failures that count
+# Masked in the failures kept and logged (a new password typed on a reset link that no longer works).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "new_password1", "new_password2"]
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a link typed without a scheme is https
 
 SESSION_COOKIE_HTTPONLY = True

@@ -59,13 +59,18 @@ def client_ip(request) -> str | None:
 class SignInThrottle(AxesDatabaseHandler):
     """Axes' database handler, with a limit of its own for each count."""
 
+    def failures(self, request, credentials=None) -> dict[str, int]:
+        """Recent failures by lockout parameter: {"username": …, "ip_address": …}."""
+        parameters = get_lockout_parameters(request, credentials)
+        return {
+            parameter: attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+            for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True)
+        }
+
     def get_failures(self, request, credentials=None) -> int:
         # Axes compares this with one limit (the account's): an address at its own limit counts as reaching it.
         limits = {"username": settings.SIGNIN_ATTEMPTS, "ip_address": settings.SIGNIN_ADDRESS_ATTEMPTS}
-        failures = {}
-        parameters = get_lockout_parameters(request, credentials)
-        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
-            failures[parameter] = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        failures = self.failures(request, credentials)
         if any(count >= limits[parameter] for parameter, count in failures.items()):
             return settings.SIGNIN_ATTEMPTS
         return failures.get("username", 0)
@@ -85,11 +90,18 @@ def paused(request, original_response=None, credentials=None):
     return render(request, "sign_in_paused.html", {"minutes": minutes}, status=429)
 
 
-def is_paused(request, *, account: str) -> bool:
-    """Whether this client may not try `account` now (for ways in that do not go through authenticate)."""
-    return not AxesProxyHandler.is_allowed(request, {"username": account})
+def is_address_paused(request) -> bool:
+    """Whether this client address may not try any account now."""
+    AxesProxyHandler.update_request(request)
+    failures = AxesProxyHandler.get_implementation().failures(request, {"username": None})
+    return failures["ip_address"] >= settings.SIGNIN_ADDRESS_ATTEMPTS
 
 
 def count_failure(request, *, account: str) -> None:
     """Count a failed attempt at `account` that did not go through authenticate (a wrong reset link)."""
     user_login_failed.send(sender=__name__, credentials={"username": account}, request=request)
+
+
+def forget_failures(*, account: str) -> None:
+    """Lift the account's pause once its holder proved who they are otherwise (a password set from a link)."""
+    AxesProxyHandler.reset_attempts(username=account)

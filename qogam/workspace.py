@@ -14,6 +14,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -106,19 +107,26 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="wo
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's, with a wrong or expired link counted as a failed sign-in to its account from that address:
-    guessing links pauses like guessing passwords."""
+    guessing links pauses like guessing passwords. A valid link still works while only the account is paused
+    (someone else's guesses must not keep its holder out); setting the password lifts that pause."""
 
     template_name = "workspace/password_reset_confirm.html"
     success_url = reverse_lazy("workspace:password_reset_complete")
 
     def dispatch(self, request, *args, **kwargs):
-        user = self.get_user(kwargs["uidb64"])
-        account = signin.account_name(request, {"username": user.get_username() if user else kwargs["uidb64"]})
-        if signin.is_paused(request, account=account):
+        if signin.is_address_paused(request):
             return signin.paused(request)
+        user = self.get_user(kwargs["uidb64"])
+        self.account = signin.account_name(request, {"username": user.get_username() if user else kwargs["uidb64"]})
         response = super().dispatch(request, *args, **kwargs)
-        if not self.validlink:
-            signin.count_failure(request, account=account)
+        # A valid link first redirects (to the form's address, the token kept in the session) unvalidated.
+        if not self.validlink and not isinstance(response, HttpResponseRedirect):
+            signin.count_failure(request, account=self.account)
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.forget_failures(account=self.account)
         return response
 
 

@@ -5,6 +5,7 @@ import socket
 import uuid
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -171,17 +172,31 @@ def test_guessing_password_reset_links_pauses(secretary):
         response = guesser.get(reset_link(secretary, token=f"d3z1ab-{number:032x}"))
         assert response.status_code == 200 and "больше не действительна" in response.content.decode()
     assert guesser.get(reset_link(secretary, token="d3z1ab-ffff")).status_code == 429
-    assert guesser.get(reset_link(secretary)).status_code == 429
-    # Guessing links also pauses signing in to that account, and the guesser's address.
+    # Guessing links pauses signing in to that account as guessing passwords does.
     assert workspace_sign_in(browser("198.51.100.2"), secretary.username, PASSWORD).status_code == 429
+    # And guessing links of many accounts pauses the address, valid links included.
     for number in range(3):
         guesser.get(url("workspace:password_reset_confirm", "ru", uidb64=f"x{number}", token="1-2"))
+    assert guesser.get(reset_link(staff_of(CouncilFactory()))).status_code == 429
     assert workspace_sign_in(guesser, staff_of(CouncilFactory()).username, PASSWORD).status_code == 429
 
 
-def test_a_valid_reset_link_still_works(secretary):
-    response = browser().get(reset_link(secretary), follow=True)
-    assert response.status_code == 200 and 'name="new_password1"' in response.content.decode()
+def test_the_holder_of_a_paused_account_can_set_a_new_password_from_a_valid_link(secretary):
+    for _ in range(5):
+        workspace_sign_in(browser(), secretary.username, "wrong")
+    holder = browser("192.0.2.1")
+    form = holder.get(reset_link(secretary), follow=True)
+    assert form.status_code == 200 and 'name="new_password1"' in form.content.decode()
+    new = {"new_password1": "Жаңа-құпиясөз-2026", "new_password2": "Жаңа-құпиясөз-2026"}
+    assert holder.post(form.redirect_chain[-1][0], new).status_code == 302
+    assert workspace_sign_in(holder, secretary.username, "Жаңа-құпиясөз-2026").status_code == 302  # pause lifted
+
+
+def test_a_password_typed_on_a_dead_link_is_not_kept(secretary):
+    link = url("workspace:password_reset_confirm", "ru", uidb64="MQ", token="set-password")
+    browser().post(link, {"new_password1": "Секрет-2026-қ", "new_password2": "Секрет-2026-қ"})
+    kept = list(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert kept and not any("Секрет-2026-қ" in data for data in kept)
 
 
 @pytest.mark.parametrize(
