@@ -216,7 +216,7 @@ LOGOUT_REDIRECT_URL = "workspace:login"
 # Signing in — the admin, the workspace and the password reset links — pauses after repeated failures
 # (qogam/signin.py, with django-axes counting them in the database, so that a Redis outage changes
 # nothing): SIGNIN_ATTEMPTS failures for one account, or SIGNIN_ADDRESS_ATTEMPTS from one client address
-# whatever the accounts, within SIGNIN_LOCK_SECONDS pause it for SIGNIN_LOCK_SECONDS after the last try.
+# whatever the accounts, within SIGNIN_LOCK_SECONDS pause it for SIGNIN_LOCK_SECONDS after the last failure.
 SIGNIN_ATTEMPTS = env_int("SIGNIN_ATTEMPTS", 5)
 SIGNIN_ADDRESS_ATTEMPTS = env_int("SIGNIN_ADDRESS_ATTEMPTS", 20)
 SIGNIN_LOCK_SECONDS = env_int("SIGNIN_LOCK_SECONDS", 900)
@@ -229,6 +229,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the
 AXES_FAILURE_LIMIT = "qogam.signin.failure_limit"
 AXES_COOLOFF_TIME = "qogam.signin.pause"
 AXES_RESET_ON_SUCCESS = True  # only the account's failures from that address (SignInThrottle)
+# A paused attempt is refused without being counted (no write): the pause ends SIGNIN_LOCK_SECONDS after the
+# last failure that counted, however many attempts are made meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "qogam.signin.account_name"
 AXES_CLIENT_IP_CALLABLE = "qogam.signin.client_ip"
 AXES_LOCKOUT_CALLABLE = "qogam.signin.paused"

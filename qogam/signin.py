@@ -15,6 +15,7 @@ sign-in forgets only that account's failures from that address, never what the a
 from __future__ import annotations
 
 import ipaddress
+import math
 import unicodedata
 from datetime import timedelta
 
@@ -24,8 +25,9 @@ from axes.helpers import get_client_username, get_lockout_parameters
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.shortcuts import render
+from django.utils import timezone
 
 from .ratelimit import client_address
 
@@ -86,8 +88,16 @@ class SignInThrottle(AxesDatabaseHandler):
 
 def paused(request, original_response=None, credentials=None):
     """The answer to a paused attempt: how long to wait, in the page's language."""
-    minutes = max(1, -(-settings.SIGNIN_LOCK_SECONDS // 60))
-    return render(request, "sign_in_paused.html", {"minutes": minutes}, status=429)
+    return render(request, "sign_in_paused.html", {"minutes": minutes_left(request, credentials)}, status=429)
+
+
+def minutes_left(request, credentials=None) -> int:
+    """Minutes until the pause is over at the latest: a pause from the newest failure that counts."""
+    AxesProxyHandler.update_request(request)
+    attempts = AxesProxyHandler.get_implementation().get_user_attempts(request, credentials)
+    times = [t for t in (a.aggregate(t=Max("attempt_time"))["t"] for a in attempts) if t]
+    end = max(times, default=timezone.now()) + pause(request)
+    return max(1, math.ceil((end - timezone.now()).total_seconds() / 60))
 
 
 def is_address_paused(request) -> bool:

@@ -1,6 +1,7 @@
 """Signing in pauses after repeated failures, on every way in (the admin, the workspace, a password reset
 link), per account and per client address, without Redis, and without hashing a paused attempt."""
 
+import datetime
 import socket
 import uuid
 
@@ -10,6 +11,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -216,3 +218,14 @@ def test_the_pause_is_explained_in_the_pages_language(secretary, language, words
         assert f'<html lang="{language}">' in page
         for word in words:
             assert word in page
+
+
+def test_the_page_says_how_long_is_left(secretary):
+    guesser = browser(language="ru")
+    for _ in range(5):
+        workspace_sign_in(guesser, secretary.username, "wrong", "ru")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=10, seconds=30))
+    response = workspace_sign_in(guesser, secretary.username, PASSWORD, "ru")
+    assert response.status_code == 429 and "Подождите 5 минут " in response.content.decode()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=15, seconds=1))
+    assert workspace_sign_in(guesser, secretary.username, PASSWORD, "ru").status_code == 302  # the pause is over
