@@ -42,7 +42,7 @@ def pause(request) -> timedelta:
 
 def account_name(request, credentials) -> str | None:
     """The account as authentication sees it, whatever the spaces, case or Unicode form typed."""
-    typed = (credentials or {}).get("username") if credentials else request.POST.get("username")
+    typed = credentials.get("username") if credentials else request.POST.get("username")
     if typed is None:
         return None
     return unicodedata.normalize("NFKC", str(typed)).strip().casefold()[:150]
