@@ -1,4 +1,6 @@
-"""Rate limits per client address, kept in the cache: proposal submission and failed sign-ins.
+"""Rate limits per client address, kept in the cache: proposal submission and subscriptions.
+
+Failed sign-ins are counted elsewhere (qogam/signin.py), in the database: they must hold when Redis is down.
 
 If the cache (Redis) cannot be reached the limiter lets the request through and logs it: submitting a
 proposal never depends on Redis (DESIGN.md, "Nothing lost").
@@ -35,15 +37,6 @@ def allow_key(key: str, *, limit: int, window: int) -> bool:
     except Exception:  # the cache is down: fail open
         logger.warning("Rate limiter unavailable; letting the request through", exc_info=True)
         return True
-
-
-def exhausted(request, scope: str, *, limit: int) -> bool:
-    """Whether the client has used up `limit` attempts in `scope`, without counting one more."""
-    try:
-        return (cache.get(f"ratelimit:{scope}:{client_address(request)}") or 0) >= limit
-    except Exception:  # the cache is down: fail open
-        logger.warning("Rate limiter unavailable; letting the request through", exc_info=True)
-        return False
 
 
 def proposal_allowed(request) -> bool:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_filters",
+    "axes",
     "qogam",
     "councils",
     "publications",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "qogam.middleware.ContentSecurityPolicyMiddleware",
+    # Last, so that it sees the answer of the sign-in view it turns into the 429 of a paused sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qogam.urls"
@@ -231,9 +234,33 @@ else:
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "workspace:login"
-# Failed sign-ins allowed per account and address before a pause of SIGNIN_LOCK_SECONDS.
+# Signing in — the admin, the workspace and the password reset links — pauses after repeated failures
+# (qogam/signin.py, with django-axes counting them in the database, so that a Redis outage changes
+# nothing): SIGNIN_ATTEMPTS failures for one account, or SIGNIN_ADDRESS_ATTEMPTS from one client address
+# whatever the accounts, within SIGNIN_LOCK_SECONDS pause it for SIGNIN_LOCK_SECONDS after the last failure.
 SIGNIN_ATTEMPTS = env_int("SIGNIN_ATTEMPTS", 5)
+SIGNIN_ADDRESS_ATTEMPTS = env_int("SIGNIN_ADDRESS_ATTEMPTS", 20)
 SIGNIN_LOCK_SECONDS = env_int("SIGNIN_LOCK_SECONDS", 900)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: a paused attempt is refused before any password is hashed
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "qogam.signin.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+AXES_FAILURE_LIMIT = "qogam.signin.failure_limit"
+AXES_COOLOFF_TIME = "qogam.signin.pause"
+AXES_RESET_ON_SUCCESS = True  # only the account's failures from that address (SignInThrottle)
+# A paused attempt is refused without being counted (no write): the pause ends SIGNIN_LOCK_SECONDS after the
+# last failure that counted, however many attempts are made meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "qogam.signin.account_name"
+AXES_CLIENT_IP_CALLABLE = "qogam.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "qogam.signin.paused"
+AXES_ENABLE_ADMIN = False  # unlocking is `manage.py axes_reset_username`; the pause ends by itself anyway
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: only the failures that count
+# Masked in the failures kept and logged (a new password typed on a reset link that no longer works).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "new_password1", "new_password2"]
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a link typed without a scheme is https
 
 SESSION_COOKIE_HTTPONLY = True
@@ -255,6 +282,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # a line per failed sign-in is enough
     },
 }
 

@@ -7,16 +7,14 @@ the secretary's, chair's or deputy chair's role (`require_actor`); members read 
 
 from __future__ import annotations
 
-import unicodedata
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -30,7 +28,7 @@ from councils.errors import ActionRefused
 from councils.models import Council
 from councils.permissions import can_act
 
-from . import ratelimit
+from . import signin
 
 # ---------------------------------------------------------------------------------------------------------
 # Access
@@ -95,29 +93,8 @@ def refuse_into(form, refused: ActionRefused) -> None:
 # Signing in
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in, with a pause after repeated failures for one account from one address."""
-
-    def clean(self):
-        # The same account whatever the spaces, case or Unicode form typed (as authentication sees it).
-        typed = unicodedata.normalize("NFKC", (self.data.get("username") or "").strip())
-        scope = f"signin:{typed.casefold()}"
-        if ratelimit.exhausted(self.request, scope, limit=settings.SIGNIN_ATTEMPTS):
-            raise ValidationError(
-                _("Too many failed attempts to sign in. Wait %(minutes)s minutes and try again.")
-                % {"minutes": settings.SIGNIN_LOCK_SECONDS // 60},
-                code="throttled",
-            )
-        try:
-            return super().clean()
-        except ValidationError:
-            ratelimit.allow(self.request, scope, limit=settings.SIGNIN_ATTEMPTS, window=settings.SIGNIN_LOCK_SECONDS)
-            raise
-
-
-sign_in = auth_views.LoginView.as_view(
-    template_name="workspace/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
-)
+# Failed sign-ins pause further tries (qogam/signin.py), here as in the admin, through authenticate().
+sign_in = auth_views.LoginView.as_view(template_name="workspace/sign_in.html", redirect_authenticated_user=True)
 sign_out = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="workspace/password_reset.html",
@@ -126,9 +103,34 @@ password_reset = auth_views.PasswordResetView.as_view(
     success_url=reverse_lazy("workspace:password_reset_done"),
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="workspace/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="workspace/password_reset_confirm.html", success_url=reverse_lazy("workspace:password_reset_complete")
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's, with a wrong or expired link counted as a failed sign-in to its account from that address:
+    guessing links pauses like guessing passwords. A valid link still works while only the account is paused
+    (someone else's guesses must not keep its holder out); setting the password lifts that pause."""
+
+    template_name = "workspace/password_reset_confirm.html"
+    success_url = reverse_lazy("workspace:password_reset_complete")
+
+    def dispatch(self, request, *args, **kwargs):
+        if signin.is_address_paused(request):
+            return signin.paused(request)
+        user = self.get_user(kwargs["uidb64"])
+        self.account = signin.account_name(request, {"username": user.get_username() if user else kwargs["uidb64"]})
+        response = super().dispatch(request, *args, **kwargs)
+        # A valid link first redirects (to the form's address, the token kept in the session) unvalidated.
+        if not self.validlink and not isinstance(response, HttpResponseRedirect):
+            signin.count_failure(request, account=self.account)
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin.forget_failures(account=self.account)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="workspace/password_reset_complete.html"
 )
