@@ -31,6 +31,7 @@ from councils.models import Council
 from councils.permissions import can_act
 
 from . import ratelimit
+from .password_reset import PasswordResetForm
 
 # ---------------------------------------------------------------------------------------------------------
 # Access
@@ -120,6 +121,7 @@ sign_in = auth_views.LoginView.as_view(
 )
 sign_out = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,  # queued in the outbox, capped: see qogam/password_reset.py
     template_name="workspace/password_reset.html",
     email_template_name="workspace/password_reset_email.txt",
     subject_template_name="workspace/password_reset_subject.txt",
