@@ -12,12 +12,13 @@ accounts and writes the links, which are never stored.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -50,6 +51,16 @@ def queue_mail(
     return mail
 
 
+def hold_count(key: str) -> None:
+    """Make requests counting under `key` wait for each other until the caller's transaction ends, so that
+    requests arriving together cannot all see the count below the cap (a PostgreSQL advisory lock)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
 def recently_queued(
     kind: str, *, within: datetime.timedelta, to: str | None = None, requested_by: str | None = None
 ) -> int:
@@ -65,8 +76,10 @@ def recently_queued(
 
 def mail_allowed(kind: str, to: str) -> bool:
     """Whether one more mail of an anonymous `kind` may go to `to` (ANONYMOUS_MAIL_CAP per window, each kind
-    counted apart)."""
+    counted apart). Call it in the transaction that queues the mail: requests for one address then queue one
+    after the other."""
     limit, window = settings.ANONYMOUS_MAIL_CAP
+    hold_count(f"mail-cap:{kind}:{to.strip().lower()}")
     allowed = recently_queued(kind, to=to, within=datetime.timedelta(seconds=window)) < limit
     if not allowed:
         logger.info("Mail cap reached: no %s mail queued", kind)

@@ -49,14 +49,16 @@ def request_subscription(*, email: str, language: str, scope: str, council=None,
     The outcome is for logs and tests; the visitor must be shown the same thing whatever it is.
     """
     email = normalise_email(email)
-    # The cache's count fails open without Redis; the cap on mails, counted in the outbox, holds regardless.
-    if not address_allowed(email) or not mail_allowed(OutgoingMail.Kind.SUBSCRIPTION_CONFIRMATION, email):
+    if not address_allowed(email):
         return "too-many"
     council = council if scope == Subscription.Scope.COUNCIL else None
     region = region if scope == Subscription.Scope.REGION else None
     same = Subscription.objects.open().of_address(email).filter(scope=scope, council=council, region=region)
     now = timezone.now()
     with transaction.atomic():
+        # The cache's count fails open without Redis; the cap on mails, counted in the outbox, holds regardless.
+        if not mail_allowed(OutgoingMail.Kind.SUBSCRIPTION_CONFIRMATION, email):
+            return "too-many"
         subscription = same.select_for_update().first()
         outcome: Outcome = "resent"
         if subscription is None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
@@ -24,7 +25,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from publications.mail import queue_mail
+from publications.mail import hold_count, queue_mail
 from publications.models import OutgoingMail
 
 from . import ratelimit
@@ -43,6 +44,16 @@ def request_password_reset(*, email: str, client: str, language: str) -> bool:
     Returns whether one was queued (for tests and logs only: the visitor must not learn it)."""
     limit, window = settings.PASSWORD_RESET_RATE_LIMIT
     requested_by = client_key(client)
+    with transaction.atomic():
+        # Requests arriving together are counted one after the other (the address's lock always first).
+        hold_count(f"password-reset:{email.strip().lower()}")
+        hold_count(f"password-reset-client:{requested_by}")
+        return _queue_unless_capped(
+            email=email, requested_by=requested_by, language=language, limit=limit, window=window
+        )
+
+
+def _queue_unless_capped(*, email: str, requested_by: str, language: str, limit: int, window: int) -> bool:
     counts = (
         OutgoingMail.objects.filter(
             kind=OutgoingMail.Kind.PASSWORD_RESET,

@@ -89,3 +89,30 @@ def test_at_most_three_resets_an_hour_from_one_client_address(client, secretary,
     assert resets().count() == 3 and not resets().filter(to="secretary@akimat.kz").exists()
     assert ask(client, "secretary@akimat.kz", REMOTE_ADDR="10.0.4.2").status_code == 302
     assert resets().filter(to="secretary@akimat.kz").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_arriving_together_do_not_get_past_the_cap(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(outbox, "wake_sender", lambda mail_id: None)  # no worker here: the rows are counted
+
+    from django.db import connections
+
+    from qogam.password_reset import request_password_reset
+
+    start = threading.Barrier(8)
+
+    def request(number):
+        try:
+            start.wait()
+            request_password_reset(email="secretary@akimat.kz", client=f"10.0.5.{number}", language="kk")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request, args=(number,)) for number in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert resets().count() == 3
