@@ -19,7 +19,8 @@ from consultations.models import Consultation, Question
 from councils.errors import ActionRefused
 from councils.models import Reception
 from councils.permissions import can_act
-from publications.mail import queue_mail
+from publications.mail import mail_allowed, queue_mail
+from publications.models import OutgoingMail
 
 from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
 
@@ -105,7 +106,10 @@ def submit_proposal(
 
 
 def queue_confirmation(proposal: Proposal) -> None:
-    """The confirmation mail, in the proposal's language, written with the proposal (an outbox row)."""
+    """The confirmation mail, in the proposal's language, written with the proposal (an outbox row) — unless
+    the address has had its day's share of confirmations: anyone can type anyone's address in the form."""
+    if not mail_allowed(OutgoingMail.Kind.PROPOSAL_CONFIRMATION, proposal.contact):
+        return
     with translation.override(proposal.language):
         rendered = render_to_string(
             "proposals/mail/confirmation.txt",
@@ -116,7 +120,13 @@ def queue_confirmation(proposal: Proposal) -> None:
             },
         )
     subject, _sep, body = rendered.strip().partition("\n")
-    queue_mail(to=proposal.contact, subject=subject.strip(), body=body.strip(), language=proposal.language)
+    queue_mail(
+        to=proposal.contact,
+        subject=subject.strip(),
+        body=body.strip(),
+        language=proposal.language,
+        kind=OutgoingMail.Kind.PROPOSAL_CONFIRMATION,
+    )
 
 
 def enter_proposal(

@@ -1,8 +1,14 @@
-"""The citizen's side of proposals: the form, its confirmation, and a proposal's status by its reference."""
+"""The citizen's side of proposals: the form, its confirmation, and a proposal's status by its reference.
+
+Once a proposal is stored nothing else may fail its page: the confirmation page is shown to the browser that
+sent the proposal, which the answer itself names in a signed cookie (no session, no write after the commit).
+"""
 
 import logging
 import uuid
 
+from django.conf import settings
+from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,12 +66,43 @@ def propose(request, slug):
             except ActionRefused as refused:
                 form.add_error(None, refused.messages)
             else:
-                # Only this visitor sees the confirmation page: it says whether a mail went to them.
-                request.session["submitted"] = [*request.session.get("submitted", [])[-19:], proposal.reference]
-                return redirect("proposals:submitted", reference=proposal.reference)
+                # Only this browser sees the confirmation page: it says whether a mail went to them.
+                response = redirect("proposals:submitted", reference=proposal.reference)
+                remember_submitted(request, response, proposal.reference)
+                return response
     else:
         form = ProposalForm(initial={"token": uuid.uuid4()}, consultation=consultation)
     return render(request, "proposals/propose.html", context | {"form": form, "text_limit": TEXT_LIMIT})
+
+
+SUBMITTED_COOKIE = "qogam_submitted"
+SUBMITTED_SALT = "proposals.submitted"
+SUBMITTED_KEPT = 10  # the references a browser remembers, the latest last
+
+
+def submitted_by_browser(request) -> list[str]:
+    """The references of the proposals this browser sent lately, as its signed cookie names them."""
+    try:
+        value = request.get_signed_cookie(
+            SUBMITTED_COOKIE, default="", salt=SUBMITTED_SALT, max_age=settings.SUBMITTED_COOKIE_AGE
+        )
+    except signing.BadSignature:
+        return []
+    return [reference for reference in value.split(",") if reference]
+
+
+def remember_submitted(request, response, reference: str) -> None:
+    references = [*submitted_by_browser(request), reference][-SUBMITTED_KEPT:]
+    response.set_signed_cookie(
+        SUBMITTED_COOKIE,
+        ",".join(references),
+        salt=SUBMITTED_SALT,
+        max_age=settings.SUBMITTED_COOKIE_AGE,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _public_proposal(reference: str) -> Proposal:
@@ -80,7 +117,7 @@ def _public_proposal(reference: str) -> Proposal:
 
 
 def submitted(request, reference):
-    if reference not in request.session.get("submitted", []):
+    if reference not in submitted_by_browser(request):
         return redirect("proposals:status", reference=reference)
     proposal = _public_proposal(reference)
     return render(

@@ -69,8 +69,8 @@ class RecordedPublicationChangeAdmin(ReadOnlyAdmin):
 @admin.register(OutgoingMail)
 class OutgoingMailAdmin(ReadOnlyAdmin):
     # Addresses are citizens' contacts: only superusers see this list (ministry staff have no permission).
-    list_display = ("created_at", "subject", "language", "state", "attempts", "sent_at")
-    list_filter = ("state", "language")
+    list_display = ("created_at", "kind", "subject", "language", "state", "attempts", "sent_at")
+    list_filter = ("state", "kind", "language")
     date_hierarchy = "created_at"
 
     def has_view_permission(self, request, obj=None):

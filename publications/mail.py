@@ -1,13 +1,25 @@
-"""The outbox of mails: queue one with the change that causes it, send it after commit, sweep what is due."""
+"""The outbox of mails: queue one with the change that causes it, send it after commit, sweep what is due.
+
+Mails an anonymous visitor can cause to an address they typed (`ANONYMOUS_KINDS`) are capped per address and
+kind, counted in this table rather than in the cache so that the cap holds when Redis is down; the caller asks
+`mail_allowed` and, beyond the cap, queues nothing and answers the visitor as usual.
+
+Some kinds are composed only when sent (`register_composer`): a password reset is queued with the address
+alone, whether or not an account has it, so that the page answers alike for both; the sender finds the
+accounts and writes the links, which are never stored.
+"""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import OutgoingMail
@@ -16,13 +28,62 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 STUCK_AFTER = datetime.timedelta(minutes=10)
+Kind = OutgoingMail.Kind
+ANONYMOUS_KINDS = (Kind.PROPOSAL_CONFIRMATION, Kind.SUBSCRIPTION_CONFIRMATION, Kind.PASSWORD_RESET)
+
+# kind -> function(mail) giving the messages to send for that row ([] when there is nothing to send).
+_composers: dict[str, Callable[[OutgoingMail], list[EmailMessage]]] = {}
 
 
-def queue_mail(*, to: str, subject: str, body: str, language: str) -> OutgoingMail:
+def register_composer(kind: str, compose: Callable[[OutgoingMail], list[EmailMessage]]) -> None:
+    """Let an app above this one write the mails of `kind` at sending time (the app's `ready()` calls it)."""
+    _composers[kind] = compose
+
+
+def queue_mail(
+    *, to: str, subject: str, body: str, language: str, kind: str = "", requested_by: str = ""
+) -> OutgoingMail:
     """Write the mail in the caller's transaction; the sender is woken once it commits."""
-    mail = OutgoingMail.objects.create(to=to, subject=subject, body=body, language=language)
+    mail = OutgoingMail.objects.create(
+        to=to, subject=subject, body=body, language=language, kind=kind, requested_by=requested_by
+    )
     transaction.on_commit(lambda: wake_sender(mail.pk))
     return mail
+
+
+def hold_count(key: str) -> None:
+    """Make requests counting under `key` wait for each other until the caller's transaction ends, so that
+    requests arriving together cannot all see the count below the cap (a PostgreSQL advisory lock)."""
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def recently_queued(
+    kind: str, *, within: datetime.timedelta, to: str | None = None, requested_by: str | None = None
+) -> int:
+    """How many mails of `kind` were queued in the last `within`, to the address `to` (in any case) or at the
+    request of `requested_by`."""
+    mails = OutgoingMail.objects.filter(kind=kind, created_at__gte=timezone.now() - within)
+    if to is not None:
+        mails = mails.annotate(recipient=Lower("to")).filter(recipient=to.strip().lower())
+    if requested_by is not None:
+        mails = mails.filter(requested_by=requested_by)
+    return mails.count()
+
+
+def mail_allowed(kind: str, to: str) -> bool:
+    """Whether one more mail of an anonymous `kind` may go to `to` (ANONYMOUS_MAIL_CAP per window, each kind
+    counted apart). Call it in the transaction that queues the mail: requests for one address then queue one
+    after the other."""
+    limit, window = settings.ANONYMOUS_MAIL_CAP
+    hold_count(f"mail-cap:{kind}:{to.strip().lower()}")
+    allowed = recently_queued(kind, to=to, within=datetime.timedelta(seconds=window)) < limit
+    if not allowed:
+        logger.info("Mail cap reached: no %s mail queued", kind)
+    return allowed
 
 
 def wake_sender(mail_id: int) -> None:
@@ -50,7 +111,9 @@ def send_one(mail_id: int) -> str:
         mail.next_attempt_at = now + STUCK_AFTER
         mail.save(update_fields=["state", "attempts", "next_attempt_at"])
     try:
-        send_mail(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to])
+        messages = _messages_of(mail)
+        if messages:
+            get_connection().send_messages(messages)
     except Exception as error:  # any failure of the mail server is retried with backoff
         failed = mail.attempts >= MAX_ATTEMPTS
         OutgoingMail.objects.filter(pk=mail.pk).update(
@@ -59,10 +122,20 @@ def send_one(mail_id: int) -> str:
             next_attempt_at=None if failed else timezone.now() + datetime.timedelta(minutes=2**mail.attempts),
         )
         return "failed" if failed else "retry"
+    if not messages:
+        OutgoingMail.objects.filter(pk=mail.pk).update(state=OutgoingMail.State.DROPPED, next_attempt_at=None)
+        return "dropped"
     OutgoingMail.objects.filter(pk=mail.pk).update(
         state=OutgoingMail.State.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
     )
     return "sent"
+
+
+def _messages_of(mail: OutgoingMail) -> list[EmailMessage]:
+    compose = _composers.get(mail.kind)
+    if compose is not None:
+        return compose(mail)
+    return [EmailMessage(mail.subject, mail.body, settings.DEFAULT_FROM_EMAIL, [mail.to])]
 
 
 def sweep() -> int:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -311,8 +311,22 @@ class OutgoingMail(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("delivered")
         FAILED = "failed", _("failed")
+        # Nothing to send after all: a password reset asked for an address no account has.
+        DROPPED = "dropped", _("not needed")
+
+    class Kind(models.TextChoices):
+        """What the mail is for. The kinds an anonymous visitor can cause to an address they typed are capped
+        per address (`publications.mail.mail_allowed`), counted here so that the cap holds without Redis."""
+
+        OTHER = "", _("other")
+        PROPOSAL_CONFIRMATION = "proposal-confirmation", _("proposal confirmation")
+        SUBSCRIPTION_CONFIRMATION = "subscription-confirmation", _("subscription confirmation")
+        PASSWORD_RESET = "password-reset", _("password reset")
 
     to = models.EmailField(_("recipient"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER, blank=True)
+    # A keyed hash of the client address that asked for the mail (password reset only): counted, never shown.
+    requested_by = models.CharField(max_length=64, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=2)
@@ -327,7 +341,14 @@ class OutgoingMail(models.Model):
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mail")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="mail_due")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="mail_due"),
+            # The caps count one kind of mail to one address (in any case) over the last hours.
+            models.Index(F("kind"), Lower("to"), F("created_at"), name="mail_kind_recipient"),
+            models.Index(
+                fields=["requested_by", "created_at"], condition=~Q(requested_by=""), name="mail_requested_by"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"

@@ -3,9 +3,8 @@
 The subscribe form must not become a way to flood someone's mailbox, nor tell a visitor whether an address
 is subscribed: asking again for the same address and scope writes no second row, re-sends the confirmation
 of a waiting subscription at most once a day and nothing for a confirmed one, and each address may ask only
-a few times a day whoever asks. The visitor sees the same page whatever happened; only the address's owner
-learns more, by mail.
-"""
+a few times a day whoever asks, and gets at most ANONYMOUS_MAIL_CAP confirmations a day. The visitor sees the
+same page whatever happened; only the address's owner learns more, by mail."""
 
 import datetime
 import hashlib
@@ -19,8 +18,8 @@ from django.utils import timezone, translation
 
 from qogam import ratelimit
 
-from .mail import queue_mail
-from .models import Subscription
+from .mail import mail_allowed, queue_mail
+from .models import OutgoingMail, Subscription
 
 # A waiting subscription's confirmation mail goes out again at most this often.
 RESEND_CONFIRMATION_AFTER = datetime.timedelta(hours=24)
@@ -57,6 +56,9 @@ def request_subscription(*, email: str, language: str, scope: str, council=None,
     same = Subscription.objects.open().of_address(email).filter(scope=scope, council=council, region=region)
     now = timezone.now()
     with transaction.atomic():
+        # The cache's count fails open without Redis; the cap on mails, counted in the outbox, holds regardless.
+        if not mail_allowed(OutgoingMail.Kind.SUBSCRIPTION_CONFIRMATION, email):
+            return "too-many"
         subscription = same.select_for_update().first()
         outcome: Outcome = "resent"
         if subscription is None:
@@ -89,7 +91,13 @@ def _queue_confirmation(subscription: Subscription) -> None:
         link = settings.SITE_URL + reverse("publications:confirm", kwargs={"token": subscription.token})
         text = render_to_string("publications/mail/confirm.txt", {"subscription": subscription, "link": link}).strip()
     subject, _sep, body = text.partition("\n")
-    queue_mail(to=subscription.email, subject=subject.strip(), body=body.strip(), language=subscription.language)
+    queue_mail(
+        to=subscription.email,
+        subject=subject.strip(),
+        body=body.strip(),
+        language=subscription.language,
+        kind=OutgoingMail.Kind.SUBSCRIPTION_CONFIRMATION,
+    )
 
 
 def confirm(subscription: Subscription) -> None:

@@ -9,7 +9,14 @@ class QogamConfig(AppConfig):
     verbose_name = "Qogam"
 
     def ready(self):
+        from publications.mail import register_composer
+        from publications.models import OutgoingMail
+
+        from .password_reset import reset_messages
         from .roles import sync_ministry_group
+
+        # The sender writes a password reset's mail itself, after the response (see password_reset.py).
+        register_composer(OutgoingMail.Kind.PASSWORD_RESET, reset_messages)
 
         # post_migrate is sent only for apps with models: hang the role on the first of ours.
         post_migrate.connect(

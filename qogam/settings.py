@@ -302,6 +302,13 @@ LOCAL_COUNCIL_SIZE = (env_int("LOCAL_COUNCIL_MIN_MEMBERS", 7), env_int("LOCAL_CO
 
 # Proposal submission: attempts allowed per client address, and the window in seconds.
 PROPOSAL_RATE_LIMIT = (env_int("PROPOSAL_RATE_LIMIT", 30), env_int("PROPOSAL_RATE_WINDOW", 600))
+# Mails an anonymous visitor can cause to an address they typed (proposal and subscription confirmations,
+# password reset), each kind counted apart in the outbox table: at most this many per address, in seconds.
+ANONYMOUS_MAIL_CAP = (env_int("ANONYMOUS_MAIL_CAP", 5), env_int("ANONYMOUS_MAIL_CAP_WINDOW", 24 * 3600))
+# Password reset requests (each queues one outbox row): at most this many per address and per client address.
+PASSWORD_RESET_RATE_LIMIT = (env_int("PASSWORD_RESET_RATE_LIMIT", 3), env_int("PASSWORD_RESET_RATE_WINDOW", 3600))
+# The confirmation page of a proposal is shown to the browser that sent it, named in a signed cookie.
+SUBMITTED_COOKIE_AGE = env_int("SUBMITTED_COOKIE_AGE", 7 * 24 * 3600)
 # The request header (as in request.META) a trusted reverse proxy puts the client's address in, if any.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 

@@ -29,6 +29,7 @@ from councils.models import Council
 from councils.permissions import can_act
 
 from . import signin
+from .password_reset import PasswordResetForm
 
 # ---------------------------------------------------------------------------------------------------------
 # Access
@@ -97,6 +98,7 @@ def refuse_into(form, refused: ActionRefused) -> None:
 sign_in = auth_views.LoginView.as_view(template_name="workspace/sign_in.html", redirect_authenticated_user=True)
 sign_out = auth_views.LogoutView.as_view()
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=PasswordResetForm,  # queued in the outbox, capped: see qogam/password_reset.py
     template_name="workspace/password_reset.html",
     email_template_name="workspace/password_reset_email.txt",
     subject_template_name="workspace/password_reset_subject.txt",

@@ -262,3 +262,71 @@ def test_a_proposal_is_taken_when_redis_is_down_and_its_mail_waits_in_the_outbox
     assert OutgoingMail.objects.get().state == OutgoingMail.State.PENDING  # the sweep sends it later
     assert elapsed < 10
     assert "Could not queue mail" in caplog.text  # the broker really was out of reach
+
+
+# ---------------------------------------------------------------------------------------------------------
+# After the commit: nothing may fail the page of a proposal that is stored
+
+
+def test_a_stored_proposal_is_confirmed_even_if_the_session_cannot_be_written(client, consultation, monkeypatch):
+    """The database may go away just after the proposal commits: the confirmation must not need a write then,
+    or the citizen sees an error for a proposal that was stored, and types it again."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import OperationalError
+
+    def database_gone(self, must_create=False):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(SessionStore, "save", database_gone)
+    response = client.post(url(consultation, "ru"), valid())
+    proposal = Proposal.objects.get()
+    assert response.status_code == 302 and response.url == f"/ru/proposals/{proposal.reference}/submitted/"
+    page = client.get(response.url)
+    assert page.status_code == 200 and proposal.reference in page.content.decode()
+    assert not Session.objects.exists()  # a citizen who never signed in gets no session at all
+    assert "sessionid" not in response.cookies
+
+
+def test_the_confirmation_page_remembers_the_last_few_proposals_of_this_browser(client, consultation):
+    references = []
+    for _ in range(3):
+        response = client.post(url(consultation), valid())
+        references.append(Proposal.objects.order_by("-pk").first().reference)
+        cookie = response.cookies["qogam_submitted"]
+        assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    for reference in references:
+        assert client.get(f"/kk/proposals/{reference}/submitted/").status_code == 200
+    # A cookie written by hand (not signed by the site) shows nothing.
+    stranger = client.__class__()
+    stranger.cookies["qogam_submitted"] = references[0]
+    assert stranger.get(f"/kk/proposals/{references[0]}/submitted/").status_code == 302
+
+
+def test_confirmation_mails_to_one_address_are_capped_a_day_and_the_proposals_still_stored(
+    client, consultation, settings
+):
+    """Anyone can type a victim's address: at most ANONYMOUS_MAIL_CAP confirmations a day go to it, counted in
+    the database (the cache here is out of reach), and the page does not tell."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    pages = []
+    for number in range(7):
+        contact = "Victim@Mail.kz" if number % 2 else "victim@mail.kz"
+        response = client.post(url(consultation), valid(contact=contact), REMOTE_ADDR=f"10.0.1.{number}")
+        assert response.status_code == 302
+        page = client.get(response.url).content.decode()
+        pages.append(page.replace(Proposal.objects.order_by("-pk").first().reference, "REF").lower())
+    assert Proposal.objects.count() == 7
+    assert OutgoingMail.objects.filter(to__iexact="victim@mail.kz").count() == 5
+    assert len(set(pages)) == 1  # the sixth and seventh pages say the same as the first
+    client.post(url(consultation), valid(contact="someone.else@mail.kz"))
+    assert OutgoingMail.objects.filter(to="someone.else@mail.kz").count() == 1
+    OutgoingMail.objects.update(created_at=timezone.now() - datetime.timedelta(hours=25))
+    client.post(url(consultation), valid(contact="victim@mail.kz"))
+    assert OutgoingMail.objects.filter(to__iexact="victim@mail.kz").count() == 6

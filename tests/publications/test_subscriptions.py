@@ -326,3 +326,28 @@ def test_the_service_says_what_happened_for_the_logs():
 def test_a_subscription_needs_its_region_or_council(client):
     response = client.post("/kk/subscribe/", {"email": "a@mail.kz", "scope": "region"})
     assert response.status_code == 200 and not Subscription.objects.exists()
+
+
+def test_confirmations_to_one_address_are_capped_a_day_in_the_database_when_redis_is_down(client, settings):
+    """The cache's count per address fails open without Redis; the cap on mails is counted in the outbox."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    councils = CouncilFactory.create_batch(7)
+    pages = set()
+    for number, council in enumerate(councils):
+        response = client.post(
+            "/kk/subscribe/",
+            {"email": "victim@mail.kz", "scope": "council", "council": council.slug},
+            REMOTE_ADDR=f"10.0.2.{number}",
+        )
+        assert response.status_code == 200
+        pages.add(response.content)
+    assert confirmation_mails("victim@mail.kz").count() == 5
+    assert len(pages) == 1  # the cap is not shown
+    ask(client, "someone.else@mail.kz")
+    assert confirmation_mails("someone.else@mail.kz").count() == 1
