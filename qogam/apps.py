@@ -9,7 +9,10 @@ class QogamConfig(AppConfig):
     verbose_name = "Qogam"
 
     def ready(self):
+        from . import converters
         from .roles import sync_ministry_group
+
+        converters.register()  # before any app's address patterns are read
 
         # post_migrate is sent only for apps with models: hang the role on the first of ours.
         post_migrate.connect(

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (the CSRF check reads the form): an oversized upload is refused unread.
     "qogam.middleware.RequestSizeLimitMiddleware",
+    # Then a NUL character in the address, query, form or cookies is a bad request, before a query sees it.
+    "qogam.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
