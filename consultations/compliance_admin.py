@@ -3,8 +3,6 @@ with their evidence, charts, and exports (CSV, XLSX, PDF) of the filtered view, 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
@@ -19,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Region
+from qogam import spreadsheets
 
 from . import compliance
 from .models import quarter_of
@@ -196,31 +195,11 @@ def table(context) -> list[list]:
 
 
 def _csv(context, name):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the Kazakh letters as UTF-8
-    csv.writer(response).writerows(table(context))
-    return response
+    return spreadsheets.csv_response(table(context), name=name)
 
 
 def _xlsx(context, name):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("Compliance"))[:31]
-    for row in table(context):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return spreadsheets.xlsx_response(table(context), name=name, title=str(_("Compliance")))
 
 
 def _pdf(context, name, language):

@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from qogam.admin import CouncilContentAdmin
 
+from .forms import ProtocolFilesForm
 from .models import Council, Meeting, Membership, Reception, Region, membership_warnings
 
 
@@ -95,6 +96,7 @@ class MembershipAdmin(CouncilAccounts, TranslationAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(TranslationAdmin, CouncilContentAdmin):
+    form = ProtocolFilesForm
     list_display = ("date", "council", "protocol_number", "agenda_published_at", "protocol_published_at")
     list_filter = ("council__level", "council__region")
     date_hierarchy = "date"

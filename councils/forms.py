@@ -1,14 +1,37 @@
 """Workspace forms for meetings and personal receptions."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from qogam.forms import BilingualForm, DateInput, DateTimeInput, TimeInput, validate_pdf
+from qogam.forms import BilingualForm, DateInput, DateTimeInput, TimeInput
 
+from . import uploads
+from .errors import ActionRefused
 from .models import Meeting, Membership, Reception
 
 
-class MeetingForm(BilingualForm, forms.ModelForm):
+class ProtocolFilesForm(forms.ModelForm):
+    """A meeting's signed protocols, in the workspace and in the admin alike: PDFs by their content, at most
+    DOCUMENT_MAX_MEGABYTES (stored under names of our own, `councils.models.meeting_document_path`)."""
+
+    def _clean_protocol(self, name):
+        file = self.cleaned_data.get(name)
+        if name in self.files and file:
+            try:
+                uploads.check_upload(file, allowed=(uploads.PDF,), max_megabytes=settings.DOCUMENT_MAX_MEGABYTES)
+            except ActionRefused as refused:
+                raise forms.ValidationError(refused.messages) from None
+        return file
+
+    def clean_protocol_file_kk(self):
+        return self._clean_protocol("protocol_file_kk")
+
+    def clean_protocol_file_ru(self):
+        return self._clean_protocol("protocol_file_ru")
+
+
+class MeetingForm(BilingualForm, ProtocolFilesForm):
     class Meta:
         model = Meeting
         fields = [
@@ -26,14 +49,6 @@ class MeetingForm(BilingualForm, forms.ModelForm):
             "agenda_kk": forms.Textarea(attrs={"rows": 5}),
             "agenda_ru": forms.Textarea(attrs={"rows": 5}),
         }
-
-    def clean_protocol_file_kk(self):
-        validate_pdf(self.files.get("protocol_file_kk"))
-        return self.cleaned_data["protocol_file_kk"]
-
-    def clean_protocol_file_ru(self):
-        validate_pdf(self.files.get("protocol_file_ru"))
-        return self.cleaned_data["protocol_file_ru"]
 
     def clean(self):
         data = super().clean()

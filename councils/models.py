@@ -6,6 +6,7 @@ This app is the ground floor: it imports nothing from the other apps of the proj
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -255,7 +256,9 @@ class Quorum:
 
 
 def meeting_document_path(meeting: Meeting, filename: str) -> str:
-    return f"councils/{meeting.council_id}/meetings/{filename}"
+    """A signed protocol is a PDF (the forms check its content, `councils.uploads`): it is stored under a name of
+    our own with that extension, whatever name it was sent with (`pwned.html` would be served as a page)."""
+    return f"councils/{meeting.council_id}/meetings/{uuid.uuid4().hex}.pdf"
 
 
 class Meeting(models.Model):

@@ -12,9 +12,11 @@ class QogamConfig(AppConfig):
         from publications.mail import register_composer
         from publications.models import OutgoingMail
 
+        from . import converters
         from .password_reset import reset_messages
         from .roles import sync_ministry_group
 
+        converters.register()  # before any app's address patterns are read
         # The sender writes a password reset's mail itself, after the response (see password_reset.py).
         register_composer(OutgoingMail.Kind.PASSWORD_RESET, reset_messages)
 

@@ -4,8 +4,6 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD = 20 * 1024 * 1024
-
 
 class FormRenderer(DjangoTemplates):
     """Django's renderer with the portal's field template: labels without Django's trailing colon."""
@@ -72,15 +70,3 @@ class BilingualForm:
             else:
                 rows.append((bound,))
         return rows
-
-
-def validate_pdf(upload) -> None:
-    """A signed protocol or a document: a PDF of reasonable size."""
-    if upload is None:
-        return
-    if upload.size > MAX_UPLOAD:
-        raise forms.ValidationError(_("The file is larger than 20 MB."))
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-":
-        raise forms.ValidationError(_("Upload a PDF file."))

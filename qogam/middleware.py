@@ -1,7 +1,9 @@
-"""Security headers for the public pages; oversized requests refused before their body is read."""
+"""Security headers for the public pages; oversized requests refused before their body is read; requests
+carrying a NUL character refused before anything looks them up."""
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # Everything the portal serves comes from itself: no script, style, font or image from another site, no
@@ -61,5 +63,36 @@ def _too_large(request):
         status=413,
     )
     # The policy's own middleware, further in, is not reached.
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+class RefuseNulMiddleware:
+    """Answers 400 to a request with a NUL character in its path, its query, its form fields or its cookies.
+
+    No page of the portal takes one, and PostgreSQL refuses it in any text (a lookup by such a value raises
+    rather than finding nothing): refused here, it never reaches a view or a query. Forms refuse NUL in
+    their own fields too (Django's `ProhibitNullCharactersValidator`); this covers what is read without a
+    form — an address's part, a search of the admin, a session cookie. Placed after the size limit, so the
+    body it reads is one the portal would take anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.COOKIES):
+            return bad_request(request)
+        if request.method == "POST" and _has_nul(request.POST):
+            return bad_request(request)
+        return self.get_response(request)
+
+
+def _has_nul(values) -> bool:
+    items = values.lists() if isinstance(values, MultiValueDict) else ((k, [v]) for k, v in values.items())
+    return any("\x00" in key or any("\x00" in value for value in vals) for key, vals in items)
+
+
+def bad_request(request):
+    response = render(request, "400.html", status=400)
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     return response

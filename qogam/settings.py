@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (the CSRF check reads the form): an oversized upload is refused unread.
     "qogam.middleware.RequestSizeLimitMiddleware",
+    # Then a NUL character in the address, query, form or cookies is a bad request, before a query sees it.
+    "qogam.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -270,7 +272,17 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
+    BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
+    # Behind HTTPS, a plain-HTTP request that reaches the portal is redirected to HTTPS (the proxy normally
+    # does it first) — except the health check, which the container's own probe makes over plain HTTP.
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_HTTPS_PROXY)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HTTP Strict Transport Security, sent on HTTPS responses: browsers then refuse plain HTTP to the site for
+    # that long. Off unless set; subdomains and preloading only when every subdomain is served over HTTPS.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
 LOGGING = {
     "version": 1,

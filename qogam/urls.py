@@ -19,7 +19,9 @@ urlpatterns = [
         admin.site.admin_view(compliance_admin.detail),
         name="compliance-detail",
     ),
-    path("admin/compliance/export.<str:fmt>", admin.site.admin_view(compliance_admin.export), name="compliance-export"),
+    path(
+        "admin/compliance/export.<code:fmt>", admin.site.admin_view(compliance_admin.export), name="compliance-export"
+    ),
     path("admin/", admin.site.urls),
 ]
 
@@ -38,7 +40,7 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
     path("meetings/<int:pk>/", meeting_detail, name="meeting"),
-    path("meetings/<int:pk>/protocol-<str:language>.pdf", meeting_protocol, name="meeting-protocol"),
+    path("meetings/<int:pk>/protocol-<lang:language>.pdf", meeting_protocol, name="meeting-protocol"),
     path(
         "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"
     ),

@@ -1,14 +1,29 @@
 from django import template
-from django.urls import translate_url
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils import translation
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def same_page_in(context, language: str) -> str:
-    """The address of the current page (same object, same filters) in another language."""
+    """The address of the current page (same object, same filters) in another language; the home page in
+    that language when the current address is no page of the portal (a 404, say of `//evil.example/`, whose
+    own path a browser would read as another site)."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return _home_in(language)
+    url = translate_url(request.get_full_path(), language)
+    if not url.startswith("/") or url.startswith(("//", "/\\")):
+        return _home_in(language)
+    return url
+
+
+def _home_in(language: str) -> str:
+    with translation.override(language):
+        return reverse("home")
 
 
 @register.filter

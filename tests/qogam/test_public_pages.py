@@ -295,12 +295,19 @@ def test_region_year_and_quarter_filters(client, catalogue):
     "query",
     ["step=nonsense", "region=%3Cscript%3Ealert(1)%3C/script%3E", "year=abc", "year=99999999999999999999",
      "quarter=7", "council=' OR 1=1 --", "page=-1", "page=abc", "page=99999", "q=" + "x" * 5000,
-     "level[]=oblast", "occasion=%00"],
+     "level[]=oblast"],
 )  # fmt: skip
 def test_hostile_filter_values_give_a_corrected_list_never_an_error(client, catalogue, query):
     response = client.get(f"/ru/consultations/?{query}")
     assert response.status_code == 200
     assert "<script>alert(1)" not in response.content.decode()
+
+
+def test_a_nul_in_a_filter_is_a_bad_request_that_leads_back_to_the_list(client, catalogue):
+    # No address of the portal carries a NUL: it is refused before a filter or a query reads it (issue 13).
+    response = client.get("/ru/consultations/?occasion=%00")
+    assert response.status_code == 400
+    assert 'href="/ru/consultations/"' in response.content.decode()
 
 
 def test_the_filters_stay_in_the_pagination_links(client):
