@@ -620,6 +620,9 @@ class Result:
         self.passed = not self.lost and not self.duplicated and self.mails_received == self.mails_expected
         self.passed = self.passed and bool(self.confirmed)
 
+    def stored_at(self, stage: str) -> int:
+        return sum(1 for attempt, _references in self.error_but_stored if attempt.stage == stage)
+
     def report(self) -> str:
         d = self.drill
         stages = collections.Counter(f"{a.stage} {a.status}" for a in self.errors)
@@ -636,8 +639,10 @@ class Result:
             f"  duplicated          {len(self.duplicated):6}   one text stored more than once",
             f"  5xx answers         {len(self.errors):6}   {dict(stages) or ''}",
             f"  no answer           {len(self.silent):6}   connection refused, reset or timed out",
-            f"  errors, yet stored  {len(self.error_but_stored):6}   the citizen saw an error for a stored proposal",
-            *(f"      {', '.join(refs)}: {a.stage} {a.status or a.detail} at +{a.ended:.1f} s"
+            f"  errors, yet stored  {len(self.error_but_stored):6}   the citizen saw an error for a stored proposal:",
+            f"    sending the form  {self.stored_at('submit'):6}   no reference shown at all (issue 13, finding 3)",
+            f"    confirmation page {self.stored_at('confirmation'):6}   redirected to it, then an error page",
+            *(f"      {', '.join(refs)}: {a.stage} → {a.status or a.detail} at +{a.ended:.1f} s"
               for a, refs in self.error_but_stored),
             f"  refused             {len(self.refused):6}   other answers (form errors, 4xx)",
             *(f"      {a.stage} {a.status}: {a.detail[:150]}" for a in self.refused[:5]),
