@@ -518,6 +518,7 @@ class Drill:
         self.attempts: list[Attempt] = []
         self.faults: list[dict] = []
         self.began = 0.0
+        self.drained_in = 0.0
 
     def citizen(self, client: int) -> None:
         for number in range(1, 10**6):
@@ -575,7 +576,8 @@ class Drill:
 
     def drain(self, db: psycopg.Connection, addresses: set[str], *, timeout: int) -> dict[str, int]:
         """Wait until no confirmation mail is waiting in the outbox and the sink has one for every address."""
-        deadline = time.monotonic() + timeout
+        began = time.monotonic()
+        deadline = began + timeout
         said = 0.0
         while True:
             rows = db.execute('SELECT lower("to"), state FROM publications_outgoingmail').fetchall()
@@ -583,6 +585,7 @@ class Drill:
             received = sum(1 for address in self.stack.sink.counts() if address in addresses)
             waiting = outbox["pending"] + outbox["sending"]
             if waiting == 0 or time.monotonic() > deadline:  # what failed for good is not waited for
+                self.drained_in = time.monotonic() - began
                 return dict(outbox)
             if time.monotonic() - said > 15:
                 say(f"Waiting for the outbox: {received} of {len(addresses)} mails received, {waiting} waiting")
@@ -651,7 +654,7 @@ class Result:
             f"  expected            {self.mails_expected:6}   one per stored proposal",
             f"  received            {self.mails_received:6}   by the SMTP sink",
             f"  received twice      {self.mails_twice:6}",
-            f"  outbox              {self.outbox}",
+            f"  outbox              {self.outbox}, drained {d.drained_in:.0f} s after recovery",
             "",
         ]  # fmt: skip
         for a in self.lost:
@@ -677,6 +680,7 @@ class Result:
             "faults": self.drill.faults,
             "mails": {"expected": self.mails_expected, "received": self.mails_received, "twice": self.mails_twice},
             "outbox": self.outbox,
+            "drained_in": round(self.drill.drained_in, 1),
             "passed": self.passed,
         }
 
