@@ -44,6 +44,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -136,6 +137,9 @@ class Stack:
         self.smtp: Controller | None = None
         self.database_url = f"postgresql://postgres@127.0.0.1:{self.port['postgres']}/qogam"
         self.queues = "celery"
+        self.log_from: dict[str, int] = {}
+        self.exits: list[dict] = []  # processes that ended without the drill stopping them
+        self.began = time.monotonic()
 
     def env(self) -> dict[str, str]:
         """Production-like settings (DEBUG off, secure cookies), built from scratch so that nothing of the
@@ -167,6 +171,7 @@ class Stack:
             if self.closed.is_set():
                 return  # a fault finishing its sleep after Ctrl-C must not leave a process behind
             log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (the child owns it)
+            self.log_from[name] = log.tell()  # where this run of it starts in its log
             self.processes[name] = subprocess.Popen(
                 argv, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
@@ -185,6 +190,27 @@ class Stack:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+    def supervise(self, restart: dict[str, Callable[[], None]]) -> None:
+        """Restart a process that ends on its own, as docker-compose's `restart: unless-stopped` does in
+        production, and note it: the report lists every such exit with the last line its log had."""
+        while not self.closed.wait(1):
+            with self.lock:
+                ended = [name for name, process in self.processes.items() if process.poll() is not None]
+                gone = {name: self.processes.pop(name) for name in ended}
+            for process in gone.values():  # what it left behind (a worker's pool) goes with it
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            codes = {name: process.returncode for name, process in gone.items()}
+            for name in ended:
+                with open(self.logs / f"{name}.log", "rb") as log:
+                    log.seek(self.log_from.get(name, 0))
+                    last = [line for line in log.read().decode(errors="replace").splitlines() if line]
+                cause = next((line for line in reversed(last) if "CRITICAL" in line), last[-1] if last else "")
+                at = round(time.monotonic() - self.began, 1)
+                self.exits.append({"process": name, "at": at, "exit code": codes[name], "log": cause[:300]})
+                say(f"+{at:5.1f} s  {name} ended on its own (exit code {codes[name]}); restarted")
+                restart[name]()
 
     def as_postgres(self, argv: list[str]) -> list[str]:
         """PostgreSQL refuses to run as root: as root, run its commands as the postgres user."""
@@ -285,6 +311,9 @@ class Stack:
         self.start_worker()
         self.start_beat()
         self.wait_until_healthy(timeout=60)
+        restart = {"gunicorn": lambda: self.start_web(web_workers), "worker": self.start_worker,
+                   "beat": self.start_beat, "redis": self.start_redis}  # fmt: skip
+        threading.Thread(target=self.supervise, args=(restart,), daemon=True).start()
         say(f"Stack up in {time.monotonic() - started:.0f} s (worker queues: {self.queues})")
 
     def open_consultation(self) -> dict:
@@ -538,7 +567,7 @@ class Drill:
 
     def run(self, *, clients: int, seconds: int) -> None:
         say(f"{clients} clients submit proposals for {seconds} s while the stack is broken under them")
-        self.began = time.monotonic()
+        self.began = self.stack.began = time.monotonic()
         threads = [threading.Thread(target=self.citizen, args=(n,), daemon=True) for n in range(1, clients + 1)]
         for thread in threads:
             thread.start()
@@ -655,6 +684,8 @@ class Result:
             f"  received            {self.mails_received:6}   by the SMTP sink",
             f"  received twice      {self.mails_twice:6}",
             f"  outbox              {self.outbox}, drained {d.drained_in:.0f} s after recovery",
+            f"Processes that ended on their own (restarted, as docker-compose would): {len(d.stack.exits)}",
+            *(f"  {e['process']} at +{e['at']} s, exit code {e['exit code']}: {e['log']}" for e in d.stack.exits),
             "",
         ]  # fmt: skip
         for a in self.lost:
@@ -681,6 +712,7 @@ class Result:
             "mails": {"expected": self.mails_expected, "received": self.mails_received, "twice": self.mails_twice},
             "outbox": self.outbox,
             "drained_in": round(self.drill.drained_in, 1),
+            "exits": self.drill.stack.exits,
             "passed": self.passed,
         }
 
