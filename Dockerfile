@@ -14,7 +14,7 @@ COPY councils councils
 COPY consultations consultations
 COPY proposals proposals
 COPY publications publications
-RUN pip install --no-cache-dir -c constraints.txt . gunicorn==23.0.0
+RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
 RUN DEBUG=1 python manage.py compilemessages --ignore=.venv -v0 \
  && DEBUG=1 python manage.py collectstatic --noinput -v0

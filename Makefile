@@ -14,7 +14,7 @@ PORT ?= 8000
 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test setup install messages lint format check-services browser
+.PHONY: demo test setup install messages lint format check-services browser faults
 
 demo: setup
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
@@ -27,6 +27,12 @@ demo: setup
 test: setup browser check-services lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# The fault drill (BENCHMARKS.md): its own PostgreSQL, Redis, gunicorn, worker and beat on free ports, never the
+# machine's; e.g. make faults FAULTS_ARGS="--clients 8 --seconds 90". Not part of `make test` (it takes minutes).
+faults: setup
+	@scripts/require-system-packages postgresql redis-server
+	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
 
 # The end-to-end tests drive Debian's Chromium and audit pages with axe-core; poppler reads PDFs back.
 browser: $(AXE)
