@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.db import connection
+from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
 
 from publications import mail as outbox
@@ -49,7 +50,7 @@ def test_the_reset_mail_is_queued_not_sent_in_the_request_and_the_sender_writes_
     form = client.get(link, follow=True)
     response = client.post(form.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert response.status_code == 302
-    assert client.login(username=secretary.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=secretary.username, password=PASSWORD)
 
 
 def test_an_unknown_address_is_answered_alike_and_nothing_is_sent(
