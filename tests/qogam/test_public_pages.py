@@ -410,3 +410,19 @@ def test_an_intake_whose_planned_start_passed_unopened_is_not_promised_in_the_fu
     assert "басталуы тиіс еді, бірақ қоғамдық кеңес оны әлі ашқан жоқ" in html
     html, _ = page(client, f"/ru/consultations/{coming.slug}/")
     assert "Предложения будут приниматься с" in html and "должен был начаться" not in html
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_browsers_find_the_feeds_and_the_icon(client, results, language):
+    council = results.schedule.council
+    home, _ = page(client, f"/{language}/")
+    council_page, _ = page(client, f"/{language}/councils/{council.slug}/")
+
+    feeds = re.compile(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" href="([^"]+)" title="[^"]+">')
+    assert feeds.findall(home) == [f"/{language}/feeds/{kind}" for kind in
+                                   ("news.rss", "news.atom", "results.rss", "results.atom")]  # fmt: skip
+    assert len(feeds.findall(council_page)) == 4
+    assert all(f"/councils/{council.slug}/feeds/" in link for link in feeds.findall(council_page))
+    for link in feeds.findall(home) + feeds.findall(council_page):
+        assert client.get(link).status_code == 200, link
+    assert re.search(r'<link rel="icon" href="[^"]+favicon\.svg" type="image/svg\+xml">', home)
