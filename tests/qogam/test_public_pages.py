@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from consultations.models import Consultation
 from councils.models import Reception
@@ -426,3 +426,11 @@ def test_browsers_find_the_feeds_and_the_icon(client, results, language):
     for link in feeds.findall(home) + feeds.findall(council_page):
         assert client.get(link).status_code == 200, link
     assert re.search(r'<link rel="icon" href="[^"]+favicon\.svg" type="image/svg\+xml">', home)
+
+
+def test_the_latest_results_say_when_they_were_published(client, results):
+    html, _ = page(client, "/ru/")
+    results.refresh_from_db()
+    with translation.override("ru"):
+        published = formats.date_format(results.state_since, "DATE_FORMAT")
+    assert f"Итоги опубликованы {published}" in re.sub(r"\s+", " ", html)
