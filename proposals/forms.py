@@ -28,6 +28,29 @@ def contact_kind(value: str) -> str:
     raise ValidationError(_("Enter an email address or a phone number, for example +7 701 234 56 78."))
 
 
+REFERENCE = re.compile(r"(?:QG-?)?([0-9]{4})-?([0-9]{1,6})")
+
+
+class LookupForm(forms.Form):
+    """A proposal's reference number as a citizen types it: any case, spaces, with or without the QG- prefix
+    or the leading zeros."""
+
+    reference = forms.CharField(label=_("Reference number"), max_length=40, help_text=_("For example, QG-2026-000123."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+
+    def clean_reference(self):
+        typed = re.sub(r"\s+", "", self.cleaned_data["reference"]).upper()
+        found = REFERENCE.fullmatch(typed)
+        if not found:
+            raise forms.ValidationError(
+                _("A reference number looks like QG-2026-000123. Check the number and try again.")
+            )
+        year, number = found.groups()
+        return f"QG-{year}-{int(number):06d}"
+
+
 class ProposalForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=200)
     author_kind = forms.ChoiceField(

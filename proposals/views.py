@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
@@ -20,7 +21,7 @@ from councils.errors import ActionRefused
 from qogam import ratelimit
 
 from . import services
-from .forms import TEXT_LIMIT, ProposalForm
+from .forms import TEXT_LIMIT, LookupForm, ProposalForm
 from .models import ConsentText, Proposal
 
 logger = logging.getLogger(__name__)
@@ -105,12 +106,12 @@ def remember_submitted(request, response, reference: str) -> None:
     )
 
 
+def _public_proposals():
+    return Proposal.objects.filter(consultation__in=Consultation.objects.public())
+
+
 def _public_proposal(reference: str) -> Proposal:
-    proposal = (
-        Proposal.objects.select_related("consultation__schedule__council")
-        .filter(reference=reference, consultation__in=Consultation.objects.public())
-        .first()
-    )
+    proposal = _public_proposals().select_related("consultation__schedule__council").filter(reference=reference).first()
     if proposal is None:
         raise Http404
     return proposal
@@ -125,6 +126,24 @@ def submitted(request, reference):
         "proposals/submitted.html",
         {"proposal": proposal, "consultation": proposal.consultation, "mailed": "@" in proposal.contact},
     )
+
+
+def lookup(request):
+    """Find a proposal by the reference number its author kept; limited per client like the form, so that
+    numbers cannot be walked through."""
+    form = LookupForm(request.GET or None)
+    if form.is_valid():
+        if not ratelimit.proposal_allowed(request):
+            form.add_error(None, _("Too many look-ups from your connection. Wait a few minutes and try again."))
+        elif _public_proposals().filter(reference=form.cleaned_data["reference"]).exists():
+            return redirect("proposals:status", reference=form.cleaned_data["reference"])
+        else:
+            form.add_error(
+                "reference",
+                _("No proposal has the number %(reference)s. Check it against the confirmation you received.")
+                % {"reference": form.cleaned_data["reference"]},
+            )
+    return render(request, "proposals/lookup.html", {"form": form})
 
 
 def status(request, reference):
