@@ -2,23 +2,14 @@
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from consultations.models import Consultation
-from qogam.roles import MINISTRY_GROUP, PRIVATE_MODELS
+from qogam.roles import PRIVATE_MODELS
 from tests.factories import UserFactory, consultation_at
 
 pytestmark = pytest.mark.django_db
 COUNCIL_CONTENT = ["consultations", "proposals", "publications"]
-
-
-@pytest.fixture
-def ministry(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 import subprocess
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,19 +13,10 @@ from openpyxl import load_workbook
 
 from consultations.models import Consultation
 from councils.models import Council
-from qogam.roles import MINISTRY_GROUP
 from tests.factories import CouncilFactory, RegionFactory, UserFactory, staff_of
 from tests.public_fixtures import published_at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ministry(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

