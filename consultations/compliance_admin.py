@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from councils import ordering
 from councils.models import Council, Region
 from qogam import spreadsheets
 
@@ -32,9 +33,10 @@ class ComplianceFilter(forms.Form):
         label=_("Quarter"), choices=[(q, str(q)) for q in QUARTERS], coerce=int, required=False
     )
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)
-    region = forms.ModelChoiceField(
+    region = ordering.GroupedModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
+        group_by=ordering.kind_of,
         to_field_name="slug",
         required=False,
         empty_label=_("All regions"),
@@ -52,7 +54,7 @@ class ComplianceFilter(forms.Form):
 
 
 def _councils(values: dict):
-    councils = Council.objects.active().select_related("region").order_by("level", "region__slug", "slug")
+    councils = Council.objects.active().select_related("region")
     if values.get("level"):
         councils = councils.filter(level=values["level"])
     if values.get("region"):
@@ -60,7 +62,7 @@ def _councils(values: dict):
     if values.get("state_body"):
         text = values["state_body"]
         councils = councils.filter(Q(state_body_kk__icontains=text) | Q(state_body_ru__icontains=text))
-    return councils
+    return ordering.councils(councils, by_region=True)
 
 
 @dataclass
@@ -98,7 +100,7 @@ def build(values: dict) -> dict:
             groups[key(result.council)].append(result.verdict)
         return [
             (label, [Counter(verdicts)[code] for code in COLUMNS], _share(verdicts))
-            for label, verdicts in sorted(groups.items())
+            for label, verdicts in groups.items()  # in the councils' order: by level, then region, alphabetical
         ]
 
     per_quarter = []

@@ -5,27 +5,36 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from councils import ordering
 from councils.models import Council, Region
 
 from .models import Consultation
+
+
+class GroupedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """Regions and councils under the headings of their level, in the alphabet of the page (councils.ordering)."""
+
+    field_class = ordering.GroupedModelChoiceField
 
 
 class ConsultationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), method="search", max_length=200, widget=forms.TextInput(attrs={"type": "search"})
     )
-    region = django_filters.ModelChoiceFilter(
+    region = GroupedModelChoiceFilter(
         label=_("Region"),
         field_name="schedule__council__region",
         to_field_name="slug",
         queryset=Region.objects.all(),
+        group_by=ordering.kind_of,
         empty_label=_("All regions"),
     )
-    council = django_filters.ModelChoiceFilter(
+    council = GroupedModelChoiceFilter(
         label=_("Public council"),
         field_name="schedule__council",
         to_field_name="slug",
         queryset=Council.objects.active(),
+        group_by=ordering.level_of,
         empty_label=_("All councils"),
     )
     level = django_filters.ChoiceFilter(

@@ -11,6 +11,7 @@ from consultations import selectors as consultation_selectors
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
+from . import ordering
 from .models import Council, Meeting, Reception
 from .selectors import directory
 
@@ -19,7 +20,7 @@ def council_list(request):
     councils = directory()
     groups = [
         (level_label, [(region, list(rows)) for region, rows in groupby(level_rows, key=lambda c: c.region)])
-        for level_label, level_rows in groupby(councils, key=lambda c: c.get_level_display())
+        for level_label, level_rows in groupby(councils, key=ordering.level_of)
     ]
     return render(request, "councils/list.html", {"groups": groups, "count": len(councils)})
 

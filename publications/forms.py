@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from councils import ordering
 from councils.models import Council, Region
 from qogam.forms import BilingualForm, DateInput
 
@@ -64,13 +65,13 @@ class SubscriptionForm(forms.Form):
         initial=Subscription.Scope.ALL,
         widget=forms.RadioSelect,
     )
-    region = forms.ModelChoiceField(
+    region = ordering.GroupedModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), to_field_name="slug", required=False,
-        empty_label=_("Choose a region"),
+        empty_label=_("Choose a region"), group_by=ordering.kind_of,
     )  # fmt: skip
-    council = forms.ModelChoiceField(
+    council = ordering.GroupedModelChoiceField(
         label=_("Public council"), queryset=Council.objects.active(), to_field_name="slug", required=False,
-        empty_label=_("Choose a council"),
+        empty_label=_("Choose a council"), group_by=ordering.level_of,
     )  # fmt: skip
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
 

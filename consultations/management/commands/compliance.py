@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 
 from consultations import compliance
 from consultations.models import quarter_of
+from councils import ordering
 from councils.models import Council
 
 
@@ -19,12 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="ru", choices=["kk", "ru"])
 
     def handle(self, *args, year, quarter, region=None, language="ru", **options):
-        councils = Council.objects.active().select_related("region").order_by("level", "region__slug", "slug")
+        councils = Council.objects.active().select_related("region")
         if region:
             councils = councils.filter(region__slug=region)
             if not councils.exists():
                 raise CommandError(f"No active council in region {region!r}.")
         with translation.override(language):
+            councils = ordering.councils(councils, by_region=True, lang=language)
             for result in compliance.review(councils, [(year, quarter)]):
                 failed = [rule.code for rule in result.rules if rule.verdict == compliance.NON_COMPLIANT]
                 self.stdout.write(
