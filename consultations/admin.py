@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from councils.admin import InAlphabeticalOrder
 from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
@@ -44,7 +45,7 @@ class ScheduledConsultationInline(ReadOnlyInline, admin.TabularInline):
 @admin.register(QuarterlySchedule)
 class QuarterlyScheduleAdmin(CouncilContentAdmin):
     list_display = ("council", "year", "quarter", "state", "revision", "published_revision")
-    list_filter = ("year", "quarter", "state", "council__level", "council__region")
+    list_filter = ("year", "quarter", "state", "council__level", ("council__region", InAlphabeticalOrder))
     search_fields = ("council__name_kk", "council__name_ru", "council__slug")
     list_select_related = ("council",)
     readonly_fields = ("council", "year", "quarter", "state", "revision", "published_revision")
@@ -102,7 +103,7 @@ class ConsultationAdmin(TranslationAdmin, CouncilContentAdmin):
         "schedule__year",
         "schedule__quarter",
         "schedule__council__level",
-        "schedule__council__region",
+        ("schedule__council__region", InAlphabeticalOrder),
     )
     search_fields = (
         "title_kk",

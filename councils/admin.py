@@ -7,8 +7,18 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from qogam.admin import CouncilContentAdmin
 
+from . import ordering
 from .forms import ProtocolFilesForm
 from .models import Council, Meeting, Membership, Reception, Region, membership_warnings
+
+
+class InAlphabeticalOrder(admin.RelatedFieldListFilter):
+    """A list filter of regions or councils, by level and in the alphabet of the admin's language."""
+
+    def field_choices(self, field, request, model_admin):
+        objects = field.related_model.objects.all()
+        in_order = ordering.regions(objects) if field.related_model is Region else ordering.councils(objects)
+        return [(obj.pk, str(obj)) for obj in in_order]
 
 
 @admin.register(Region)
@@ -46,7 +56,7 @@ class MembershipInline(CouncilAccounts, TranslationTabularInline):
 @admin.register(Council)
 class CouncilAdmin(TranslationAdmin):
     list_display = ("name", "level", "region", "is_active", "term_ends_on")
-    list_filter = ("level", "region", "is_active")
+    list_filter = ("level", ("region", InAlphabeticalOrder), "is_active")
     search_fields = ("name_kk", "name_ru", "slug", "state_body_kk", "state_body_ru")
     list_select_related = ("region",)
     inlines = [MembershipInline]
@@ -98,7 +108,7 @@ class MembershipAdmin(CouncilAccounts, TranslationAdmin):
 class MeetingAdmin(TranslationAdmin, CouncilContentAdmin):
     form = ProtocolFilesForm
     list_display = ("date", "council", "protocol_number", "agenda_published_at", "protocol_published_at")
-    list_filter = ("council__level", "council__region")
+    list_filter = ("council__level", ("council__region", InAlphabeticalOrder))
     date_hierarchy = "date"
     search_fields = ("protocol_number", "agenda_kk", "agenda_ru", "council__name_kk", "council__name_ru")
     list_select_related = ("council",)

@@ -287,3 +287,12 @@ def test_the_compliance_matrix_and_its_charts_follow_the_order(kazakhstan):
                 str(Council.Level.CENTRAL.label),
                 str(Council.Level.OBLAST.label),
             ]
+
+
+def test_the_admin_filters_regions_in_the_alphabet_of_its_language(admin_client, kazakhstan):
+    html = admin_client.get("/admin/councils/council/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    positions = [html.index(f">{name}</a>") for name in [*OBLASTS_RU, *CITIES_RU]]
+    assert positions == sorted(positions)
+    html = admin_client.get("/admin/consultations/consultation/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    positions = [html.index(f">{name}</a>") for name in [*OBLASTS_KK, *CITIES_KK]]
+    assert positions == sorted(positions)
