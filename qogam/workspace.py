@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from consultations import selectors, workflow
 from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
+from councils import ordering
 from councils.errors import ActionRefused
 from councils.models import Council
 from councils.permissions import can_act
@@ -159,9 +160,7 @@ def dashboard(request):
         .order_by("schedule__year", "schedule__quarter", "number")
     )
     councils = list(
-        Council.objects.readable_by(request.user)
-        .order_by("slug")
-        .prefetch_related(
+        ordering.councils(Council.objects.readable_by(request.user)).prefetch_related(
             Prefetch(
                 "schedules",
                 queryset=QuarterlySchedule.objects.filter(year=year, quarter=quarter),

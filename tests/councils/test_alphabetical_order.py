@@ -296,3 +296,13 @@ def test_the_admin_filters_regions_in_the_alphabet_of_its_language(admin_client,
     html = admin_client.get("/admin/consultations/consultation/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
     positions = [html.index(f">{name}</a>") for name in [*OBLASTS_KK, *CITIES_KK]]
     assert positions == sorted(positions)
+
+
+def test_my_councils_on_the_dashboard_run_in_order(client, kazakhstan):
+    from tests.factories import MembershipFactory, staff_of
+
+    user = staff_of(Council.objects.get(slug="karaganda"))
+    MembershipFactory(council=Council.objects.get(slug="zhetisu"), user=user, role="secretary", kind="")
+    client.force_login(user)
+    html = client.get("/kk/workspace/").content.decode()
+    assert html.index("Жетісу облысының қоғамдық кеңесі") < html.index("Қарағанды облысының қоғамдық кеңесі")
