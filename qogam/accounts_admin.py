@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from councils import ordering
 from councils.errors import ActionRefused
 from councils.models import Council, Membership
 
@@ -57,7 +58,7 @@ class CouncilAccountCreationForm(forms.ModelForm):
     """Open a council account: its user name and email, the council and role, and the person — one of the
     council's people who has no account yet, or a new person named in Kazakh and Russian."""
 
-    council = forms.ModelChoiceField(queryset=Council.objects.active(), label=_("public council"))
+    council = ordering.GroupedModelChoiceField(queryset=Council.objects.active(), label=_("public council"))
     role = forms.ChoiceField(label=_("role"), choices=Membership.Role.choices)
     membership = forms.ModelChoiceField(
         queryset=Membership.objects.none(),
