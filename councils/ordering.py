@@ -17,7 +17,7 @@ from itertools import groupby
 
 from django import forms
 from django.db import connections
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -102,17 +102,6 @@ def alphabetical_key(text: str | None, lang: str | None = None) -> tuple:
     return tuple(primary), tuple(secondary), tuple(tertiary)
 
 
-def level_rank(field: str = "level") -> Case:
-    """The position of a council's level in LEVELS, in SQL."""
-    return Case(*[When(**{field: level}, then=Value(i)) for i, level in enumerate(LEVELS)], output_field=IntegerField())
-
-
-def region_kind_rank(field: str = "kind") -> Case:
-    return Case(
-        *[When(**{field: kind}, then=Value(i)) for i, kind in enumerate(REGION_KINDS)], output_field=IntegerField()
-    )
-
-
 def _columns(field: str, lang: str) -> tuple[str, str]:
     """The translated column of `field` in `lang`, and the one it falls back to when empty (modeltranslation's)."""
     other = "ru" if lang == "kk" else "kk"
@@ -126,40 +115,33 @@ def by_name(field: str = "name", lang: str | None = None):
     return Collate(Coalesce(NullIf(F(column), Value("")), F(fallback)), COLLATIONS[lang]).asc(nulls_first=True)
 
 
-def in_order(queryset: QuerySet, names: list[str], *, rank=None, rank_field: str = "", lang: str | None = None):
-    """`queryset` ordered by `rank` (a group, such as the level), then by the translated fields `names`, in the
-    alphabet of `lang`. In SQL where the database has the collations; otherwise sorted in Python with
-    `alphabetical_key` and ordered by position (the lists are a few dozen rows)."""
+def in_order(queryset: QuerySet, names: list[str], *, group: str, groups: list, lang: str | None = None):
+    """`queryset` ordered by the field `group` in the order of `groups` (such as the level in LEVELS), then by
+    the translated fields `names` in the alphabet of `lang`. In SQL where the database has the collations;
+    otherwise sorted in Python with `alphabetical_key` and ordered by position (the lists are a few dozen rows)."""
     lang = language(lang)
     if connections[queryset.db].vendor == "postgresql":
-        return queryset.order_by(*([rank] if rank is not None else []), *[by_name(n, lang) for n in names], "pk")
-    columns = [_columns(n, lang) for n in names]
-    fields = ["pk", *([rank_field] if rank_field else []), *[c for pair in columns for c in pair]]
-    rows = queryset.order_by().values_list(*fields)
+        rank = Case(*[When(**{group: value}, then=Value(i)) for i, value in enumerate(groups)], default=len(groups))
+        return queryset.order_by(rank, *[by_name(name, lang) for name in names], "pk")
+    columns = [_columns(name, lang) for name in names]
+    fields = ["pk", group, *[column for pair in columns for column in pair]]
 
     def key(row):
         values = dict(zip(fields, row, strict=True))
-        group = [_group_rank(rank_field, values[rank_field])] if rank_field else []
+        rank = groups.index(values[group]) if values[group] in groups else len(groups)
         texts = [alphabetical_key(values[column] or values[fallback], lang) for column, fallback in columns]
-        return (*group, *texts, values["pk"])
+        return (rank, *texts, values["pk"])
 
-    positions = [row[0] for row in sorted(rows, key=key)]
+    positions = [row[0] for row in sorted(queryset.order_by().values_list(*fields), key=key)]
     if not positions:
         return queryset
-    return queryset.order_by(
-        Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(positions)], output_field=IntegerField())
-    )
-
-
-def _group_rank(field: str, value) -> int:
-    order = REGION_KINDS if field.endswith("kind") else LEVELS
-    return order.index(value) if value in order else len(order)
+    return queryset.order_by(Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(positions)]))
 
 
 def regions(queryset: QuerySet | None = None, lang: str | None = None) -> QuerySet:
     """Regions: oblasts, then cities of republican significance, each alphabetical."""
     queryset = Region.objects.all() if queryset is None else queryset
-    return in_order(queryset, ["name"], rank=region_kind_rank(), rank_field="kind", lang=lang)
+    return in_order(queryset, ["name"], group="kind", groups=REGION_KINDS, lang=lang)
 
 
 def councils(queryset: QuerySet | None = None, *, by_region: bool = False, lang: str | None = None) -> QuerySet:
@@ -167,7 +149,7 @@ def councils(queryset: QuerySet | None = None, *, by_region: bool = False, lang:
     (the directory and the compliance matrix, where a district's council sits under its oblast)."""
     queryset = Council.objects.active() if queryset is None else queryset
     names = ["region__name", "name"] if by_region else ["name"]
-    return in_order(queryset, names, rank=level_rank(), rank_field="level", lang=lang)
+    return in_order(queryset, names, group="level", groups=LEVELS, lang=lang)
 
 
 def level_of(council: Council) -> str:
@@ -177,11 +159,6 @@ def level_of(council: Council) -> str:
 
 def kind_of(region: Region) -> str:
     return str(REGION_GROUPS.get(region.kind, region.get_kind_display()))
-
-
-def grouped(items, heading) -> list[tuple[str, list]]:
-    """Consecutive items under one heading (`level_of`, `kind_of`): [(heading, [items])]."""
-    return [(label, list(rows)) for label, rows in groupby(items, key=heading)]
 
 
 class GroupedModelChoiceIterator(forms.models.ModelChoiceIterator):
