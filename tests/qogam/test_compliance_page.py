@@ -251,12 +251,13 @@ BACKGROUND = r'<rect x="0" y="(\d+)" width="\d+" height="(\d+)" fill="#e8edf1">'
 
 def test_each_chart_has_its_figures_in_a_table_beside_it(ministry, councils):
     html = ministry.get("/admin/compliance/?quarter=all", headers={"accept-language": "ru"}).content.decode()
-    figures = re.findall(r'<div class="chart-figure">(.*?)</div>', html, re.S)
+    figures = re.findall(r'<figure class="chart">(.*?)</figure>', html, re.S)
     assert len(figures) == 2
     for figure in figures:
         svg, table = figure.split("</svg>")
         title = re.search(r"<title[^>]*>([^<]+)</title>", svg).group(1)
-        assert re.search(r"<desc[^>]*>[^<]+</desc>", svg) and f"<caption>{title}</caption>" in table
+        assert re.search(r"<figcaption[^>]*>([^<]+)</figcaption>", svg).group(1) == title
+        assert re.search(r"<desc[^>]*>[^<]+</desc>", svg) and "<caption>Диаграмма в цифрах</caption>" in table
         drawn = re.findall(r'font-size="(\d+)"[^>]*>(\d+)% \((\d+)/(\d+)\)</text>', svg)
         tabled = re.findall(r"<tr><th scope=\"row\">[^<]+</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)%</td></tr>", table)
         assert drawn and [(c, t, p) for _size, p, c, t in drawn] == tabled
