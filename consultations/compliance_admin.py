@@ -238,7 +238,8 @@ def table(context) -> list[list]:
     the language of the file."""
     header = [
         str(_("Public council")), str(_("Level")), str(_("Region")), str(_("Year")), str(_("Quarter")),
-        str(_("Verdict")), *context["rule_titles"], str(_("Answers of the state body received in time")),
+        str(_("Verdict")), *context["rule_titles"], str(_("Recommendations sent to the state body")),
+        str(_("Answers of the state body received in time")),
     ]  # fmt: skip
     rows = [header]
     for council, cells in context["rows"]:
@@ -246,7 +247,7 @@ def table(context) -> list[list]:
             rows.append(
                 [council.name, council.get_level_display(), str(council.region or ""), result.year,
                  result.quarter, str(result.verdict_label), *[str(rule.verdict_label) for rule in result.rules],
-                 f"{result.state_body.in_time}/{result.state_body.total}"]
+                 result.state_body.total, result.state_body.in_time]  # numbers: "1/2" would read as a date
             )  # fmt: skip
     return rows
 

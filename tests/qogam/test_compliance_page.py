@@ -142,6 +142,8 @@ def test_the_xlsx_is_laid_out_for_reading_with_headers_in_the_pages_language(min
     assert all(width > 8.43 for width in widths)  # wider than a spreadsheet's default column
     council_name = max(active.schedule.council.name_kk, idle.name_kk, key=len)
     assert widths[0] >= len(council_name)
+    rows = list(sheet.values)[1:]
+    assert all(isinstance(row[-2], int) and isinstance(row[-1], int) for row in rows)  # sent, answered in time
     slugs = {active.schedule.council.slug, idle.slug, "ulytau", "compliant", "non_compliant", "not_yet_due"}
     assert not {cell for row in sheet.values for cell in row} & slugs
 
