@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
@@ -24,13 +25,14 @@ from . import compliance
 from .models import quarter_of
 
 QUARTERS = (1, 2, 3, 4)
+ALL = "all"  # the quarter filter's value for the whole year
 COLUMNS = (compliance.COMPLIANT, compliance.PARTLY, compliance.NON_COMPLIANT, compliance.NOT_YET_DUE)
 
 
 class ComplianceFilter(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100, required=False)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), choices=[(q, str(q)) for q in QUARTERS], coerce=int, required=False
+    quarter = forms.ChoiceField(
+        label=_("Quarter"), choices=[(ALL, _("All quarters")), *[(str(q), str(q)) for q in QUARTERS]], required=False
     )
     level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)
     region = ordering.GroupedModelChoiceField(
@@ -44,13 +46,33 @@ class ComplianceFilter(forms.Form):
     state_body = forms.CharField(label=_("State body"), max_length=100, required=False)
 
     def values(self) -> dict:
-        """The filters, corrected: a value that does not validate is dropped."""
+        """The filters, corrected: a value that does not validate is dropped; no year means this year, no
+        quarter the current one (the last of a year that is not this one), "all" the whole year (None)."""
         today_year, today_quarter = quarter_of(timezone.localdate())
         self.is_valid()
         data = {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
         year = data.get("year") or today_year
-        quarter = data.get("quarter") or (today_quarter if year == today_year else 4)
+        if data.get("quarter") == ALL:
+            quarter = None
+        elif data.get("quarter"):
+            quarter = int(data["quarter"])
+        else:
+            quarter = today_quarter if year == today_year else 4
         return {**data, "year": year, "quarter": quarter}
+
+
+def applied(values: dict) -> dict:
+    """The filters in effect as the form's fields and the links carry them: what the form shows when the
+    query gave none, and what every export link repeats, so that the file holds what the page shows."""
+    region = values.get("region")
+    fields = {
+        "year": values["year"],
+        "quarter": values["quarter"] or ALL,
+        "level": values.get("level") or "",
+        "region": region.slug if region else "",
+        "state_body": values.get("state_body") or "",
+    }
+    return {name: value for name, value in fields.items() if value != ""}
 
 
 def _councils(values: dict):
@@ -83,16 +105,41 @@ def _share(verdicts: list[str]) -> Bar:
     return Bar("", compliant / total if total else 0.0, compliant, total)
 
 
+@dataclass
+class Chart:
+    """A horizontal bar chart drawn as inline SVG: each bar under its label, with a gap between bars and
+    text of 13 px (still ≥ 11 px when a phone scales the drawing down to its width)."""
+
+    id: str
+    title: str
+    heading: str  # what the labels are (the first column of the table beside the chart)
+    bars: list[Bar]
+
+    WIDTH = 380
+    BAR = 250
+    ROW = 46  # a label (16), a bar (16) and a gap (14)
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * self.ROW + 4
+
+    def rows(self) -> list[tuple[Bar, int, int]]:
+        """(bar, its top, its length)."""
+        return [(bar, i * self.ROW, round(self.BAR * bar.share)) for i, bar in enumerate(self.bars)]
+
+
 def build(values: dict) -> dict:
-    """Everything the page and the exports show, from one review."""
+    """Everything the page and the exports show, from one review: the chosen quarter (every quarter of the
+    year when none is chosen) of the councils the filters select."""
     year, quarter = values["year"], values["quarter"]
+    shown = (quarter,) if quarter else QUARTERS
     councils = list(_councils(values))
     results = compliance.review(councils, [(year, q) for q in QUARTERS])
     by_council = defaultdict(dict)
     for result in results:
         by_council[result.council.pk][result.quarter] = result
-    rows = [(council, [by_council[council.pk][q] for q in QUARTERS]) for council in councils]
-    chosen = [cells[quarter - 1] for _council, cells in rows]
+    rows = [(council, [by_council[council.pk][q] for q in shown]) for council in councils]
+    chosen = [result for _council, cells in rows for result in cells]
 
     def totals(key) -> list[tuple[str, list[int], Bar]]:
         groups = defaultdict(list)
@@ -105,15 +152,16 @@ def build(values: dict) -> dict:
 
     per_quarter = []
     for q in QUARTERS:
-        bar = _share([cells[q - 1].verdict for _council, cells in rows])
+        bar = _share([by_council[council.pk][q].verdict for council in councils])
         bar.label = str(_("Quarter %(quarter)s") % {"quarter": q})
         per_quarter.append(bar)
     by_region = totals(lambda c: str(c.region) if c.region else str(_("Central state bodies")))
+    per_region = [replace(bar, label=label) for label, _counts, bar in by_region]
     return {
         "values": values,
         "year": year,
         "quarter": quarter,
-        "quarters": QUARTERS,
+        "quarters": shown,
         "rows": rows,
         "rule_titles": [str(compliance.TITLES[code]) for code in compliance.RULE_CODES],
         "by_region": by_region,
@@ -121,9 +169,14 @@ def build(values: dict) -> dict:
         "columns": [compliance.VERDICTS[code] for code in COLUMNS],
         "share": _share([r.verdict for r in chosen]),
         "per_quarter": per_quarter,
-        "per_region": [replace(bar, label=label) for label, _counts, bar in by_region],
+        "per_region": per_region,
+        "charts": [
+            Chart("per-quarter", f"{_('Share of compliant councils per quarter')}, {year}", str(_("Quarter")),
+                  per_quarter),
+            Chart("per-region", str(_("Share of compliant councils per region")), str(_("Region")), per_region),
+        ],
         "verdicts": compliance.VERDICTS,
-    }
+    }  # fmt: skip
 
 
 def _check(request) -> None:
@@ -134,13 +187,15 @@ def _check(request) -> None:
 
 def matrix(request):
     _check(request)
-    form = ComplianceFilter(request.GET or None)
-    context = build(form.values())
+    values = ComplianceFilter(request.GET or None).values()
+    context = build(values)
+    filters = applied(values)
     return render(
         request,
         "admin/compliance/matrix.html",
-        {**admin.site.each_context(request), **context, "form": form, "title": _("Compliance with the recommendations"),
-         "query": request.GET.urlencode(),
+        {**admin.site.each_context(request), **context, "title": _("Compliance with the recommendations"),
+         "form": ComplianceFilter(initial=filters),  # shows what is applied, defaults included
+         "query": urlencode(filters),
          "totals_by": [(_("By region"), context["by_region"]), (_("By level"), context["by_level"])]},
     )  # fmt: skip
 
@@ -169,7 +224,8 @@ def export(request, fmt):
     language = request.GET.get("lang") if request.GET.get("lang") in ("kk", "ru") else translation.get_language()
     with translation.override(language):
         context = build(ComplianceFilter(request.GET or None).values())
-        name = f"qogam-compliance-{context['year']}-q{context['quarter']}-{language}"
+        period = f"q{context['quarter']}" if context["quarter"] else ALL
+        name = f"qogam-compliance-{context['year']}-{period}-{language}"
         if fmt == "csv":
             return _csv(context, name)
         if fmt == "xlsx":
@@ -180,18 +236,20 @@ def export(request, fmt):
 
 
 def table(context) -> list[list]:
-    """The exported rows: one per council and quarter, with each rule's verdict."""
+    """The exported rows: one per council and quarter the page shows, with each rule's verdict; headers in
+    the language of the file."""
     header = [
-        str(_("Council")), "slug", str(_("Level")), str(_("Region")), str(_("Year")), str(_("Quarter")),
-        str(_("Verdict")), *context["rule_titles"], str(_("Answers of the state body received in time")),
+        str(_("Public council")), str(_("Level")), str(_("Region")), str(_("Year")), str(_("Quarter")),
+        str(_("Verdict")), *context["rule_titles"], str(_("Recommendations sent to the state body")),
+        str(_("Answers of the state body received in time")),
     ]  # fmt: skip
     rows = [header]
     for council, cells in context["rows"]:
         for result in cells:
             rows.append(
-                [council.name, council.slug, council.get_level_display(), str(council.region or ""), result.year,
+                [council.name, council.get_level_display(), str(council.region or ""), result.year,
                  result.quarter, str(result.verdict_label), *[str(rule.verdict_label) for rule in result.rules],
-                 f"{result.state_body.in_time}/{result.state_body.total}"]
+                 result.state_body.total, result.state_body.in_time]  # numbers: "1/2" would read as a date
             )  # fmt: skip
     return rows
 

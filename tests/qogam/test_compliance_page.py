@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import re
 import subprocess
 
@@ -35,10 +36,116 @@ def share_of(html: str) -> int:
 
 def test_the_matrix_shows_every_council_and_quarter_with_text_and_colour(ministry, councils):
     active, idle = councils
-    html = ministry.get("/admin/compliance/").content.decode()
+    html = ministry.get("/admin/compliance/?quarter=all").content.decode()
     assert active.schedule.council.name_kk in html and idle.name_kk in html
-    assert html.count('class="verdict verdict-') >= 8  # 2 councils × 4 quarters, each with its word
+    assert html.count('class="verdict verdict-') == 8  # 2 councils × 4 quarters, each with its word
     assert "<svg" in html and 'role="img"' in html
+    one_quarter = ministry.get("/admin/compliance/?quarter=3").content.decode()
+    assert one_quarter.count('class="verdict verdict-') == 2
+
+
+def selected(html: str) -> dict:
+    """The value each field of the filter form shows."""
+    form = re.search(r'<form method="get" class="compliance-filters">(.*?)</form>', html, re.S).group(1)
+    values = {"year": re.search(r'name="year" value="(\d+)"', form).group(1)}
+    for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', options)
+        values[name] = chosen[0] if chosen else ""
+    return values
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_with_no_filter_the_form_shows_the_year_and_quarter_the_report_is_for(ministry, councils, language):
+    from django.utils import timezone, translation
+
+    from consultations.models import quarter_of
+
+    year, quarter = quarter_of(timezone.localdate())
+    html = ministry.get("/admin/compliance/", headers={"accept-language": language}).content.decode()
+    assert selected(html) == {"year": str(year), "quarter": str(quarter), "level": "", "region": ""}
+    with translation.override(language):
+        named = translation.gettext("Quarter %(quarter)s") % {"quarter": quarter}
+    heading = re.search(r"<h2>([^<]*%[^<]*)</h2>", html).group(1)
+    assert str(year) in heading and named.lower() in heading.lower()
+    # a value that does not validate is shown as what replaced it
+    assert selected(ministry.get("/admin/compliance/?year=abc&quarter=9&level=x").content.decode()) == selected(html)
+    past = ministry.get("/admin/compliance/?year=2025&region=ulytau").content.decode()
+    assert selected(past) == {"year": "2025", "quarter": "4", "level": "", "region": "ulytau"}
+    everything = ministry.get("/admin/compliance/?quarter=all").content.decode()
+    assert selected(everything)["quarter"] == "all"
+
+
+def export_links(html: str) -> dict[str, str]:
+    return {
+        fmt: query.replace("&amp;", "&")
+        for fmt, query in re.findall(r'href="/admin/compliance/export\.(\w+)\?([^"]*)"', html)
+    }
+
+
+def test_every_export_link_carries_the_filters_the_page_applies(ministry, councils):
+    from django.utils import timezone
+
+    from consultations.models import quarter_of
+
+    year, quarter = quarter_of(timezone.localdate())
+    links = export_links(ministry.get("/admin/compliance/", headers={"accept-language": "ru"}).content.decode())
+    assert set(links) == {"csv", "xlsx", "pdf"}
+    assert links["csv"] == f"year={year}&quarter={quarter}&lang=ru"
+    links = export_links(
+        ministry.get("/admin/compliance/?year=2026&quarter=3&level=oblast&region=ulytau").content.decode()
+    )
+    for query in links.values():
+        assert query.startswith("year=2026&quarter=3&level=oblast&region=ulytau&")
+
+
+def csv_rows(client, query: str) -> list[list[str]]:
+    content = client.get(f"/admin/compliance/export.csv?{query}").content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(content)))
+
+
+def test_the_csv_and_the_xlsx_hold_the_quarter_and_the_councils_the_page_shows(ministry, councils):
+    active, idle = councils
+    page = ministry.get("/admin/compliance/?year=2026&quarter=3").content.decode()
+    query = export_links(page)["csv"]
+    rows = csv_rows(ministry, query)
+    assert [row[4] for row in rows[1:]] == ["3", "3"]  # the quarter column: Q3 only, one row per council
+    assert {row[0] for row in rows[1:]} == {active.schedule.council.name_kk, idle.name_kk}
+    sheet = list(
+        load_workbook(io.BytesIO(ministry.get(f"/admin/compliance/export.xlsx?{query}").content)).active.values
+    )
+    assert [row[4] for row in sheet[1:]] == [3, 3]
+    assert {row[0] for row in csv_rows(ministry, "year=2026&quarter=3&region=ulytau")[1:]} == {
+        active.schedule.council.name_kk
+    }
+    whole_year = csv_rows(ministry, "year=2026&quarter=all")
+    assert sorted(int(row[4]) for row in whole_year[1:]) == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+@pytest.mark.parametrize(
+    ("language", "headers"),
+    [
+        ("kk", ["Қоғамдық кеңес", "Деңгейі", "Өңір", "Жыл", "Тоқсан"]),
+        ("ru", ["Общественный совет", "Уровень", "Регион", "Год", "Квартал"]),
+    ],
+)
+def test_the_xlsx_is_laid_out_for_reading_with_headers_in_the_pages_language(ministry, councils, language, headers):
+    active, idle = councils
+    workbook = load_workbook(
+        io.BytesIO(ministry.get(f"/admin/compliance/export.xlsx?quarter=all&lang={language}").content)
+    )
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == headers and all(cell.font.bold for cell in sheet[1])
+    widths = [sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]]
+    assert all(width > 8.43 for width in widths)  # wider than a spreadsheet's default column
+    council_name = max(active.schedule.council.name_kk, idle.name_kk, key=len)
+    assert widths[0] >= len(council_name)
+    rows = list(sheet.values)[1:]
+    assert all(isinstance(row[-2], int) and isinstance(row[-1], int) for row in rows)  # sent, answered in time
+    slugs = {active.schedule.council.slug, idle.slug, "ulytau", "compliant", "non_compliant", "not_yet_due"}
+    assert not {cell for row in sheet.values for cell in row} & slugs
 
 
 def test_filters_by_region_level_and_state_body(ministry, councils):
@@ -81,16 +188,18 @@ def test_exports_carry_the_figures_of_the_page(ministry, councils):
             io.StringIO(ministry.get(f"/admin/compliance/export.csv?{query}&lang=ru").content.decode("utf-8-sig"))
         )
     )
-    chosen = {r[1]: r for r in rows[1:] if r[5] == str(quarter)}
+    names = {r.council.name_ru: slug for slug, r in results.items()}
+    chosen = {names[r[0]]: r for r in rows[1:] if r[4] == str(quarter)}
     with translation.override("ru"):
-        assert {slug: row[6] for slug, row in chosen.items()} == {s: str(r.verdict_label) for s, r in results.items()}
+        assert {slug: row[5] for slug, row in chosen.items()} == {s: str(r.verdict_label) for s, r in results.items()}
 
     workbook = load_workbook(io.BytesIO(ministry.get(f"/admin/compliance/export.xlsx?{query}&lang=kk").content))
     sheet = list(workbook.active.iter_rows(values_only=True))
     assert len(sheet) == len(rows)
     with translation.override("kk"):
         expected = {s: str(r.verdict_label) for s, r in results.items()}
-        assert {r[1]: r[6] for r in sheet[1:] if r[5] == quarter} == expected
+        names = {r.council.name_kk: slug for slug, r in results.items()}
+        assert {names[r[0]]: r[5] for r in sheet[1:] if r[4] == quarter} == expected
         assert all(label in page for label in expected.values())
 
     pdf = ministry.get(f"/admin/compliance/export.pdf?{query}&lang=kk")
@@ -137,3 +246,27 @@ def test_the_command_prints_the_same_verdicts(councils, capsys):
     lines = dict(line.split("\t", 1) for line in capsys.readouterr().out.splitlines())
     assert set(lines) >= {active.schedule.council.slug, idle.slug}
     assert lines[idle.slug].split("\t")[0] in ("non_compliant", "not_yet_due")
+
+
+BACKGROUND = r'<rect x="0" y="(\d+)" width="\d+" height="(\d+)" fill="#e8edf1">'  # a bar's whole length
+
+
+def test_each_chart_has_its_figures_in_a_table_beside_it(ministry, councils):
+    html = ministry.get("/admin/compliance/?quarter=all", headers={"accept-language": "ru"}).content.decode()
+    figures = re.findall(r'<figure class="chart">(.*?)</figure>', html, re.S)
+    assert len(figures) == 2
+    for figure in figures:
+        svg, table = figure.split("</svg>")
+        title = re.search(r"<title[^>]*>([^<]+)</title>", svg).group(1)
+        assert re.search(r"<figcaption[^>]*>([^<]+)</figcaption>", svg).group(1) == title
+        assert re.search(r"<desc[^>]*>[^<]+</desc>", svg)
+        assert re.search(r"<caption[^>]*>Диаграмма в цифрах</caption>", table)
+        drawn = re.findall(r'font-size="(\d+)"[^>]*>(\d+)% \((\d+)/(\d+)\)</text>', svg)
+        tabled = re.findall(r"<tr><th scope=\"row\">[^<]+</th><td>(\d+)</td><td>(\d+)</td><td>(\d+)%</td></tr>", table)
+        assert drawn and [(c, t, p) for _size, p, c, t in drawn] == tabled
+        assert all(int(size) >= 11 for size in re.findall(r'font-size="(\d+)"', svg))
+        groups = re.findall(r'<g transform="translate\(0,(\d+)\)">(.*?)</g>', svg, re.S)
+        bars = [(int(top) + int(y), int(height)) for top, g in groups for y, height in re.findall(BACKGROUND, g)]
+        assert len(bars) == len(tabled)
+        assert all(nxt - (top + height) >= 8 for (top, height), (nxt, _h) in itertools.pairwise(bars))  # gaps
+    assert "Квартал 3" in figures[0] or "3 квартал" in figures[0]

@@ -1,0 +1,60 @@
+"""Ministry staff read the compliance review in a real Chromium, in Kazakh and Russian, on a desktop and a
+390 px phone: the page fits the screen, passes the accessibility audit, shows the filters it applies, and
+draws its charts with labels of at least 11 px. Screenshots go to artifacts/e2e/."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from consultations.models import Consultation, quarter_of
+from councils.models import Council
+from qogam.roles import MINISTRY_GROUP
+from tests.e2e.conftest import audit
+from tests.factories import PASSWORD, CouncilFactory, RegionFactory, UserFactory
+from tests.public_fixtures import published_at
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+# the rendered size of the smallest chart label, in CSS pixels (the drawing shrinks to a phone's width)
+SMALLEST_LABEL = """() => Math.min(...[...document.querySelectorAll('figure.chart svg')].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale);
+}))"""
+
+
+@pytest.fixture
+def ministry_user(migration_data):
+    north = RegionFactory(name_kk="Солтүстік Қазақстан облысы", name_ru="Северо-Казахстанская область", slug="sko")
+    published_at(Consultation.State.POSITION_PUBLISHED, council=CouncilFactory(region=north))
+    CouncilFactory(
+        region=None,
+        level=Council.Level.CENTRAL,
+        name_kk="Қазақстан Республикасы Әділет министрлігі жанындағы қоғамдық кеңес",
+        name_ru="Общественный совет при Министерстве юстиции Республики Казахстан",
+    )
+    user = UserFactory(username="ministry", is_staff=True)
+    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    return user
+
+
+def test_the_compliance_review_on_a_desktop_and_a_phone_in_both_languages(browser, live_server, ministry_user):
+    year, quarter = quarter_of(timezone.localdate())
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", ministry_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    for language in ("kk", "ru"):
+        page.goto(f"{live_server.url}/admin/compliance/")
+        if page.locator(f"button[value={language}]:not([disabled])").count():
+            page.click(f"button[value={language}]")  # the admin's language switch
+        assert page.locator("html").get_attribute("lang") == language
+        for width, name in ((1280, "desktop"), (390, "phone")):
+            page.set_viewport_size({"width": width, "height": 900})
+            for query in ("", "?quarter=all"):
+                page.goto(f"{live_server.url}/admin/compliance/{query}")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                assert page.input_value("input[name=year]") == str(year)
+                assert page.input_value("select[name=quarter]") == (str(quarter) if not query else "all")
+                assert page.evaluate(SMALLEST_LABEL) >= 11
+                audit(page, f"compliance-{language}-{name}{'-year' if query else ''}")
