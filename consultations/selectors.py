@@ -53,7 +53,10 @@ def consultation_page(slug: str) -> Consultation:
         .prefetch_related(
             "questions",
             Prefetch("documents", queryset=Document.objects.in_order()),
-            Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "transitions",
+                queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id"),
+            ),
             Prefetch(
                 "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
             ),
