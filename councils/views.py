@@ -69,6 +69,7 @@ def meeting_detail(request, pk):
             "protocol_published": protocol_published,
             "quorum": meeting.quorum() if protocol_published else None,
             "is_upcoming": meeting.date >= timezone.localdate(),
+            "consultations": consultation_selectors.decided_at(meeting),
         },
     )
 

@@ -85,7 +85,9 @@ def council_with_history():
     council = CouncilFactory()
     today = timezone.localdate()
     past = [
-        MeetingFactory(council=council, date=today - datetime.timedelta(days=200 - 10 * n), agenda_kk=f"Күн тәртібі {n}")
+        MeetingFactory(
+            council=council, date=today - datetime.timedelta(days=200 - 10 * n), agenda_kk=f"Күн тәртібі {n}"
+        )
         for n in range(12)
     ]
     upcoming = [MeetingFactory(council=council, date=today + datetime.timedelta(days=d)) for d in (3, 10)]
@@ -226,6 +228,18 @@ def test_the_timeline_links_the_meeting_that_decided_steps_1_and_2(client):
     assert parsed.texts[f"/kk/meetings/{meeting.pk}/"] == "Қоғамдық кеңес отырысы"
     html, parsed = get(client, timeline_link(parsed)[0])
     assert meeting.agenda_kk in html
+    # …and the meeting's page links back to the consultations it decided.
+    assert parsed.hrefs("decided-heading") == [f"/kk/consultations/{consultation.slug}/"]
+    assert "Бұл отырыстың хаттамасы әзірге жарияланған жоқ." in html
+
+
+def test_a_meeting_does_not_name_a_consultation_whose_schedule_is_not_published(client):
+    from tests.factories import consultation_at
+
+    hidden = consultation_at(State.DECIDED)  # its schedule is neither approved nor published
+    meeting = hidden.transitions.get(to_state=State.DECIDED).meeting
+    html, parsed = get(client, f"/ru/meetings/{meeting.pk}/")
+    assert parsed.hrefs("decided-heading") == [] and hidden.title_ru not in html
 
 
 def test_a_step_taken_again_at_another_meeting_links_the_new_one(client):
@@ -290,6 +304,16 @@ def test_every_kind_of_news_links_the_most_specific_page_on_the_council_page_and
     assert links["Идёт приём предложений"].endswith(f"/ru/consultations/{running.slug}/")
     for path in set(expected.values()):  # each page a news item leads to exists
         assert client.get(f"/ru{path}").status_code == 200, path
+
+
+def test_a_finished_consultations_card_links_its_results(client):
+    results = published_at(State.POSITION_PUBLISHED)
+    running = published_at(State.HELD, council=results.schedule.council)
+    for url in (f"/kk/councils/{results.schedule.council.slug}/", "/kk/consultations/", "/kk/"):
+        _html, parsed = get(client, url)
+        hrefs = {href for _where, href, _rel in parsed.links}
+        assert f"/kk/consultations/{results.slug}/results/" in hrefs, url
+        assert f"/kk/consultations/{running.slug}/results/" not in hrefs, url
 
 
 # ---------------------------------------------------------------------------------------------------------
