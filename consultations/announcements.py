@@ -32,6 +32,13 @@ def portal_path(view_name: str, **kwargs) -> str:
         return reverse(view_name, kwargs=kwargs).removeprefix("/kk")
 
 
+def consultation_path(consultation: Consultation) -> str:
+    """The most specific page about a consultation: its results once the position is published."""
+    if consultation.state == Consultation.State.POSITION_PUBLISHED:
+        return portal_path("consultations:results", slug=consultation.slug)
+    return portal_path("consultations:detail", slug=consultation.slug)
+
+
 def render_texts(event: str, context: dict) -> dict[str, tuple[str, str]]:
     """{"kk": (title, text), "ru": (title, text)}; the template's first line is the title."""
     template = f"consultations/announcements/{event.replace('.', '_')}.txt"
@@ -135,7 +142,7 @@ def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime, 
         event=Event.SCHEDULE_PUBLISHED,
         subject=schedule,
         context=schedule_context(schedule),
-        path=portal_path("councils:detail", slug=schedule.council.slug),
+        path=portal_path("councils:detail", slug=schedule.council.slug) + "#schedule-heading",
         by=by,
         at=at,
         given=given,
@@ -203,7 +210,7 @@ def write_news(
         title_ru=title_ru or title_kk,
         text_kk=text_kk or text_ru,
         text_ru=text_ru or text_kk,
-        path=portal_path("consultations:detail", slug=consultation.slug),
+        path=consultation_path(consultation),
         publish_at=publish_at,
         by=by,
         submission_token=submission_token,

@@ -1,4 +1,5 @@
-"""The iCalendar of scheduled consultations (and of the councils' public meetings), overall and per council."""
+"""The iCalendar of scheduled consultations, the councils' public meetings and their members' personal receptions
+of citizens, overall and per council."""
 
 import datetime
 
@@ -10,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils.models import Council, Meeting
+from councils.models import Council, Meeting, Reception
+from councils.selectors import upcoming_receptions
 
 from . import selectors
 from .models import Consultation
@@ -22,7 +24,8 @@ def calendar(request, slug=None):
     council = get_object_or_404(Council.objects.active(), slug=slug) if slug else None
     since = timezone.localdate() - HORIZON
     consultations = selectors.public_consultations().filter(starts_on__gte=since)
-    meetings = Meeting.objects.filter(date__gte=timezone.localdate()).select_related("council")
+    meetings = Meeting.objects.filter(date__gte=timezone.localdate(), council__is_active=True).select_related("council")
+    receptions = upcoming_receptions(council)
     if council is not None:
         consultations = consultations.filter(schedule__council=council)
         meetings = meetings.filter(council=council)
@@ -35,6 +38,8 @@ def calendar(request, slug=None):
         cal.add_component(_consultation_event(consultation))
     for meeting in meetings.order_by("date")[:500]:
         cal.add_component(_meeting_event(meeting))
+    for reception in receptions[:1000]:
+        cal.add_component(_reception_event(reception))
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="qogam.ics"'
     return response
@@ -72,4 +77,23 @@ def _meeting_event(meeting: Meeting) -> icalendar.Event:
     event.add("url", settings.SITE_URL + reverse("meeting", kwargs={"pk": meeting.pk}))
     if meeting.place or meeting.link:
         event.add("location", meeting.place or meeting.link)
+    return event
+
+
+def _reception_event(reception: Reception) -> icalendar.Event:
+    """A member's personal reception of citizens: when, where (or the link), who receives, on what."""
+    council = reception.member.council
+    url = settings.SITE_URL + reverse("councils:detail", kwargs={"slug": council.slug}) + "#receptions-heading"
+    event = icalendar.Event()
+    event.add("uid", f"reception-{reception.pk}@qogam")
+    event.add("dtstamp", reception.created_at)
+    event.add("dtstart", reception.starts_at)
+    # Without an end a calendar draws a line, not a block: an hour, as for a meeting's two.
+    event.add("dtend", reception.ends_at or reception.starts_at + datetime.timedelta(hours=1))
+    event.add("summary", _("Personal reception of citizens: %(member)s") % {"member": reception.member.full_name})
+    lines = [council.name, reception.member.full_name, reception.topic, reception.link, url]
+    event.add("description", "\n".join(line for line in lines if line))
+    event.add("url", url)
+    if reception.place or reception.link:
+        event.add("location", reception.place or reception.link)
     return event

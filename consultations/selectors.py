@@ -27,6 +27,14 @@ def newest_first(consultations: QuerySet[Consultation]) -> QuerySet[Consultation
     return consultations.order_by("-schedule__year", "-schedule__quarter", "-state_since", "-id")
 
 
+def decided_at(meeting) -> QuerySet[Consultation]:
+    """The public consultations whose step 1 or 2 the meeting decided (its page links them back)."""
+    decided = ConsultationTransition.objects.filter(
+        meeting=meeting, to_state__in=(State.DECIDED, State.QUESTIONS_APPROVED)
+    ).values("consultation")
+    return public_consultations().filter(pk__in=decided).order_by("number", "id")
+
+
 def open_for_proposals() -> QuerySet[Consultation]:
     return public_consultations().open_for_proposals(timezone.now()).order_by("window_closes_at", "id")
 
@@ -53,7 +61,10 @@ def consultation_page(slug: str) -> Consultation:
         .prefetch_related(
             "questions",
             Prefetch("documents", queryset=Document.objects.in_order()),
-            Prefetch("transitions", queryset=ConsultationTransition.objects.order_by("recorded_at", "id")),
+            Prefetch(
+                "transitions",
+                queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id"),
+            ),
             Prefetch(
                 "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
             ),

@@ -302,6 +302,18 @@ def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
     return reached
 
 
+def meetings_of(transitions: Iterable[ConsultationTransition]) -> dict[str, Meeting]:
+    """The meeting recorded with each state reached (steps 1 and 2 are decided at one), read from the log as
+    `steps_reached` reads it: a step undone and taken again counts with its new meeting."""
+    entries: dict[str, ConsultationTransition] = {}
+    for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
+        if entry.name == STEP_BACK.name:
+            entries.pop(entry.from_state, None)
+        elif entry.from_state != entry.to_state:
+            entries[entry.to_state] = entry
+    return {state: entry.meeting for state, entry in entries.items() if entry.meeting_id}
+
+
 def reached_by(consultation: Consultation) -> Reached:
     """`steps_reached` of a consultation, from its prefetched log when the caller prefetched it."""
     return steps_reached(consultation.transitions.all())
@@ -314,12 +326,14 @@ class TimelineStep:
     label: str
     done_on: datetime.date | None
     is_current: bool
+    meeting: Meeting | None = None  # the meeting that decided it (steps 1 and 2)
 
 
 def timeline(consultation: Consultation, reached: Reached | None = None) -> list[TimelineStep]:
     """The seven steps of this consultation (six for other occasions) with the date each was reached."""
     reached = reached_by(consultation) if reached is None else reached
     labels = dict(State.choices)
+    meetings = meetings_of(consultation.transitions.all())
     return [
         TimelineStep(
             number=step.number,
@@ -327,6 +341,7 @@ def timeline(consultation: Consultation, reached: Reached | None = None) -> list
             label=labels[step.target],
             done_on=reached.get(step.target),
             is_current=step.target == consultation.state,
+            meeting=meetings.get(step.target),
         )
         for step in steps_of(consultation)
     ]

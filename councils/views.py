@@ -12,8 +12,10 @@ from publications.models import Announcement
 from publications.selectors import recorded_publications
 
 from . import ordering
-from .models import Council, Meeting, Reception
-from .selectors import directory
+from .models import Council, Meeting
+from .selectors import directory, past_meetings, upcoming_meetings, upcoming_receptions
+
+MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
 
 
 def council_list(request):
@@ -33,7 +35,6 @@ def council_detail(request, slug):
     consultations = consultation_selectors.newest_first(
         consultation_selectors.public_consultations().filter(schedule__council=council)
     )
-    now = timezone.now()
     return render(
         request,
         "councils/detail.html",
@@ -47,10 +48,10 @@ def council_detail(request, slug):
             "earlier_schedules": [s for s in schedules if s is not current],
             "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
             "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],
-            "receptions": Reception.objects.filter(member__council=council, starts_at__gte=now)
-            .select_related("member")
-            .order_by("starts_at")[:10],
-            "meetings": Meeting.objects.filter(council=council, date__gte=timezone.localdate()).order_by("date")[:5],
+            "receptions": upcoming_receptions(council)[:10],
+            "meetings": upcoming_meetings(council)[:5],
+            "past_meetings": Paginator(past_meetings(council), 10).get_page(request.GET.get(MEETINGS_PAGE)),
+            "meetings_page_param": MEETINGS_PAGE,
         },
     )
 
@@ -69,6 +70,7 @@ def meeting_detail(request, pk):
             "protocol_published": protocol_published,
             "quorum": meeting.quorum() if protocol_published else None,
             "is_upcoming": meeting.date >= timezone.localdate(),
+            "consultations": consultation_selectors.decided_at(meeting),
         },
     )
 
