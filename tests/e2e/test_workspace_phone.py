@@ -8,7 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from consultations.models import Consultation, QuarterlySchedule
+from consultations import workflow
+from consultations.models import Consultation, QuarterlySchedule, RenderedDocument
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery
@@ -20,7 +21,9 @@ from tests.factories import (
     MembershipFactory,
     add_proposal,
     consultation_at,
+    decide_all,
     secretary_of,
+    write_position,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -111,15 +114,24 @@ def workspace(migration_data):
             moderation=[Proposal.Moderation.NEW, Proposal.Moderation.LISTED, Proposal.Moderation.SET_ASIDE][n % 3],
         )
     published = consultation_at(
-        State.POSITION_PUBLISHED,
+        State.HELD,
         council=council,
         by=secretary,
         listed_proposals=0,
         title_kk="Медициналық-санитариялық алғашқы көмектің қолжетімділігін арттыру",
         title_ru="Повышение доступности первичной медико-санитарной помощи",
-        window_opens_at=timezone.now() - datetime.timedelta(days=20),
-        window_closes_at=timezone.now() - datetime.timedelta(hours=2),
     )
+    for n, author in enumerate(AUTHORS[:3]):  # authors who asked to be answered by phone
+        add_proposal(
+            published, by=secretary, text=TEXTS[n], author_name=author, contact=f"+7 (701) 555-12-3{n}",
+            wants_answer=True, moderation=Proposal.Moderation.LISTED,
+        )  # fmt: skip
+    Consultation.objects.filter(pk=published.pk).update(window_closes_at=timezone.now() - datetime.timedelta(hours=1))
+    published.refresh_from_db()
+    workflow.compile_proposals(published, by=secretary)
+    decide_all(published, by=secretary)
+    write_position(published)
+    workflow.publish_position(published, by=secretary)
     planned = consultation_at(
         State.PLANNED,
         council=council,
@@ -152,6 +164,8 @@ def workspace(migration_data):
         "meeting": meeting,
         "reception": reception,
         "proposal": held.proposals.order_by("submitted_at").first(),
+        "by_phone": published.proposals.order_by("submitted_at").first(),
+        "documents": RenderedDocument.objects.filter(consultation=published).order_by("pk")[:1],
     }
 
 
@@ -185,7 +199,8 @@ def pages(data) -> list[tuple[str, str]]:
         ("attachment-new", f"{draft}attachments/new/"),
         ("consultation-published", published),
         ("inbox-published", f"{published}proposals/"),
-    ]
+        ("proposal-by-phone", f"{published}proposals/{data['by_phone'].reference}/"),
+    ] + [("document", f"documents/{document.pk}/") for document in data["documents"]]
 
 
 SIGNED_OUT = [("sign-in", "sign-in/"), ("password-reset", "password-reset/"), ("password-reset-sent", "password-reset/sent/")]
@@ -197,8 +212,11 @@ def check(page, url: str, name: str, problems: list[str]) -> None:
         problems.append(f"{name}: {response.status} at {url}")
         return
     unfold(page)
-    wide = wider_than_a_phone(page)
-    if wide:
+    for action in page.locator("input[name=action]").all():  # the inbox's bulk panel, each action's fields shown
+        action.check()
+        if wide := wider_than_a_phone(page):
+            problems.append(f"{name}, {action.get_attribute('value')}: {wide}")
+    if wide := wider_than_a_phone(page):
         problems.append(f"{name}: {page.evaluate('document.documentElement.scrollWidth')} px wide: {wide}")
     audit(page, name)
 
