@@ -236,14 +236,23 @@ def test_every_workspace_page_fits_a_phone_in_both_languages(browser, live_serve
     for language in ("kk", "ru"):
         for name, path in pages(workspace):
             check(page, f"{live_server.url}/{language}/workspace/{path}", f"51-phone-{name}-{language}", problems)
-    # At a desktop's width the same pages keep their tables and columns.
+    # A tablet's width is still too narrow for some tables' columns: their long words wrap instead.
+    page.set_viewport_size(TABLET)
+    for name, path in pages(workspace):
+        if name in TABLES:
+            page.goto(f"{live_server.url}/kk/workspace/{path}")
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > TABLET["width"]:
+                problems.append(f"{name} at {TABLET['width']} px: {width} px wide")
+    # At a desktop's width the tables keep their columns: screenshots to look at.
     page.set_viewport_size({"width": 1280, "height": 900})
     for language in ("kk", "ru"):
-        for name, path in pages(workspace)[:1] + [p for p in pages(workspace) if p[0] in DESKTOP]:
-            page.goto(f"{live_server.url}/{language}/workspace/{path}")
-            page.screenshot(path=str(ARTIFACTS / f"52-desktop-{name}-{language}.png"), full_page=True)
+        for name, path in pages(workspace):
+            if name in TABLES:
+                page.goto(f"{live_server.url}/{language}/workspace/{path}")
+                page.screenshot(path=str(ARTIFACTS / f"52-desktop-{name}-{language}.png"), full_page=True)
     page.close()
     assert not problems, "\n".join(problems)
 
 
-DESKTOP = {"council", "schedule", "consultation-held", "inbox", "inbox-published", "proposal", "consultation-draft-act"}
+TABLET = {"width": 768, "height": 1024}
+TABLES = {"dashboard", "council", "schedule", "consultation-held", "inbox", "inbox-published", "proposal-by-phone"}
