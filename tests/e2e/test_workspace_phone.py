@@ -18,6 +18,7 @@ from tests.e2e.test_secretary import PHONE, unfold, wider_than_a_phone
 from tests.factories import (
     PASSWORD,
     CouncilFactory,
+    MeetingFactory,
     MembershipFactory,
     add_proposal,
     consultation_at,
@@ -143,6 +144,12 @@ def workspace(migration_data):
         title_ru="Пересмотр перечня лекарственных средств для бесплатного и льготного обеспечения",
     )
     meeting = Meeting.objects.filter(council=council).order_by("-pk").first()
+    coming = MeetingFactory(
+        council=council,
+        date=timezone.localdate() + datetime.timedelta(days=10),
+        agenda_kk="1. Медициналық көмек көрсетуді ұйымдастыру стандарттарына өзгерістер енгізу туралы бұйрықтың жобасы",
+        agenda_ru="1. Проект приказа о внесении изменений в стандарты организации оказания медицинской помощи",
+    )
     member = Membership.objects.filter(council=council, role=Membership.Role.MEMBER).first()
     reception = Reception.objects.create(
         member=member,
@@ -165,6 +172,7 @@ def workspace(migration_data):
         "published": published,
         "planned": planned,
         "meeting": meeting,
+        "coming": coming,
         "reception": reception,
         "proposal": held.proposals.order_by("submitted_at").first(),
         "by_phone": published.proposals.order_by("submitted_at").first(),
@@ -183,6 +191,7 @@ def pages(data) -> list[tuple[str, str]]:
         ("meeting-new", f"councils/{council}/meetings/new/"),
         ("meeting-edit", f"councils/{council}/meetings/{data['meeting'].pk}/"),
         ("attendance", f"councils/{council}/meetings/{data['meeting'].pk}/attendance/"),
+        ("meeting-announce", f"councils/{council}/meetings/{data['coming'].pk}/announce/"),
         ("reception-new", f"councils/{council}/receptions/new/"),
         ("reception-edit", f"councils/{council}/receptions/{data['reception'].pk}/"),
         ("schedule", quarter),
