@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,20 +20,26 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from consultations import attachments, workflow
+from consultations import announcements as consultation_announcements
+from consultations import attachments, pdf, workflow
 from consultations import services as consultation_services
+from consultations.conditions import moment
 from consultations.models import (
     Consultation,
+    ConsultationTransition,
     Document,
     InformationRequest,
     Position,
     QuarterlySchedule,
+    Question,
     Recommendation,
     RecommendationPoint,
+    ScheduleTransition,
     quarter_bounds,
     quarter_of,
 )
 from consultations.pdf import renders_on_first_download
+from councils import uploads
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
@@ -43,6 +50,7 @@ from . import files, texts
 
 DATA = Path(__file__).parent / "data"
 State = Consultation.State
+ScheduleState = QuarterlySchedule.State
 Occasion = Consultation.Occasion
 
 # The demo accounts' council (an oblast) and the second secretary's council.
@@ -76,6 +84,14 @@ NEWSPAPERS = {
     "almaty": ["Алматы ақшамы", "Вечерний Алматы"],
 }
 
+# The stages of the build, one progress line each.
+STAGES = [
+    (Council.Level.CENTRAL, "Councils of central state bodies"),
+    (Council.Level.OBLAST, "Councils of oblasts"),
+    (Council.Level.CITY, "Councils of cities of republican significance"),
+    (Council.Level.DISTRICT, "Councils of districts"),
+]
+
 # Target states of the current quarter's consultations, dealt round-robin so that every state appears.
 CURRENT_QUARTER_STATES = [
     State.HELD,
@@ -89,6 +105,39 @@ CURRENT_QUARTER_STATES = [
     State.RECOMMENDATION_DRAFTED,
     State.CANCELLED,
 ]
+
+
+# Why the demo's cancelled consultations were cancelled (kk, ru).
+CANCELLATION_REASON = (
+    "Мәселені мемлекеттік орган консультацияға дейін шешті, оны өткізу қажеттілігі жойылды.",
+    "Вопрос решён государственным органом до консультации, необходимость в её проведении отпала.",
+)
+# The translated fields a consultation's search text is made of (as Consultation.save() makes it).
+SEARCHED = ("title", "act_title", "description")
+
+
+@dataclass
+class Quarter:
+    council: Council
+    year: int
+    quarter: int
+    is_current: bool
+    meeting: Meeting
+    by: object  # the secretary
+    topics: list[dict]
+
+
+@dataclass
+class Story:
+    """The steps of one consultation written directly: (name, from, to, date, meeting, note) each."""
+
+    state: str = State.PLANNED
+    steps: list = field(default_factory=list)
+    announced_on: datetime.date | None = None
+    proposals: bool = False
+    sorted_all: bool = False
+    recommended_on: datetime.date | None = None
+    position_on: datetime.date | None = None
 
 
 @dataclass
@@ -127,11 +176,22 @@ class DemoBuilder:
         regions = self._regions()
         # Nobody waits for the demo's documents (about a thousand): they are rendered when first downloaded,
         # rather than queued ahead of everything a worker has to do.
+        specs = self._council_specs(regions)
         with renders_on_first_download():
-            for spec in self._council_specs(regions):
-                self._council(spec)
+            for level, label in STAGES:
+                started, before = time.monotonic(), (self.stats.consultations, self.stats.proposals)
+                built = [self._council(spec) for spec in specs if spec["level"] == level]
+                self._say(
+                    f"{label}: {len(built)} ({sum(built)} built), "
+                    f"{self.stats.consultations - before[0]:,} consultations, "
+                    f"{self.stats.proposals - before[1]:,} proposals … {time.monotonic() - started:.1f} s"
+                )
         self._accounts()
         return self.stats
+
+    def _say(self, line: str) -> None:
+        if self.stdout:
+            self.stdout.write(line)
 
     def _last_quarters(self, count: int) -> list[tuple[int, int]]:
         year, quarter = self.current
@@ -174,6 +234,7 @@ class DemoBuilder:
                     "state_body_kk": row["body_kk"],
                     "state_body_ru": row["body_ru"],
                     "sphere": row["slug"],
+                    "region_slug": None,
                     "members": 15,
                 }
             )
@@ -188,6 +249,7 @@ class DemoBuilder:
                     "state_body_kk": row["akimat_kk"],
                     "state_body_ru": row["akimat_ru"],
                     "sphere": "local",
+                    "region_slug": row["slug"],
                     "members": 12,
                 }
             )
@@ -203,17 +265,19 @@ class DemoBuilder:
                     "state_body_kk": f"{stem_kk} ауданының әкімдігі",
                     "state_body_ru": f"Акимат {ru_genitive}",
                     "sphere": "local",
+                    "region_slug": region,
                     "members": 10,
                 }
             )
         return specs
 
     # -----------------------------------------------------------------------------------------------------
-    def _council(self, spec: dict) -> None:
+    def _council(self, spec: dict) -> bool:
+        """Build the council and its history; False if it was already there."""
         council = Council.objects.filter(slug=spec["slug"]).first()
         if council is not None and council.schedules.exists():
             self.stats.councils_skipped += 1
-            return
+            return False
         rng = random.Random(spec["slug"])
         with transaction.atomic():
             if council is None:
@@ -223,8 +287,7 @@ class DemoBuilder:
                 self._quarter(council, spec, people, year, quarter, index, rng)
             self._receptions(council, people, rng)
         self.stats.councils_built += 1
-        if self.stdout:
-            self.stdout.write(f"  {council.name_ru}")
+        return True
 
     def _create_council(self, spec: dict, rng: random.Random) -> Council:
         term_start = datetime.date(self.today.year - 1, 3, 1)
@@ -292,7 +355,6 @@ class DemoBuilder:
     def _quarter(self, council, spec, people, year, quarter, index, rng) -> None:
         first_day, _last_day = quarter_bounds(year, quarter)
         is_current = (year, quarter) == self.current
-        by = people["secretary"].user
         # The council meets early in the quarter (the current quarter's meeting at least 50 days ago, so that
         # its consultations have had time to go far); the schedule, steps 1 and 2 are approved there.
         meeting_day = first_day + datetime.timedelta(days=rng.randint(3, 9))
@@ -308,32 +370,243 @@ class DemoBuilder:
         # A council or two skip a past quarter's schedule altogether: compliance must show it.
         if not is_current and rng.random() < 0.06:
             return
-        schedule = consultation_services.schedule_for(council, year, quarter)
         count = rng.choice([1, 2, 2, 3]) if not is_current else rng.choice([2, 3, 3])
         if council.slug == DEMO_COUNCIL and is_current:
             count = len(CURRENT_QUARTER_STATES)
-        topics = self._topics(spec["sphere"], count, rng)
-        consultations = [self._plan(schedule, topic, by, rng) for topic in topics]
-        for consultation, topic in zip(consultations, topics, strict=True):
-            if consultation.is_draft_act:  # the state body's files, uploaded before the council decides
-                self._documents(consultation, topic, by, uploaded_on=meeting_day - datetime.timedelta(days=2))
+        topics = self._topics(spec, count, rng)
+        quarter = Quarter(council, year, quarter, is_current, meeting, people["secretary"].user, topics)
+        if council.slug == DEMO_COUNCIL and is_current:
+            # What the demo shows in action: each step taken through the workflow, as a secretary would.
+            self._quarter_through_workflow(quarter, people, rng)
+        else:
+            self._quarter_in_bulk(quarter, rng)
+        self.stats.consultations += len(topics)
 
+    def _published_on(self, quarter, rng) -> datetime.date | None:
+        """When the schedule approved at the quarter's meeting was published (None: not yet)."""
+        is_current = quarter.is_current
+        day = quarter.meeting.date + datetime.timedelta(days=rng.choice([1, 2, 3] if is_current else [1, 2, 3, 5, 20]))
+        if is_current and quarter.council.slug != DEMO_COUNCIL and rng.random() < 0.1:
+            return None  # approved, not yet published
+        return min(day, self.today)
+
+    def _quarter_through_workflow(self, quarter, people, rng) -> None:
+        council, by, meeting = quarter.council, quarter.by, quarter.meeting
+        schedule = consultation_services.schedule_for(council, quarter.year, quarter.quarter)
+        consultations = [
+            consultation_services.plan_consultation(
+                schedule, by=by, occasion=topic["occasion"], **self._planned_fields(schedule, topic, rng)
+            )
+            for topic in quarter.topics
+        ]
+        for consultation, topic in zip(consultations, quarter.topics, strict=True):
+            consultation_services.set_questions(
+                consultation, by=by, questions=[(q["kk"], q["ru"]) for q in topic["questions"]]
+            )
+            if consultation.is_draft_act:  # the state body's files, uploaded before the council decides
+                self._documents(consultation, topic, by, uploaded_on=meeting.date - datetime.timedelta(days=2))
         consultation_services.approve_schedule(schedule, by=by, meeting=meeting)
-        published_on = meeting_day + datetime.timedelta(days=rng.choice([1, 2, 3] if is_current else [1, 2, 3, 5, 20]))
-        if is_current and council.slug != DEMO_COUNCIL and rng.random() < 0.1:
-            published_on = None  # approved, not yet published
+        published_on = self._published_on(quarter, rng)
         if published_on is not None:
-            published_on = min(published_on, self.today)
             consultation_services.publish_schedule(schedule, by=by, occurred_on=published_on)
             self._record_external(schedule_announcement(schedule), published_on, council, by, rng)
+        targets = self._targets(consultations, quarter, published_on, rng)
+        for consultation, topic, target in zip(consultations, quarter.topics, targets, strict=True):
+            self._run(consultation, topic, target, meeting, published_on or meeting.date, by, people, rng, True)
 
-        targets = self._targets(consultations, is_current, council, rng)
-        if published_on is None:
-            # Nothing of an unpublished schedule is announced: its consultations wait at steps 1 and 2.
-            targets = [t if t in (State.PLANNED, State.DECIDED) else State.QUESTIONS_APPROVED for t in targets]
-        for consultation, topic, target in zip(consultations, topics, targets, strict=True):
-            self._run(consultation, topic, target, meeting, published_on or meeting_day, by, people, rng, is_current)
-            self.stats.consultations += 1
+    # -----------------------------------------------------------------------------------------------------
+    # The history, written directly: the rows the workflow would have left, dated as it would have dated them.
+
+    def _quarter_in_bulk(self, quarter, rng) -> None:
+        council, by, meeting = quarter.council, quarter.by, quarter.meeting
+        published_on = self._published_on(quarter, rng)
+        schedule = QuarterlySchedule.objects.create(
+            council=council,
+            year=quarter.year,
+            quarter=quarter.quarter,
+            state=ScheduleState.PUBLISHED if published_on else ScheduleState.APPROVED,
+            published_revision=1 if published_on else 0,
+        )
+        schedule_log = [
+            ScheduleTransition(
+                schedule=schedule, revision=1, from_state=ScheduleState.DRAFT, to_state=ScheduleState.APPROVED,
+                by=by, occurred_on=meeting.date, meeting=meeting,
+            )
+        ]  # fmt: skip
+        if published_on:
+            schedule_log.append(
+                ScheduleTransition(
+                    schedule=schedule, revision=1, from_state=ScheduleState.APPROVED,
+                    to_state=ScheduleState.PUBLISHED, by=by, occurred_on=published_on,
+                )
+            )  # fmt: skip
+        ScheduleTransition.objects.bulk_create(schedule_log)
+
+        consultations = []
+        for number, topic in enumerate(quarter.topics, start=1):
+            fields = self._planned_fields(schedule, topic, rng)
+            consultations.append(
+                Consultation(
+                    schedule=schedule,
+                    number=number,
+                    slug=f"{council.slug}-{quarter.year}-q{quarter.quarter}-{number}",
+                    occasion=topic["occasion"],
+                    **fields,
+                )
+            )
+        targets = self._targets(consultations, quarter, published_on, rng)
+        stories = [
+            self._story(consultation, target, meeting, published_on or meeting.date, quarter.is_current, rng)
+            for consultation, target in zip(consultations, targets, strict=True)
+        ]
+        for consultation, story in zip(consultations, stories, strict=True):
+            consultation._writing_state = True  # the state the workflow would have left it in (fields.py)
+            consultation.state = story.state
+            consultation._writing_state = False
+            consultation.state_since = story.steps[-1][3] if story.steps else None
+            if story.state == State.CANCELLED:
+                consultation.cancellation_reason_kk, consultation.cancellation_reason_ru = CANCELLATION_REASON
+            words = [getattr(consultation, f"{name}_{lang}") or "" for name in SEARCHED for lang in ("kk", "ru")]
+            consultation.search_text = " ".join([*words, consultation.act_number]).casefold()
+        Consultation.objects.bulk_create(consultations)
+
+        questions = {c.pk: [] for c in consultations}
+        rows = [
+            Question(consultation=c, position=position, text_kk=q["kk"], text_ru=q["ru"])
+            for c, topic in zip(consultations, quarter.topics, strict=True)
+            for position, q in enumerate(topic["questions"], start=1)
+        ]
+        for question in Question.objects.bulk_create(rows):
+            questions[question.consultation_id].append(question)
+        ConsultationTransition.objects.bulk_create(
+            ConsultationTransition(
+                consultation=c, name=name, from_state=source, to_state=target, occurred_on=day, meeting=at_meeting,
+                by=None if name == "open_intake" else by, note=note,
+            )
+            for c, story in zip(consultations, stories, strict=True)
+            for name, source, target, day, at_meeting, note in story.steps
+        )  # fmt: skip
+
+        proposals = []
+        for c, topic, story in zip(consultations, quarter.topics, stories, strict=True):
+            if story.proposals:
+                decided_at = moment(story.position_on) if story.position_on else None
+                proposals += self._proposals(
+                    c, topic, questions[c.pk], rng, sorted_all=story.sorted_all, decided_at=decided_at, by=by
+                )
+        self._save_proposals(proposals)
+        listed = {}
+        for proposal in proposals:
+            if proposal.moderation == "listed":
+                listed.setdefault(proposal.consultation_id, []).append(proposal)
+
+        for c, topic, story in zip(consultations, quarter.topics, stories, strict=True):
+            if c.is_draft_act:  # the state body's files, uploaded before the council decides
+                self._documents(c, topic, by, uploaded_on=meeting.date - datetime.timedelta(days=2), direct=True)
+            if story.recommended_on:
+                self._recommendation(
+                    c, topic, rng, story.recommended_on, listed.get(c.pk, []), answered=story.position_on is not None
+                )
+            if story.position_on:
+                Position.objects.create(consultation=c, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"])
+
+        # What the steps published, in the order they were taken.
+        if published_on:
+            at = moment(published_on)
+            announcement = consultation_announcements.publish_schedule(schedule, by=by, at=at)
+            pdf.publish_schedule_document(schedule)
+            self._record_external(announcement, published_on, council, by, rng)
+        for c, story in zip(consultations, stories, strict=True):
+            if story.announced_on:
+                announcement = consultation_announcements.publish_consultation_announced(
+                    c, by=by, at=moment(story.announced_on)
+                )
+                self._record_external(announcement, story.announced_on, council, by, rng)
+            if story.position_on:
+                pdf.publish_results_documents(c)
+                announcement = consultation_announcements.publish_results(c, by=by, at=moment(story.position_on))
+                self._record_external(announcement, story.position_on, council, by, rng)
+            if story.state == State.CANCELLED and story.announced_on:
+                consultation_announcements.publish_cancellation(c, by=by, at=moment(story.steps[-1][3]))
+
+    def _story(self, consultation, target, meeting, public_from, is_current, rng) -> Story:
+        """The steps taking `consultation` to `target`, dated as `_run` would date them; sets its dates."""
+        story = Story()
+
+        def step(name, to_state, day, at_meeting=None, note=""):
+            story.steps.append((name, story.state, to_state, day, at_meeting, note))
+            story.state = to_state
+
+        def after_last(days):
+            return min(story.steps[-1][3] + datetime.timedelta(days=days), self.today)
+
+        if target == State.CANCELLED:
+            stop_before = rng.choice([State.DECIDED, State.ANNOUNCED, State.HELD])
+            story = self._story(consultation, stop_before, meeting, public_from, is_current, rng)
+            story.steps.append(("cancel", story.state, State.CANCELLED, after_last(3), None, CANCELLATION_REASON[0]))
+            story.state = State.CANCELLED
+            return story
+        if target == State.PLANNED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(20, 35)), rng=rng)
+            return story
+        step("decide", State.DECIDED, meeting.date, meeting)
+        if target == State.DECIDED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(15, 30)), rng=rng)
+            return story
+        step("approve_questions", State.QUESTIONS_APPROVED, meeting.date, meeting)
+        if target == State.QUESTIONS_APPROVED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(10, 25)), rng=rng)
+            return story
+
+        announce_on, opens, closes = self._window(consultation, target, meeting, public_from, is_current, rng)
+        self._plan_dates(consultation, opens=opens, closes=closes, rng=rng)
+        step("announce", State.ANNOUNCED, announce_on)
+        story.announced_on = announce_on
+        if target == State.ANNOUNCED:
+            return story
+        step("open_intake", State.HELD, opens)
+        story.proposals, story.sorted_all = True, target != State.HELD
+        if target == State.HELD:
+            return story
+        compiled_on = min(closes + datetime.timedelta(days=rng.randint(1, 6)), self.today)
+        step("compile_proposals", State.PROPOSALS_COMPILED, compiled_on)
+        if target == State.PROPOSALS_COMPILED:
+            return story
+        last = compiled_on
+        if consultation.is_draft_act:
+            last = min(compiled_on + datetime.timedelta(days=rng.randint(2, 7)), self.today)
+            step("draft_recommendation", State.RECOMMENDATION_DRAFTED, last)
+            story.recommended_on = last
+            if target == State.RECOMMENDATION_DRAFTED:
+                return story
+        story.position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
+        step("publish_position", State.POSITION_PUBLISHED, story.position_on)
+        return story
+
+    def _window(self, consultation, target, meeting, public_from, is_current, rng):
+        """Step 3's date and the proposal window, worked out backwards from today when the step is under way."""
+        earliest = max(meeting.date, public_from) + datetime.timedelta(days=1)
+        if is_current and target == State.ANNOUNCED:
+            announce_on = self.today - datetime.timedelta(days=rng.randint(0, 2))
+            opens = self.today + datetime.timedelta(days=rng.randint(3, 8))
+        elif is_current and target == State.HELD:
+            opens = self.today - datetime.timedelta(days=rng.randint(1, 8))
+            announce_on = opens - datetime.timedelta(days=rng.randint(3, 6))
+        else:
+            announce_on = earliest + datetime.timedelta(days=rng.randint(1, 4))
+            opens = announce_on + datetime.timedelta(days=rng.randint(3, 6))
+        announce_on = max(announce_on, earliest)
+        closes = opens + datetime.timedelta(days=rng.randint(14, 21))
+        if is_current and target == State.HELD:
+            closes = max(closes, self.today + datetime.timedelta(days=rng.randint(5, 15)))
+        return announce_on, opens, closes
+
+    def _plan_dates(self, consultation, *, opens, closes=None, rng) -> None:
+        closes = closes or opens + datetime.timedelta(days=rng.randint(14, 21))
+        consultation.window_opens_at = d(opens, 9)
+        consultation.window_closes_at = d(closes, 18)
+        consultation.starts_on = opens
+        consultation.ends_on = closes
 
     def _meeting(self, council, day, attendees, rng) -> Meeting:
         agenda = texts.MEETING_AGENDAS[rng.randrange(len(texts.MEETING_AGENDAS))]
@@ -358,18 +631,16 @@ class DemoBuilder:
         meeting.attendees.set(attendees)
         return meeting
 
-    def _topics(self, sphere: str, count: int, rng: random.Random) -> list[dict]:
-        pool = [t for t in texts.TOPICS if t["sphere"] == sphere]
-        if sphere != "local":
-            # A ministry also consults on neighbouring subjects; keep its own topics first.
-            pool += [t for t in texts.TOPICS if t["sphere"] not in ("local", sphere)]
-        own = [t for t in texts.TOPICS if t["sphere"] == sphere]
+    def _topics(self, spec: dict, count: int, rng: random.Random) -> list[dict]:
+        """`count` topics of the council's own sphere (a ministry's, or the local ones its region may use)."""
+        own = texts.topics_for(spec["sphere"], spec["region_slug"])
         chosen = rng.sample(own, min(len(own), count))
         while len(chosen) < count:
-            chosen.append(pool[rng.randrange(len(pool))])
+            chosen.append(own[rng.randrange(len(own))])
         return chosen
 
-    def _plan(self, schedule, topic, by, rng) -> Consultation:
+    def _planned_fields(self, schedule, topic, rng) -> dict:
+        """What the secretary writes when planning the consultation on `topic`."""
         fields = {
             "title_kk": topic["title"]["kk"],
             "title_ru": topic["title"]["ru"],
@@ -408,13 +679,9 @@ class DemoBuilder:
                 "Общественный совет рассмотрит каждое предложение и опубликует своё решение."
             ),
         }
-        consultation = consultation_services.plan_consultation(schedule, by=by, occasion=topic["occasion"], **fields)
-        consultation_services.set_questions(
-            consultation, by=by, questions=[(q["kk"], q["ru"]) for q in topic["questions"]]
-        )
-        return consultation
+        return fields
 
-    def _documents(self, consultation, topic, by, *, uploaded_on: datetime.date) -> None:
+    def _documents(self, consultation, topic, by, *, uploaded_on: datetime.date, direct: bool = False) -> None:
         """The draft act and its explanatory note (Word files), and for every other one a presentation (a PDF),
         attached through the service as a secretary would. No random draw: the rest of the demo stays as it was."""
         act = topic["act"]
@@ -450,38 +717,52 @@ class DemoBuilder:
                 ("", demo_ru),
             ]
         )  # fmt: skip
+        if direct:  # the history: the rows written as the service writes them, without its checks
+            def attach(kind, title_kk, title_ru, content, name):
+                file_kind = uploads.DOCX if name.endswith(".docx") else uploads.PDF
+                document = Document(
+                    consultation=consultation, kind=kind, title_kk=title_kk, title_ru=title_ru,
+                    content_type=file_kind.content_type, size=len(content), uploaded_by=by, uploaded_at=at,
+                )
+                document.file.save(uploads.stored_name(file_kind), ContentFile(content), save=False)
+                return document
+        else:
+            def attach(kind, title_kk, title_ru, content, name):
+                return attachments.add_document(
+                    consultation, by=by, kind=kind, title_kk=title_kk, title_ru=title_ru,
+                    file=ContentFile(content, name=name),
+                )
+
+        at = d(uploaded_on, 11)
         made = [
-            attachments.add_document(
-                consultation, by=by, kind=Document.Kind.DRAFT_ACT, title_kk=kk_title, title_ru=ru_title,
-                file=ContentFile(draft, name="draft.docx"),
-            ),
-            attachments.add_document(
-                consultation, by=by, kind=Document.Kind.EXPLANATORY_NOTE, title_kk=note_kk, title_ru=note_ru,
-                file=ContentFile(note, name="note.docx"),
-            ),
-        ]  # fmt: skip
+            attach(Document.Kind.DRAFT_ACT, kk_title, ru_title, draft, "draft.docx"),
+            attach(Document.Kind.EXPLANATORY_NOTE, note_kk, note_ru, note, "note.docx"),
+        ]
         if consultation.number % 2:
             slides = files.pdf(
                 ["Public consultation on a draft legal act", "The main provisions of the draft", consultation.slug]
             )
             made.append(
-                attachments.add_document(
-                    consultation, by=by, kind=Document.Kind.PRESENTATION,
-                    title_kk="Жобаның негізгі ережелері: презентация",
-                    title_ru="Основные положения проекта: презентация",
-                    file=ContentFile(slides, name="slides.pdf"),
+                attach(
+                    Document.Kind.PRESENTATION,
+                    "Жобаның негізгі ережелері: презентация",
+                    "Основные положения проекта: презентация",
+                    slides,
+                    "slides.pdf",
                 )
-            )  # fmt: skip
-        at = d(uploaded_on, 11)
-        Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
+            )
+        if direct:
+            Document.objects.bulk_create(made)
+        else:
+            Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
 
-    def _targets(self, consultations, is_current, council, rng) -> list[str]:
-        if not is_current:
+    def _targets(self, consultations, quarter, published_on, rng) -> list[str]:
+        if not quarter.is_current:
             return [
                 State.CANCELLED if roll < 0.05 else State.PROPOSALS_COMPILED if roll < 0.1 else State.POSITION_PUBLISHED
                 for roll in (rng.random() for _ in consultations)
             ]
-        if council.slug == DEMO_COUNCIL:
+        if quarter.council.slug == DEMO_COUNCIL:
             targets = list(CURRENT_QUARTER_STATES[: len(consultations)])
         else:
             targets = []
@@ -497,19 +778,22 @@ class DemoBuilder:
                     targets[n] = State.POSITION_PUBLISHED
                 else:
                     targets[n], targets[swap] = targets[swap], targets[n]
+        if published_on is None:
+            # Nothing of an unpublished schedule is announced: its consultations wait at steps 1 and 2.
+            targets = [t if t in (State.PLANNED, State.DECIDED) else State.QUESTIONS_APPROVED for t in targets]
         return targets
 
     # -----------------------------------------------------------------------------------------------------
     def _run(self, consultation, topic, target, meeting, public_from, by, people, rng, is_current) -> None:
-        """Take the consultation to `target`, each step dated as it would have happened."""
+        """Take the consultation to `target` through the workflow, each step dated as it would have happened."""
         if target == State.CANCELLED:
             stop_before = rng.choice([State.DECIDED, State.ANNOUNCED, State.HELD])
             self._run(consultation, topic, stop_before, meeting, public_from, by, people, rng, is_current)
             workflow.cancel(
                 consultation,
                 by=by,
-                reason_kk="Мәселені мемлекеттік орган консультацияға дейін шешті, оны өткізу қажеттілігі жойылды.",
-                reason_ru="Вопрос решён государственным органом до консультации, необходимость в её проведении отпала.",
+                reason_kk=CANCELLATION_REASON[0],
+                reason_ru=CANCELLATION_REASON[1],
                 occurred_on=self._after_last(consultation, 3),
             )
             return
@@ -530,23 +814,8 @@ class DemoBuilder:
                 )
             return
 
-        # Step 3 onwards: work out the dates backwards from today when the step is still under way.
-        earliest = max(meeting.date, public_from) + datetime.timedelta(days=1)
-        if is_current and target == State.ANNOUNCED:
-            announce_on = self.today - datetime.timedelta(days=rng.randint(0, 2))
-            opens = self.today + datetime.timedelta(days=rng.randint(3, 8))
-        elif is_current and target == State.HELD:
-            opens = self.today - datetime.timedelta(days=rng.randint(1, 8))
-            announce_on = opens - datetime.timedelta(days=rng.randint(3, 6))
-        else:
-            announce_on = earliest + datetime.timedelta(days=rng.randint(1, 4))
-            opens = announce_on + datetime.timedelta(days=rng.randint(3, 6))
-        announce_on = max(announce_on, earliest)
-        closes = opens + datetime.timedelta(days=rng.randint(14, 21))
-        if is_current and target == State.HELD:
-            closes = max(closes, self.today + datetime.timedelta(days=rng.randint(5, 15)))
+        announce_on, opens, closes = self._window(consultation, target, meeting, public_from, is_current, rng)
         self._set_dates(consultation, opens=opens, closes=closes, rng=rng)
-
         workflow.announce(consultation, by=by, occurred_on=announce_on)
         self._record_external(
             consultation_announcement(consultation), announce_on, consultation.schedule.council, by, rng
@@ -554,8 +823,9 @@ class DemoBuilder:
         if target == State.ANNOUNCED:
             return
         workflow.open_intake(consultation, by=None, occurred_on=opens)
+        questions = list(consultation.questions.all())
         past_intake = target != State.HELD
-        self._proposals(consultation, topic, people, rng, sorted_all=past_intake)
+        self._save_proposals(self._proposals(consultation, topic, questions, rng, sorted_all=past_intake))
         if target == State.HELD:
             return
 
@@ -564,17 +834,24 @@ class DemoBuilder:
         if target == State.PROPOSALS_COMPILED:
             return
         last = compiled_on
+        listed = list(consultation.proposals.filter(moderation="listed"))
         if consultation.is_draft_act:
             last = min(compiled_on + datetime.timedelta(days=rng.randint(2, 7)), self.today)
-            self._recommendation(consultation, topic, rng, last, answered=target == State.POSITION_PUBLISHED)
+            self._recommendation(
+                consultation, topic, rng, last, listed, answered=target == State.POSITION_PUBLISHED
+            )
             workflow.draft_recommendation(consultation, by=by, occurred_on=last)
             if target == State.RECOMMENDATION_DRAFTED:
                 return
-        self._decisions(consultation, by, rng)
+        position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
+        for proposal in listed:
+            self._decide(proposal, topic, moment(position_on), by, rng)
+        Proposal.objects.bulk_update(
+            listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
+        )
         Position.objects.create(
             consultation=consultation, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"]
         )
-        position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         workflow.publish_position(consultation, by=by, occurred_on=position_on)
         self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, by, rng)
 
@@ -583,11 +860,7 @@ class DemoBuilder:
         return min((last or self.today) + datetime.timedelta(days=days), self.today)
 
     def _set_dates(self, consultation, *, opens, closes=None, rng) -> None:
-        closes = closes or opens + datetime.timedelta(days=rng.randint(14, 21))
-        consultation.window_opens_at = d(opens, 9)
-        consultation.window_closes_at = d(closes, 18)
-        consultation.starts_on = opens
-        consultation.ends_on = closes
+        self._plan_dates(consultation, opens=opens, closes=closes, rng=rng)
         consultation.save()
 
     def _record_external(self, announcement, day, council, by, rng) -> None:
@@ -627,7 +900,8 @@ class DemoBuilder:
         )
 
     # -----------------------------------------------------------------------------------------------------
-    def _proposals(self, consultation, topic, people, rng, *, sorted_all: bool) -> None:
+    def _proposals(self, consultation, topic, questions, rng, *, sorted_all, decided_at=None, by=None) -> list:
+        """The consultation's proposals (not saved yet); decided at `decided_at` when it is given."""
         count = rng.randint(1, 40)
         opens = consultation.window_opens_at
         span = min(consultation.window_closes_at, timezone.now()) - opens
@@ -637,11 +911,11 @@ class DemoBuilder:
             year_refs.setdefault(stamp.year, [])
         for year in year_refs:
             year_refs[year] = allocate_references(year, sum(1 for s in stamps if s.year == year))
-        questions = list(consultation.questions.all())
         texts_pool = topic["proposals"]
         proposals = []
         for n, stamp in enumerate(stamps):
             roll = rng.random()
+            item = None
             if roll < 0.05:
                 text, language, moderation, reason = rng.choice(texts.SPAM_TEXTS), "ru", "set_aside", "spam"
             elif roll < 0.1:
@@ -672,29 +946,43 @@ class DemoBuilder:
             if reason:
                 note_choice = texts.SET_ASIDE_NOTES[reason][rng.randrange(len(texts.SET_ASIDE_NOTES[reason]))]
                 note = note_choice[language]
-            proposals.append(
-                Proposal(
-                    consultation=consultation,
-                    reference=year_refs[stamp.year].pop(0),
-                    author_name=person[language],
-                    author_kind=kind,
-                    organisation=organisation,
-                    hide_name=rng.random() < 0.15,
-                    wants_answer=wants_answer,
-                    contact=f"citizen{rng.randint(1000, 9999)}@mail.kz" if wants_answer or rng.random() < 0.3 else "",
-                    text=text,
-                    question=questions[rng.randrange(len(questions))] if questions and rng.random() < 0.7 else None,
-                    language=language,
-                    channel=channel,
-                    moderation=moderation,
-                    set_aside_reason=reason,
-                    set_aside_note=note,
-                    consent_text=self.consent if channel == "portal" else None,
-                    consent_given_at=stamp if channel == "portal" else None,
-                    consent_operator=self.consent.operator if channel == "portal" else "",
-                    submitted_at=stamp,
-                )
+            proposal = Proposal(
+                consultation=consultation,
+                reference=year_refs[stamp.year].pop(0),
+                author_name=person[language],
+                author_kind=kind,
+                organisation=organisation,
+                hide_name=rng.random() < 0.15,
+                wants_answer=wants_answer,
+                contact=f"citizen{rng.randint(1000, 9999)}@mail.kz" if wants_answer or rng.random() < 0.3 else "",
+                text=text,
+                question=questions[rng.randrange(len(questions))] if questions and rng.random() < 0.7 else None,
+                language=language,
+                channel=channel,
+                moderation=moderation,
+                set_aside_reason=reason,
+                set_aside_note=note,
+                consent_text=self.consent if channel == "portal" else None,
+                consent_given_at=stamp if channel == "portal" else None,
+                consent_operator=self.consent.operator if channel == "portal" else "",
+                submitted_at=stamp,
             )
+            proposal.demo_item = item  # what the decision's reasons answer
+            if decided_at is not None and moderation == "listed":
+                self._decide(proposal, topic, decided_at, by, rng)
+            proposals.append(proposal)
+        return proposals
+
+    def _decide(self, proposal, topic, decided_at, by, rng) -> None:
+        """The council's decision on a listed proposal, with reasons that answer what it proposes."""
+        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, rng)
+        proposal.decision = decision
+        proposal.decision_reasons_kk = reasons["kk"]
+        proposal.decision_reasons_ru = reasons["ru"]
+        proposal.decided_at = decided_at
+        proposal.decided_by = by
+
+    def _save_proposals(self, proposals) -> None:
         created = Proposal.objects.bulk_create(proposals)
         ProposalEvent.objects.bulk_create(
             ProposalEvent(
@@ -706,22 +994,7 @@ class DemoBuilder:
         )
         self.stats.proposals += len(created)
 
-    def _decisions(self, consultation, by, rng) -> None:
-        decided_at = timezone.now()
-        listed = list(consultation.proposals.filter(moderation="listed"))
-        for proposal in listed:
-            decision = rng.choices(list(Proposal.Decision.values), weights=[4, 3, 3])[0]
-            reasons = texts.DECISION_REASONS[decision][rng.randrange(len(texts.DECISION_REASONS[decision]))]
-            proposal.decision = decision
-            proposal.decision_reasons_kk = reasons["kk"]
-            proposal.decision_reasons_ru = reasons["ru"]
-            proposal.decided_at = decided_at
-            proposal.decided_by = by
-        Proposal.objects.bulk_update(
-            listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
-        )
-
-    def _recommendation(self, consultation, topic, rng, drafted_on, *, answered: bool) -> None:
+    def _recommendation(self, consultation, topic, rng, drafted_on, listed, *, answered: bool) -> None:
         intro = texts.RECOMMENDATION_INTROS[rng.randrange(len(texts.RECOMMENDATION_INTROS))]
         sent_on = drafted_on + datetime.timedelta(days=rng.randint(2, 9)) if answered else None
         if sent_on and sent_on > self.today:
@@ -736,21 +1009,30 @@ class DemoBuilder:
             sent_on=sent_on,
             answer_received_on=answer_on,
         )
-        listed = list(consultation.proposals.filter(moderation="listed"))
+        points = []
         for number, point_text in enumerate(topic["recommendation_points"], start=1):
-            answer_kind = rng.choice(["accepted", "partly", "rejected"]) if answer_on else ""
-            reasons = texts.STATE_BODY_ANSWERS[answer_kind][rng.randrange(4)] if answer_kind else {"kk": "", "ru": ""}
-            point = RecommendationPoint.objects.create(
-                recommendation=recommendation,
-                number=number,
-                text_kk=point_text["kk"],
-                text_ru=point_text["ru"],
-                answer=answer_kind,
-                answer_reasons_kk=reasons["kk"],
-                answer_reasons_ru=reasons["ru"],
+            answer_kind, reasons = texts.answer_for(point_text, consultation.schedule.council, rng) if answer_on else (
+                "", {"kk": "", "ru": ""}
             )
-            if listed:
-                point.proposals.set(rng.sample(listed, min(len(listed), rng.randint(1, 3))))
+            points.append(
+                RecommendationPoint(
+                    recommendation=recommendation,
+                    number=number,
+                    text_kk=point_text["kk"],
+                    text_ru=point_text["ru"],
+                    answer=answer_kind,
+                    answer_reasons_kk=reasons["kk"],
+                    answer_reasons_ru=reasons["ru"],
+                )
+            )
+        RecommendationPoint.objects.bulk_create(points)
+        if listed:
+            Through = Proposal.recommendation_points.through
+            Through.objects.bulk_create(
+                Through(recommendationpoint_id=point.pk, proposal_id=proposal.pk)
+                for point in points
+                for proposal in rng.sample(listed, min(len(listed), rng.randint(1, 3)))
+            )
         if rng.random() < 0.6:
             request = texts.INFORMATION_REQUESTS[rng.randrange(len(texts.INFORMATION_REQUESTS))]
             InformationRequest.objects.create(

@@ -3941,3 +3941,27 @@ VENUES = [
     },
     {"kk": "Ауылдық клубтың залы, Орталық көшесі, 5", "ru": "Зал сельского клуба, улица Центральная, 5"},
 ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Choosing what fits
+
+
+def topics_for(sphere: str, region: str | None) -> list[dict]:
+    """The topics a council of `sphere` consults on: a ministry's own; for a local council the local topics
+    that name no place, and those written for its region (a "region" key)."""
+    return [t for t in TOPICS if t["sphere"] == sphere and t.get("region") in (None, region)]
+
+
+def decision_for(item: dict | None, topic: dict, rng) -> tuple[str, dict]:
+    """The council's decision on a proposal of `topic` (`item`, one of its proposals) and its reasons."""
+    decision = rng.choices(list(DECISION_REASONS), weights=[4, 3, 3])[0]
+    pool = DECISION_REASONS[decision]
+    return decision, pool[rng.randrange(len(pool))]
+
+
+def answer_for(point: dict, council, rng) -> tuple[str, dict]:
+    """The state body's answer to a point of the council's recommendation, and its reasons."""
+    kind = rng.choice(["accepted", "partly", "rejected"])
+    pool = STATE_BODY_ANSWERS[kind]
+    return kind, pool[rng.randrange(len(pool))]
