@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from consultations.models import (
     Position,
     QuarterlySchedule,
     Question,
+    RenderedDocument,
     Recommendation,
     RecommendationPoint,
     ScheduleTransition,
@@ -43,14 +45,16 @@ from councils import uploads
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
-from publications.models import Announcement, Delivery
+from publications.models import Announcement, Delivery, RecordedPublicationChange
 from publications.services import create_announcement, publish_on_portal, record_publication
+from publications.services import snapshot as publication_snapshot
 
 from . import files, texts
 
 DATA = Path(__file__).parent / "data"
 State = Consultation.State
 ScheduleState = QuarterlySchedule.State
+Event = Announcement.Event
 Occasion = Consultation.Occasion
 
 # The demo accounts' council (an oblast) and the second secretary's council.
@@ -169,6 +173,7 @@ class DemoBuilder:
         self.state_cycle = 0
         self.consent = None
         self.user_model = get_user_model()
+        self._password_hash = None
 
     # -----------------------------------------------------------------------------------------------------
     def build(self) -> Stats:
@@ -510,24 +515,7 @@ class DemoBuilder:
             if story.position_on:
                 Position.objects.create(consultation=c, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"])
 
-        # What the steps published, in the order they were taken.
-        if published_on:
-            at = moment(published_on)
-            announcement = consultation_announcements.publish_schedule(schedule, by=by, at=at)
-            pdf.publish_schedule_document(schedule)
-            self._record_external(announcement, published_on, council, by, rng)
-        for c, story in zip(consultations, stories, strict=True):
-            if story.announced_on:
-                announcement = consultation_announcements.publish_consultation_announced(
-                    c, by=by, at=moment(story.announced_on)
-                )
-                self._record_external(announcement, story.announced_on, council, by, rng)
-            if story.position_on:
-                pdf.publish_results_documents(c)
-                announcement = consultation_announcements.publish_results(c, by=by, at=moment(story.position_on))
-                self._record_external(announcement, story.position_on, council, by, rng)
-            if story.state == State.CANCELLED and story.announced_on:
-                consultation_announcements.publish_cancellation(c, by=by, at=moment(story.steps[-1][3]))
+        self._publish_history(quarter, schedule, published_on, consultations, stories, rng)
 
     def _story(self, consultation, target, meeting, public_from, is_current, rng) -> Story:
         """The steps taking `consultation` to `target`, dated as `_run` would date them; sets its dates."""
@@ -863,10 +851,11 @@ class DemoBuilder:
         self._plan_dates(consultation, opens=opens, closes=closes, rng=rng)
         consultation.save()
 
-    def _record_external(self, announcement, day, council, by, rng) -> None:
+    def _external(self, announcement, day, council, rng) -> dict | None:
+        """Where else the announcement appeared (the record_publication arguments), or None."""
         # Most publications are also made in social networks or the media (the recommendations, step 3).
         if announcement is None or rng.random() < 0.12:
-            return
+            return None
         outlet, base = rng.choice(
             [
                 ("Facebook", "https://www.facebook.com/"),
@@ -880,24 +869,105 @@ class DemoBuilder:
         newspapers = NEWSPAPERS.get(council.slug)
         own = random.Random(f"{council.slug}/{announcement.pk}")
         if newspapers and own.random() < 0.25:
-            newspaper = own.choice(newspapers)
-            record_publication(
-                announcement,
-                by=by,
-                outlet_kind=Delivery.OutletKind.NEWSPAPER,
-                outlet=newspaper,
-                published_on=published_on,
-                scan=ContentFile(placeholder_scan(published_on), name="scan.pdf"),
+            return {
+                "outlet_kind": Delivery.OutletKind.NEWSPAPER,
+                "outlet": own.choice(newspapers),
+                "published_on": published_on,
+                "scan": ContentFile(placeholder_scan(published_on), name="scan.pdf"),
+            }
+        return {
+            "outlet_kind": Delivery.OutletKind.SOCIAL,
+            "outlet": outlet,
+            "link": f"{base}qogam.{council.slug}/{announcement.pk}",
+            "published_on": published_on,
+        }
+
+    def _record_external(self, announcement, day, council, by, rng) -> None:
+        """The secretary records the publication outside the portal (the workflow path)."""
+        given = self._external(announcement, day, council, rng)
+        if given is not None:
+            record_publication(announcement, by=by, **given)
+
+    def _publish_history(self, quarter, schedule, published_on, consultations, stories, rng) -> None:
+        """The announcements and documents the quarter's steps published, with their portal deliveries and
+        the publications recorded outside the portal: written as publish_on_portal, the pdf module and
+        record_publication write them, in the order the steps were taken."""
+        council, by = quarter.council, quarter.by
+        written = []  # (announcement, the day it was published, recorded elsewhere too)
+
+        def announce(event, subject, context, view, slug, day, external=True):
+            announcement = Announcement(
+                council=council, event=event, subject=subject, created_by=by, published_at=moment(day),
+                path=consultation_announcements.portal_path(view, slug=slug),
+                **consultation_announcements.initial_texts(event, context),
+            )  # fmt: skip
+            written.append((announcement, day, external))
+
+        documents = []
+        if published_on:
+            context = consultation_announcements.schedule_context(schedule)
+            announce(Event.SCHEDULE_PUBLISHED, schedule, context, "councils:detail", council.slug, published_on)
+            documents.append(
+                RenderedDocument(
+                    kind=RenderedDocument.Kind.SCHEDULE, schedule=schedule, revision=schedule.revision,
+                    is_published=True, language=council.document_language, data=pdf.snapshot_schedule(schedule),
+                )
+            )  # fmt: skip
+        for c, story in zip(consultations, stories, strict=True):
+            c.schedule = schedule
+            if story.announced_on or story.position_on:
+                context = consultation_announcements.consultation_context(c)
+            if story.announced_on:
+                announce(Event.CONSULTATION_ANNOUNCED, c, context, "consultations:detail", c.slug, story.announced_on)
+            if story.position_on:
+                documents += [
+                    RenderedDocument(
+                        kind=kind, consultation=c, is_published=True, language=council.document_language,
+                        data=pdf.SNAPSHOTS[kind](c),
+                    )
+                    for kind in pdf.kinds_for(c)
+                ]  # fmt: skip
+                announce(Event.RESULTS_PUBLISHED, c, context, "consultations:results", c.slug, story.position_on)
+            if story.state == State.CANCELLED and story.announced_on:
+                announce(
+                    Event.CONSULTATION_CANCELLED, c, context, "consultations:detail", c.slug, story.steps[-1][3],
+                    external=False,
+                )  # fmt: skip
+        RenderedDocument.objects.bulk_create(documents)
+        Announcement.objects.bulk_create([announcement for announcement, _day, _external in written])
+        Delivery.objects.bulk_create(
+            Delivery(
+                announcement=announcement, channel=Delivery.Channel.PORTAL, target="", state=Delivery.State.SENT,
+                attempts=1, sent_at=announcement.published_at,
             )
-            return
-        record_publication(
-            announcement,
-            by=by,
-            outlet_kind=Delivery.OutletKind.SOCIAL,
-            outlet=outlet,
-            link=f"{base}qogam.{council.slug}/{announcement.pk}",
-            published_on=published_on,
-        )
+            for announcement, _day, _external in written
+        )  # fmt: skip
+        recorded = []
+        for announcement, day, external in written:
+            given = self._external(announcement, day, council, rng) if external else None
+            if given is None:
+                continue
+            delivery = Delivery(
+                announcement=announcement, channel=Delivery.Channel.RECORDED, target=given.get("link", ""),
+                outlet=given["outlet"], outlet_kind=given["outlet_kind"], state=Delivery.State.SENT, attempts=1,
+                sent_at=timezone.make_aware(
+                    datetime.datetime.combine(given["published_on"], datetime.time(12)),
+                    timezone.get_default_timezone(),
+                ),
+                recorded_by=by,
+            )  # fmt: skip
+            if "scan" in given:
+                delivery.scan.save(uploads.stored_name(uploads.PDF), given["scan"], save=False)
+                delivery.scan_type = uploads.PDF.content_type
+            recorded.append(delivery)
+        Delivery.objects.bulk_create(recorded)
+        RecordedPublicationChange.objects.bulk_create(
+            RecordedPublicationChange(
+                announcement_id=delivery.announcement_id, delivery=delivery,
+                action=RecordedPublicationChange.Action.RECORDED, by=by, after=publication_snapshot(delivery),
+            )
+            for delivery in recorded
+        )  # fmt: skip
 
     # -----------------------------------------------------------------------------------------------------
     def _proposals(self, consultation, topic, questions, rng, *, sorted_all, decided_at=None, by=None) -> list:
@@ -1094,7 +1164,10 @@ class DemoBuilder:
         user, created = self.user_model.objects.get_or_create(username=username, defaults=flags)
         if created:
             if username in DEMO_ACCOUNTS:
-                user.set_password(self.password)
+                # Hashed once for all of them (a hash takes half a second, on purpose).
+                if self._password_hash is None:
+                    self._password_hash = make_password(self.password)
+                user.password = self._password_hash
             else:
                 user.set_unusable_password()
             user.save(update_fields=["password"])
