@@ -33,9 +33,9 @@ from consultations.models import (
     Position,
     QuarterlySchedule,
     Question,
-    RenderedDocument,
     Recommendation,
     RecommendationPoint,
+    RenderedDocument,
     ScheduleTransition,
     quarter_bounds,
     quarter_of,
@@ -174,6 +174,7 @@ class DemoBuilder:
         self.consent = None
         self.user_model = get_user_model()
         self._password_hash = None
+        self._council_topics: list[dict] = []  # the topics of the council being built
 
     # -----------------------------------------------------------------------------------------------------
     def build(self) -> Stats:
@@ -284,6 +285,7 @@ class DemoBuilder:
             self.stats.councils_skipped += 1
             return False
         rng = random.Random(spec["slug"])
+        self._council_topics = []
         with transaction.atomic():
             if council is None:
                 council = self._create_council(spec, rng)
@@ -304,7 +306,7 @@ class DemoBuilder:
             name_ru=spec["name_ru"],
             state_body_kk=spec["state_body_kk"],
             state_body_ru=spec["state_body_ru"],
-            email=f"council@{spec['slug']}.qogam.kz",
+            email=f"council@{spec['slug']}.qogam.example",
             phone=f"+7 7{rng.randint(10, 29)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             term_starts_on=term_start,
             term_ends_on=(
@@ -339,7 +341,11 @@ class DemoBuilder:
                 )
             )
         Membership.objects.bulk_create(members)
-        secretary_user = self._account(SECRETARY_ACCOUNTS.get(council.slug, f"secretary-{council.slug}"))
+        # Staff have addresses (of the reserved .example domain), so that reminders and password resets show.
+        secretary_user = self._account(
+            SECRETARY_ACCOUNTS.get(council.slug, f"secretary-{council.slug}"),
+            email=f"secretary@{council.slug}.qogam.example",
+        )
         secretary = Membership.objects.create(
             council=council,
             user=secretary_user,
@@ -352,7 +358,7 @@ class DemoBuilder:
         if council.slug == DEMO_COUNCIL:
             # The demo's chair, and one member who reads the workspace but cannot act.
             for membership, username in ((counted[0], "chair"), (counted[2], "member")):
-                membership.user = self._account(username)
+                membership.user = self._account(username, email=f"{username}@{council.slug}.qogam.example")
                 membership.save(update_fields=["user"])
         return {"members": counted, "secretary": secretary}
 
@@ -365,20 +371,22 @@ class DemoBuilder:
         meeting_day = first_day + datetime.timedelta(days=rng.randint(3, 9))
         if is_current:
             meeting_day = min(meeting_day, self.today - datetime.timedelta(days=50))
-        members = people["members"]
-        absent = rng.randint(0, len(members) // 4)
-        meeting = self._meeting(council, meeting_day, members[: len(members) - absent], rng)
-        if index == 1 and rng.random() < 0.3:
-            # A meeting that lacked a quorum: recorded, but no decision can rest on it.
-            self._meeting(council, meeting_day + datetime.timedelta(days=30), members[: len(members) // 2], rng)
-
         # A council or two skip a past quarter's schedule altogether: compliance must show it.
-        if not is_current and rng.random() < 0.06:
-            return
+        skipped = not is_current and rng.random() < 0.06
         count = rng.choice([1, 2, 2, 3]) if not is_current else rng.choice([2, 3, 3])
         if council.slug == DEMO_COUNCIL and is_current:
             count = len(CURRENT_QUARTER_STATES)
-        topics = self._topics(spec, count, rng)
+        topics = [] if skipped else self._topics(spec, count, rng)
+        self._council_topics += topics
+        members = people["members"]
+        absent = rng.randint(0, len(members) // 4)
+        agenda = texts.agenda_for(year, quarter, topics) if topics else None
+        meeting = self._meeting(council, meeting_day, members[: len(members) - absent], rng, agenda)
+        if index == 1 and rng.random() < 0.3:
+            # A meeting that lacked a quorum: recorded, but no decision can rest on it.
+            self._meeting(council, meeting_day + datetime.timedelta(days=30), members[: len(members) // 2], rng)
+        if skipped:
+            return
         quarter = Quarter(council, year, quarter, is_current, meeting, people["secretary"].user, topics)
         if council.slug == DEMO_COUNCIL and is_current:
             # What the demo shows in action: each step taken through the workflow, as a secretary would.
@@ -513,7 +521,8 @@ class DemoBuilder:
                     c, topic, rng, story.recommended_on, listed.get(c.pk, []), answered=story.position_on is not None
                 )
             if story.position_on:
-                Position.objects.create(consultation=c, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"])
+                position = topic["position"]
+                Position.objects.create(consultation=c, text_kk=position["kk"], text_ru=position["ru"])
 
         self._publish_history(quarter, schedule, published_on, consultations, stories, rng)
 
@@ -596,8 +605,8 @@ class DemoBuilder:
         consultation.starts_on = opens
         consultation.ends_on = closes
 
-    def _meeting(self, council, day, attendees, rng) -> Meeting:
-        agenda = texts.MEETING_AGENDAS[rng.randrange(len(texts.MEETING_AGENDAS))]
+    def _meeting(self, council, day, attendees, rng, agenda=None) -> Meeting:
+        agenda = agenda or texts.OTHER_AGENDAS[rng.randrange(len(texts.OTHER_AGENDAS))]
         meeting = Meeting.objects.create(
             council=council,
             date=day,
@@ -622,6 +631,8 @@ class DemoBuilder:
     def _topics(self, spec: dict, count: int, rng: random.Random) -> list[dict]:
         """`count` topics of the council's own sphere (a ministry's, or the local ones its region may use)."""
         own = texts.topics_for(spec["sphere"], spec["region_slug"])
+        if spec["sphere"] != "local":
+            count = min(count, len(own))  # a ministry with few topics consults on fewer things a quarter
         chosen = rng.sample(own, min(len(own), count))
         while len(chosen) < count:
             chosen.append(own[rng.randrange(len(own))])
@@ -706,18 +717,30 @@ class DemoBuilder:
             ]
         )  # fmt: skip
         if direct:  # the history: the rows written as the service writes them, without its checks
+
             def attach(kind, title_kk, title_ru, content, name):
                 file_kind = uploads.DOCX if name.endswith(".docx") else uploads.PDF
                 document = Document(
-                    consultation=consultation, kind=kind, title_kk=title_kk, title_ru=title_ru,
-                    content_type=file_kind.content_type, size=len(content), uploaded_by=by, uploaded_at=at,
+                    consultation=consultation,
+                    kind=kind,
+                    title_kk=title_kk,
+                    title_ru=title_ru,
+                    content_type=file_kind.content_type,
+                    size=len(content),
+                    uploaded_by=by,
+                    uploaded_at=at,
                 )
                 document.file.save(uploads.stored_name(file_kind), ContentFile(content), save=False)
                 return document
         else:
+
             def attach(kind, title_kk, title_ru, content, name):
                 return attachments.add_document(
-                    consultation, by=by, kind=kind, title_kk=title_kk, title_ru=title_ru,
+                    consultation,
+                    by=by,
+                    kind=kind,
+                    title_kk=title_kk,
+                    title_ru=title_ru,
                     file=ContentFile(content, name=name),
                 )
 
@@ -825,15 +848,13 @@ class DemoBuilder:
         listed = list(consultation.proposals.filter(moderation="listed"))
         if consultation.is_draft_act:
             last = min(compiled_on + datetime.timedelta(days=rng.randint(2, 7)), self.today)
-            self._recommendation(
-                consultation, topic, rng, last, listed, answered=target == State.POSITION_PUBLISHED
-            )
+            self._recommendation(consultation, topic, rng, last, listed, answered=target == State.POSITION_PUBLISHED)
             workflow.draft_recommendation(consultation, by=by, occurred_on=last)
             if target == State.RECOMMENDATION_DRAFTED:
                 return
         position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         for proposal in listed:
-            self._decide(proposal, topic, moment(position_on), by, rng)
+            self._decide(proposal, topic, consultation.schedule.council, moment(position_on), by, rng)
         Proposal.objects.bulk_update(
             listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
         )
@@ -1039,13 +1060,13 @@ class DemoBuilder:
             )
             proposal.demo_item = item  # what the decision's reasons answer
             if decided_at is not None and moderation == "listed":
-                self._decide(proposal, topic, decided_at, by, rng)
+                self._decide(proposal, topic, consultation.schedule.council, decided_at, by, rng)
             proposals.append(proposal)
         return proposals
 
-    def _decide(self, proposal, topic, decided_at, by, rng) -> None:
-        """The council's decision on a listed proposal, with reasons that answer what it proposes."""
-        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, rng)
+    def _decide(self, proposal, topic, council, decided_at, by, rng) -> None:
+        """The council's decision on a listed proposal, with reasons that fit it."""
+        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, council, rng)
         proposal.decision = decision
         proposal.decision_reasons_kk = reasons["kk"]
         proposal.decision_reasons_ru = reasons["ru"]
@@ -1081,8 +1102,10 @@ class DemoBuilder:
         )
         points = []
         for number, point_text in enumerate(topic["recommendation_points"], start=1):
-            answer_kind, reasons = texts.answer_for(point_text, consultation.schedule.council, rng) if answer_on else (
-                "", {"kk": "", "ru": ""}
+            answer_kind, reasons = (
+                texts.answer_for(point_text, consultation.schedule.council, rng)
+                if answer_on
+                else ("", {"kk": "", "ru": ""})
             )
             points.append(
                 RecommendationPoint(
@@ -1103,8 +1126,8 @@ class DemoBuilder:
                 for point in points
                 for proposal in rng.sample(listed, min(len(listed), rng.randint(1, 3)))
             )
-        if rng.random() < 0.6:
-            request = texts.INFORMATION_REQUESTS[rng.randrange(len(texts.INFORMATION_REQUESTS))]
+        request = texts.information_request_for(topic)
+        if request is not None and rng.random() < 0.8:
             InformationRequest.objects.create(
                 consultation=consultation,
                 addressee_kk=consultation.act_drafted_by_kk or consultation.schedule.council.state_body_kk,
@@ -1133,7 +1156,10 @@ class DemoBuilder:
                 topic_kk="Азаматтарды жеке қабылдау" if n else "Қоғамдық кеңестің қызметі туралы",
                 topic_ru="Личный приём граждан" if n else "О деятельности общественного совета",
             )
-        news = texts.NEWS[rng.randrange(len(texts.NEWS))]
+        own_news = texts.news_for(self._council_topics)  # only the news of its own consultations
+        if not own_news:
+            return
+        news = own_news[rng.randrange(len(own_news))]
         announcement = create_announcement(
             council=council,
             event=Announcement.Event.NEWS_PUBLISHED,
@@ -1158,10 +1184,12 @@ class DemoBuilder:
         ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
         self.stats.accounts = DEMO_ACCOUNTS
 
-    def _account(self, username: str, **flags):
+    def _account(self, username: str, email: str = "", **flags):
         """A demo account gets the demo password; the other councils' secretaries, who only carry the
         demo's history, get none (nobody signs in with them)."""
-        user, created = self.user_model.objects.get_or_create(username=username, defaults=flags)
+        user, created = self.user_model.objects.get_or_create(
+            username=username, defaults={"email": email or f"{username}@qogam.example", **flags}
+        )
         if created:
             if username in DEMO_ACCOUNTS:
                 # Hashed once for all of them (a hash takes half a second, on purpose).

@@ -48,6 +48,6 @@ class Command(BaseCommand):
         )
         self.stdout.write("")
         self.stdout.write(f"Qogam is at {settings.SITE_URL}/  (Kazakh /kk/, Russian /ru/; the admin at /admin/)")
-        self.stdout.write(
-            f"Demo accounts, each with the password “{settings.DEMO_PASSWORD}” (DEMO_PASSWORD): " + ", ".join(DEMO_ACCOUNTS)
-        )
+        accounts = ", ".join(DEMO_ACCOUNTS)
+        password = settings.DEMO_PASSWORD
+        self.stdout.write(f"Demo accounts, each with the password “{password}” (DEMO_PASSWORD): {accounts}")
