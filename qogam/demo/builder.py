@@ -88,6 +88,9 @@ NEWSPAPERS = {
     "almaty": ["Алматы ақшамы", "Вечерний Алматы"],
 }
 
+# The share of councils that are lax about the rules (see `_council`).
+LAX_SHARE = 0.1
+
 # The stages of the build, one progress line each.
 STAGES = [
     (Council.Level.CENTRAL, "Councils of central state bodies"),
@@ -175,6 +178,7 @@ class DemoBuilder:
         self.user_model = get_user_model()
         self._password_hash = None
         self._council_topics: list[dict] = []  # the topics of the council being built
+        self._lax = False
 
     # -----------------------------------------------------------------------------------------------------
     def build(self) -> Stats:
@@ -286,6 +290,9 @@ class DemoBuilder:
             return False
         rng = random.Random(spec["slug"])
         self._council_topics = []
+        # Most councils keep the rules; a few are lax (late, or not published outside the portal), so that
+        # the compliance review has something to show. Drawn apart from `rng`, which the rest shares.
+        self._lax = spec["slug"] != DEMO_COUNCIL and random.Random(f"lax/{spec['slug']}").random() < LAX_SHARE
         with transaction.atomic():
             if council is None:
                 council = self._create_council(spec, rng)
@@ -372,7 +379,7 @@ class DemoBuilder:
         if is_current:
             meeting_day = min(meeting_day, self.today - datetime.timedelta(days=50))
         # A council or two skip a past quarter's schedule altogether: compliance must show it.
-        skipped = not is_current and rng.random() < 0.06
+        skipped = not is_current and rng.random() < (0.2 if self._lax else 0.0)
         count = rng.choice([1, 2, 2, 3]) if not is_current else rng.choice([2, 3, 3])
         if council.slug == DEMO_COUNCIL and is_current:
             count = len(CURRENT_QUARTER_STATES)
@@ -398,7 +405,8 @@ class DemoBuilder:
     def _published_on(self, quarter, rng) -> datetime.date | None:
         """When the schedule approved at the quarter's meeting was published (None: not yet)."""
         is_current = quarter.is_current
-        day = quarter.meeting.date + datetime.timedelta(days=rng.choice([1, 2, 3] if is_current else [1, 2, 3, 5, 20]))
+        delays = [1, 2, 3] if is_current else [1, 2, 3, 5, 20] if self._lax else [1, 2, 3, 5]
+        day = quarter.meeting.date + datetime.timedelta(days=rng.choice(delays))
         if is_current and quarter.council.slug != DEMO_COUNCIL and rng.random() < 0.1:
             return None  # approved, not yet published
         return min(day, self.today)
@@ -768,9 +776,14 @@ class DemoBuilder:
             Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
 
     def _targets(self, consultations, quarter, published_on, rng) -> list[str]:
-        if not quarter.is_current:
+        if not quarter.is_current:  # a lax council leaves some stalled at step 5
+            stalled = 0.15 if self._lax else 0.0
             return [
-                State.CANCELLED if roll < 0.05 else State.PROPOSALS_COMPILED if roll < 0.1 else State.POSITION_PUBLISHED
+                State.CANCELLED
+                if roll < 0.05
+                else State.PROPOSALS_COMPILED
+                if roll < 0.05 + stalled
+                else State.POSITION_PUBLISHED
                 for roll in (rng.random() for _ in consultations)
             ]
         if quarter.council.slug == DEMO_COUNCIL:
@@ -875,7 +888,7 @@ class DemoBuilder:
     def _external(self, announcement, day, council, rng) -> dict | None:
         """Where else the announcement appeared (the record_publication arguments), or None."""
         # Most publications are also made in social networks or the media (the recommendations, step 3).
-        if announcement is None or rng.random() < 0.12:
+        if announcement is None or rng.random() < (0.3 if self._lax else 0.0):
             return None
         outlet, base = rng.choice(
             [

@@ -27,16 +27,21 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         quiet = options["verbosity"] == 0
-        # The few mails the demo's recent steps send stay in the outbox (shown in the admin), not on the
-        # console; the in-process tasks that send them say nothing either.
-        celery_log = logging.getLogger("celery")
-        level = celery_log.level
-        celery_log.setLevel(logging.WARNING)
+        # The few mails the demo's recent steps send stay in the outbox (and the mail folder `make demo`
+        # names), never on the console; the in-process tasks that send them say nothing either.
+        backend = settings.EMAIL_BACKEND
+        if backend.endswith("console.EmailBackend"):
+            backend = "django.core.mail.backends.locmem.EmailBackend"
+        loggers = [logging.getLogger(name) for name in ("celery", "kombu")]
+        levels = [logger.level for logger in loggers]
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
         try:
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with override_settings(EMAIL_BACKEND=backend):
                 stats = DemoBuilder(password=settings.DEMO_PASSWORD, stdout=None if quiet else self.stdout).build()
         finally:
-            celery_log.setLevel(level)
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)
         if quiet:
             return
         self.stdout.write(
