@@ -297,8 +297,9 @@ class DemoBuilder:
             if council is None:
                 council = self._create_council(spec, rng)
             people = self._people(council, spec, rng)
+            plan = self._plan_topics(spec, rng)
             for index, (year, quarter) in enumerate(self.quarters):
-                self._quarter(council, spec, people, year, quarter, index, rng)
+                self._quarter(council, people, year, quarter, index, plan[index], rng)
             self._receptions(council, people, rng)
         self.stats.councils_built += 1
         return True
@@ -370,7 +371,7 @@ class DemoBuilder:
         return {"members": counted, "secretary": secretary}
 
     # -----------------------------------------------------------------------------------------------------
-    def _quarter(self, council, spec, people, year, quarter, index, rng) -> None:
+    def _quarter(self, council, people, year, quarter, index, topics, rng) -> None:
         first_day, _last_day = quarter_bounds(year, quarter)
         is_current = (year, quarter) == self.current
         # The council meets early in the quarter (the current quarter's meeting at least 50 days ago, so that
@@ -378,12 +379,7 @@ class DemoBuilder:
         meeting_day = first_day + datetime.timedelta(days=rng.randint(3, 9))
         if is_current:
             meeting_day = min(meeting_day, self.today - datetime.timedelta(days=50))
-        # A council or two skip a past quarter's schedule altogether: compliance must show it.
-        skipped = not is_current and rng.random() < (0.2 if self._lax else 0.0)
-        count = rng.choice([1, 2, 2, 3]) if not is_current else rng.choice([2, 3, 3])
-        if council.slug == DEMO_COUNCIL and is_current:
-            count = len(CURRENT_QUARTER_STATES)
-        topics = [] if skipped else self._topics(spec, count, rng)
+        skipped = not topics
         self._council_topics += topics
         members = people["members"]
         absent = rng.randint(0, len(members) // 4)
@@ -636,15 +632,35 @@ class DemoBuilder:
         meeting.attendees.set(attendees)
         return meeting
 
-    def _topics(self, spec: dict, count: int, rng: random.Random) -> list[dict]:
-        """`count` topics of the council's own sphere (a ministry's, or the local ones its region may use)."""
+    def _plan_topics(self, spec: dict, rng: random.Random) -> list[list[dict]]:
+        """Each quarter's topics: the council's own subjects (a ministry's, or the local ones its region may
+        use), none twice, the current quarter's first; when they run out, the quarterly reception of
+        citizens. A quarter without topics is one whose schedule the council skipped."""
+        counts = []
+        for year, quarter in self.quarters:
+            is_current = (year, quarter) == self.current
+            # A lax council may skip a past quarter's schedule altogether: compliance must show it.
+            skipped = not is_current and rng.random() < (0.2 if self._lax else 0.0)
+            count = rng.choice([2, 3, 3]) if is_current else rng.choice([1, 2, 2, 3])
+            if spec["slug"] == DEMO_COUNCIL and is_current:
+                count = len(CURRENT_QUARTER_STATES)
+            counts.append(0 if skipped else count)
         own = texts.topics_for(spec["sphere"], spec["region_slug"])
-        if spec["sphere"] != "local":
-            count = min(count, len(own))  # a ministry with few topics consults on fewer things a quarter
-        chosen = rng.sample(own, min(len(own), count))
-        while len(chosen) < count:
-            chosen.append(own[rng.randrange(len(own))])
-        return chosen
+        left = rng.sample(own, len(own))
+        plan: list[list[dict]] = [[] for _ in self.quarters]
+        if spec["slug"] == DEMO_COUNCIL:  # the quarter the demo shows in action has all it needs
+            plan[-1], left = left[: counts[-1]], left[counts[-1] :]
+        # One topic a quarter in turn, the current quarter first and then back in time, so that the
+        # subjects are spread over the quarters.
+        order = list(reversed(range(len(self.quarters))))
+        while left and any(len(plan[i]) < counts[i] for i in order):
+            for index in order:
+                if left and len(plan[index]) < counts[index]:
+                    plan[index].append(left.pop())
+        for index, (year, quarter) in enumerate(self.quarters):
+            if len(plan[index]) < counts[index]:
+                plan[index].append(texts.quarterly_reception(year, quarter))
+        return plan
 
     def _planned_fields(self, schedule, topic, rng) -> dict:
         """What the secretary writes when planning the consultation on `topic`."""
