@@ -1,9 +1,16 @@
 """Builds the demo: councils with their people, meetings, schedules and consultations over five quarters.
 
-Everything that has a state gets it through the services and the workflow, dated as it would have happened,
-so the demo's history is what compliance and the pages will read. Each council is built in its own
-transaction from a random generator seeded with its slug: the same data every time, and a council already
-built is left alone (running the command twice changes nothing).
+What the demo shows in action — the demo council's current quarter, one consultation at each step — is taken
+through the services and the workflow, step by step, as a secretary would. The rest, the history, is written
+directly and in bulk (a few seconds instead of minutes): the rows the workflow would have left — states, the
+dated log of steps, announcements with their portal deliveries and recorded publications, the frozen results
+documents — dated as it would have dated them, so that compliance and the pages read it as they read the
+workflow's own. Each council is built in its own transaction from a random generator seeded with its slug:
+the same data every time, and a council already built is left alone (running the command twice changes
+nothing).
+
+The content (`texts`) fits the council: a ministry consults on its own sphere, a local council on local
+subjects that name no other region's places; decisions, answers, agendas and news fit what they are about.
 """
 
 from __future__ import annotations
