@@ -1039,6 +1039,8 @@ class DemoBuilder:
         for year in year_refs:
             year_refs[year] = allocate_references(year, sum(1 for s in stamps if s.year == year))
         texts_pool = topic["proposals"]
+        council = consultation.schedule.council
+        region = council.region.slug if council.region_id and council.level != Council.Level.CENTRAL else None
         proposals = []
         for n, stamp in enumerate(stamps):
             roll = rng.random()
@@ -1056,7 +1058,7 @@ class DemoBuilder:
             kind = rng.choices(list(Proposal.AuthorKind.values), weights=[8, 1, 1])[0]
             organisation = ""
             if kind != Proposal.AuthorKind.CITIZEN:
-                matching = [o for o in texts.ORGANISATIONS if o["kind"] == kind] or texts.ORGANISATIONS
+                matching = texts.organisations_for(kind, region)
                 organisation = matching[rng.randrange(len(matching))][language]
             person = texts.PEOPLE[rng.randrange(len(texts.PEOPLE))]
             channel = rng.choices(

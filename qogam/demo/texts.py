@@ -4317,3 +4317,19 @@ def strings_of(value) -> list[str]:
     if isinstance(value, list):
         return [s for v in value for s in strings_of(v)]
     return [value] if isinstance(value, str) else []
+
+
+# Organisations of one region (by their Russian name): they write to that region's council, or to a ministry's.
+ORGANISATION_REGIONS = {
+    "Костанайский областной совет ветеранов": "kostanay",
+    "Ассоциация фермеров Павлодарской области": "pavlodar",
+    "Палата врачей Карагандинской области": "karaganda",
+    "Союз юристов города Алматы": "almaty",
+    "Ассоциация фармацевтов Северного Казахстана": "north-kazakhstan",
+}
+
+
+def organisations_for(kind: str, region: str | None) -> list[dict]:
+    """The organisations of `kind` that would write to a council of `region` (None: a ministry's)."""
+    fitting = [o for o in ORGANISATIONS if region is None or ORGANISATION_REGIONS.get(o["ru"]) in (None, region)]
+    return [o for o in fitting if o["kind"] == kind] or fitting

@@ -215,7 +215,7 @@ def test_every_council_consults_on_its_own_sphere_or_region(seeded):
     assert not any("лекарств" in title for title in justice)
 
 
-def test_no_local_topic_names_a_place_of_another_region():
+def test_no_local_topic_names_a_place_of_another_region(seeded):
     from qogam.demo import texts
 
     for topic in texts.TOPICS:
@@ -232,6 +232,9 @@ def test_no_local_topic_names_a_place_of_another_region():
     )
     for place in [*texts.REGION_PLACES["kyzylorda"], *texts.REGION_PLACES["mangystau"]]:
         assert place not in akmola
+    # Nor do another region's organisations write to it.
+    authors = set(Proposal.objects.filter(consultation__schedule__council__slug="akmola").values_list("organisation"))
+    assert not {name for (name,) in authors} & set(texts.ORGANISATION_REGIONS)
 
 
 def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
