@@ -890,7 +890,7 @@ class DemoBuilder:
                 return
         position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         for proposal in listed:
-            self._decide(proposal, topic, consultation.schedule.council, moment(position_on), by, rng)
+            self._decide(proposal, topic, consultation.schedule.council, moment(position_on), by)
         Proposal.objects.bulk_update(
             listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
         )
@@ -1098,13 +1098,15 @@ class DemoBuilder:
             )
             proposal.demo_item = item  # what the decision's reasons answer
             if decided_at is not None and moderation == "listed":
-                self._decide(proposal, topic, consultation.schedule.council, decided_at, by, rng)
+                self._decide(proposal, topic, consultation.schedule.council, decided_at, by)
             proposals.append(proposal)
         return proposals
 
-    def _decide(self, proposal, topic, council, decided_at, by, rng) -> None:
-        """The council's decision on a listed proposal, with reasons that fit it."""
-        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, council, rng)
+    def _decide(self, proposal, topic, council, decided_at, by) -> None:
+        """The council's decision on a listed proposal, with reasons that fit it; the same text gets the same
+        decision from the same council (drawn from a generator of its own: `rng` is shared)."""
+        own = random.Random(f"{council.slug}/{proposal.text}")
+        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, council, own)
         proposal.decision = decision
         proposal.decision_reasons_kk = reasons["kk"]
         proposal.decision_reasons_ru = reasons["ru"]

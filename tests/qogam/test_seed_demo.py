@@ -238,6 +238,8 @@ def test_no_local_topic_names_a_place_of_another_region(seeded):
 
 
 def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
+    from django.db.models import Count
+
     from consultations.models import RecommendationPoint
 
     local = Proposal.objects.exclude(consultation__schedule__council__level="central").exclude(decision="")
@@ -246,6 +248,9 @@ def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
     assert not_acts.exists()
     assert not not_acts.filter(decision_reasons_ru__contains="НПА").exists()
     assert not not_acts.filter(decision_reasons_ru__icontains="рекомендац").exists()
+    # The same proposal twice in one consultation gets the same decision.
+    decided = Proposal.objects.exclude(decision="").values("consultation", "text")
+    assert not decided.annotate(decisions=Count("decision", distinct=True)).filter(decisions__gt=1).exists()
     answered = RecommendationPoint.objects.exclude(answer="")
     assert answered.exists()
     assert not answered.exclude(recommendation__consultation__schedule__council__level="central").filter(
