@@ -56,7 +56,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 messages:
-	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	@$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 lint: install
 	$(BIN)/ruff check .

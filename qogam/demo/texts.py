@@ -4205,7 +4205,13 @@ def decision_for(item: dict | None, topic: dict, council, rng) -> tuple[str, dic
     the consultation (a draft act or not) and the state body (a ministry or an akimat)."""
     decision = rng.choices(list(DECISION_REASONS), weights=[4, 3, 3])[0]
     draft_act, central = topic["occasion"] == "draft_act", council.level == "central"
-    pool = [r for r in DECISION_REASONS[decision] if _fits(r["ru"], draft_act=draft_act, central=central)]
+    # "The proposed terms were changed" only answers a proposal that proposes a term.
+    proposes_term = item is not None and any(word in item["text"].lower() for word in ("срок", "мерзім"))
+    pool = [
+        r
+        for r in DECISION_REASONS[decision]
+        if _fits(r["ru"], draft_act=draft_act, central=central) and (proposes_term or "сроки" not in r["ru"])
+    ]
     pool = pool or DECISION_REASONS[decision]
     return decision, pool[rng.randrange(len(pool))]
 
@@ -4215,7 +4221,15 @@ def answer_for(point: dict, council, rng) -> tuple[str, dict]:
     a ministry answers about its order, an akimat about the maslihat's decision."""
     kind = rng.choice(["accepted", "partly", "rejected"])
     central = council.level == "central"
-    pool = [r for r in STATE_BODY_ANSWERS[kind] if _fits(r["ru"], draft_act=True, central=central)]
+    point_text = point["ru"].lower()
+    pool = [
+        r
+        for r in STATE_BODY_ANSWERS[kind]
+        if _fits(r["ru"], draft_act=True, central=central)
+        # The answers about a transition period or a term answer only the points that propose one.
+        and ("переходном периоде" not in r["ru"] or "переходн" in point_text)
+        and ("Срок сокращён" not in r["ru"] or "срок" in point_text)
+    ]
     pool = pool or STATE_BODY_ANSWERS[kind]
     return kind, pool[rng.randrange(len(pool))]
 
