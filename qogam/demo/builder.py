@@ -971,7 +971,6 @@ class DemoBuilder:
                 )
             )  # fmt: skip
         for c, story in zip(consultations, stories, strict=True):
-            c.schedule = schedule
             if story.announced_on or story.position_on:
                 context = consultation_announcements.consultation_context(c)
             if story.announced_on:
