@@ -4,25 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# The demo: SQLite, tasks in-process, a development key (settings.py refuses to start without one otherwise).
-DEMO_ENV := DEBUG=1 SECRET_KEY=demo-only-not-secret DATABASE_URL= REDIS_URL=
+PORT ?= 8000
+# The demo: SQLite, tasks in-process, a development key (settings.py refuses to start without one otherwise);
+# links in mails, feeds and calendars name the port it runs on; mails are written to files, not the console.
+DEMO_MAIL := .cache/demo-mail
+DEMO_ENV := DEBUG=1 SECRET_KEY=demo-only-not-secret DATABASE_URL= REDIS_URL= SITE_URL=http://127.0.0.1:$(PORT) \
+	EMAIL_FILE_PATH=$(CURDIR)/$(DEMO_MAIL)
 # The tests: PostgreSQL and Redis on this machine unless DATABASE_URL / REDIS_URL say otherwise.
 DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/qogam
 REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret SITE_URL=http://testserver DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
-PORT ?= 8000
 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test setup install messages lint format check-services browser faults
 
+# One line per stage; seed_demo prints the address and the accounts last, just before the server starts.
 demo: setup
-	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "Qogam is at http://127.0.0.1:$(PORT)/  (Kazakh /kk/, Russian /ru/; the admin at /admin/)"
-	@echo ""
-	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Database: migrating (SQLite, db.sqlite3)…"
+	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
+	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup browser check-services lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -54,7 +56,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 messages:
-	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	@$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 
 lint: install
 	$(BIN)/ruff check .

@@ -217,7 +217,8 @@ STORAGES = {
     },
 }
 
-# Mail: SMTP when EMAIL_HOST is set; otherwise printed to the console in development.
+# Mail: SMTP when EMAIL_HOST is set; otherwise written to files in EMAIL_FILE_PATH, or printed to the console in
+# development.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -226,8 +227,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Qogam <noreply@qogam.kz>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif EMAIL_FILE_PATH:  # the demo: each mail a file in that folder, the console left to the server's log
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:

@@ -1,9 +1,16 @@
 """Builds the demo: councils with their people, meetings, schedules and consultations over five quarters.
 
-Everything that has a state gets it through the services and the workflow, dated as it would have happened,
-so the demo's history is what compliance and the pages will read. Each council is built in its own
-transaction from a random generator seeded with its slug: the same data every time, and a council already
-built is left alone (running the command twice changes nothing).
+What the demo shows in action — the demo council's current quarter, one consultation at each step — is taken
+through the services and the workflow, step by step, as a secretary would. The rest, the history, is written
+directly and in bulk (a few seconds instead of minutes): the rows the workflow would have left — states, the
+dated log of steps, announcements with their portal deliveries and recorded publications, the frozen results
+documents — dated as it would have dated them, so that compliance and the pages read it as they read the
+workflow's own. Each council is built in its own transaction from a random generator seeded with its slug:
+the same data every time, and a council already built is left alone (running the command twice changes
+nothing).
+
+The content (`texts`) fits the council: a ministry consults on its own sphere, a local council on local
+subjects that name no other region's places; decisions, answers, agendas and news fit what they are about.
 """
 
 from __future__ import annotations
@@ -11,38 +18,50 @@ from __future__ import annotations
 import csv
 import datetime
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from consultations import attachments, workflow
+from consultations import announcements as consultation_announcements
+from consultations import attachments, pdf, workflow
 from consultations import services as consultation_services
+from consultations.conditions import moment
 from consultations.models import (
     Consultation,
+    ConsultationTransition,
     Document,
     InformationRequest,
     Position,
     QuarterlySchedule,
+    Question,
     Recommendation,
     RecommendationPoint,
+    RenderedDocument,
+    ScheduleTransition,
     quarter_bounds,
     quarter_of,
 )
 from consultations.pdf import renders_on_first_download
+from councils import uploads
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
-from publications.models import Announcement, Delivery
+from publications.models import Announcement, Delivery, RecordedPublicationChange
 from publications.services import create_announcement, publish_on_portal, record_publication
+from publications.services import snapshot as publication_snapshot
 
 from . import files, texts
 
 DATA = Path(__file__).parent / "data"
 State = Consultation.State
+ScheduleState = QuarterlySchedule.State
+Event = Announcement.Event
 Occasion = Consultation.Occasion
 
 # The demo accounts' council (an oblast) and the second secretary's council.
@@ -76,6 +95,17 @@ NEWSPAPERS = {
     "almaty": ["Алматы ақшамы", "Вечерний Алматы"],
 }
 
+# The share of councils that are lax about the rules (see `_council`).
+LAX_SHARE = 0.1
+
+# The stages of the build, one progress line each.
+STAGES = [
+    (Council.Level.CENTRAL, "Councils of central state bodies"),
+    (Council.Level.OBLAST, "Councils of oblasts"),
+    (Council.Level.CITY, "Councils of cities of republican significance"),
+    (Council.Level.DISTRICT, "Councils of districts"),
+]
+
 # Target states of the current quarter's consultations, dealt round-robin so that every state appears.
 CURRENT_QUARTER_STATES = [
     State.HELD,
@@ -89,6 +119,39 @@ CURRENT_QUARTER_STATES = [
     State.RECOMMENDATION_DRAFTED,
     State.CANCELLED,
 ]
+
+
+# Why the demo's cancelled consultations were cancelled (kk, ru).
+CANCELLATION_REASON = (
+    "Мәселені мемлекеттік орган консультацияға дейін шешті, оны өткізу қажеттілігі жойылды.",
+    "Вопрос решён государственным органом до консультации, необходимость в её проведении отпала.",
+)
+# The translated fields a consultation's search text is made of (as Consultation.save() makes it).
+SEARCHED = ("title", "act_title", "description")
+
+
+@dataclass
+class Quarter:
+    council: Council
+    year: int
+    quarter: int
+    is_current: bool
+    meeting: Meeting
+    by: object  # the secretary
+    topics: list[dict]
+
+
+@dataclass
+class Story:
+    """The steps of one consultation written directly: (name, from, to, date, meeting, note) each."""
+
+    state: str = State.PLANNED
+    steps: list = field(default_factory=list)
+    announced_on: datetime.date | None = None
+    proposals: bool = False
+    sorted_all: bool = False
+    recommended_on: datetime.date | None = None
+    position_on: datetime.date | None = None
 
 
 @dataclass
@@ -120,6 +183,9 @@ class DemoBuilder:
         self.state_cycle = 0
         self.consent = None
         self.user_model = get_user_model()
+        self._password_hash = None
+        self._council_topics: list[dict] = []  # the topics of the council being built
+        self._lax = False
 
     # -----------------------------------------------------------------------------------------------------
     def build(self) -> Stats:
@@ -127,11 +193,22 @@ class DemoBuilder:
         regions = self._regions()
         # Nobody waits for the demo's documents (about a thousand): they are rendered when first downloaded,
         # rather than queued ahead of everything a worker has to do.
+        specs = self._council_specs(regions)
         with renders_on_first_download():
-            for spec in self._council_specs(regions):
-                self._council(spec)
+            for level, label in STAGES:
+                started, before = time.monotonic(), (self.stats.consultations, self.stats.proposals)
+                built = [self._council(spec) for spec in specs if spec["level"] == level]
+                self._say(
+                    f"{label}: {len(built)} ({sum(built)} built), "
+                    f"{self.stats.consultations - before[0]:,} consultations, "
+                    f"{self.stats.proposals - before[1]:,} proposals … {time.monotonic() - started:.1f} s"
+                )
         self._accounts()
         return self.stats
+
+    def _say(self, line: str) -> None:
+        if self.stdout:
+            self.stdout.write(line)
 
     def _last_quarters(self, count: int) -> list[tuple[int, int]]:
         year, quarter = self.current
@@ -174,6 +251,7 @@ class DemoBuilder:
                     "state_body_kk": row["body_kk"],
                     "state_body_ru": row["body_ru"],
                     "sphere": row["slug"],
+                    "region_slug": None,
                     "members": 15,
                 }
             )
@@ -188,6 +266,7 @@ class DemoBuilder:
                     "state_body_kk": row["akimat_kk"],
                     "state_body_ru": row["akimat_ru"],
                     "sphere": "local",
+                    "region_slug": row["slug"],
                     "members": 12,
                 }
             )
@@ -203,28 +282,34 @@ class DemoBuilder:
                     "state_body_kk": f"{stem_kk} ауданының әкімдігі",
                     "state_body_ru": f"Акимат {ru_genitive}",
                     "sphere": "local",
+                    "region_slug": region,
                     "members": 10,
                 }
             )
         return specs
 
     # -----------------------------------------------------------------------------------------------------
-    def _council(self, spec: dict) -> None:
+    def _council(self, spec: dict) -> bool:
+        """Build the council and its history; False if it was already there."""
         council = Council.objects.filter(slug=spec["slug"]).first()
         if council is not None and council.schedules.exists():
             self.stats.councils_skipped += 1
-            return
+            return False
         rng = random.Random(spec["slug"])
+        self._council_topics = []
+        # Most councils keep the rules; a few are lax (late, or not published outside the portal), so that
+        # the compliance review has something to show. Drawn apart from `rng`, which the rest shares.
+        self._lax = spec["slug"] != DEMO_COUNCIL and random.Random(f"lax/{spec['slug']}").random() < LAX_SHARE
         with transaction.atomic():
             if council is None:
                 council = self._create_council(spec, rng)
             people = self._people(council, spec, rng)
+            plan = self._plan_topics(spec, rng)
             for index, (year, quarter) in enumerate(self.quarters):
-                self._quarter(council, spec, people, year, quarter, index, rng)
+                self._quarter(council, people, year, quarter, index, plan[index], rng)
             self._receptions(council, people, rng)
         self.stats.councils_built += 1
-        if self.stdout:
-            self.stdout.write(f"  {council.name_ru}")
+        return True
 
     def _create_council(self, spec: dict, rng: random.Random) -> Council:
         term_start = datetime.date(self.today.year - 1, 3, 1)
@@ -236,7 +321,7 @@ class DemoBuilder:
             name_ru=spec["name_ru"],
             state_body_kk=spec["state_body_kk"],
             state_body_ru=spec["state_body_ru"],
-            email=f"council@{spec['slug']}.qogam.kz",
+            email=f"council@{spec['slug']}.qogam.example",
             phone=f"+7 7{rng.randint(10, 29)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
             term_starts_on=term_start,
             term_ends_on=(
@@ -271,7 +356,11 @@ class DemoBuilder:
                 )
             )
         Membership.objects.bulk_create(members)
-        secretary_user = self._account(SECRETARY_ACCOUNTS.get(council.slug, f"secretary-{council.slug}"))
+        # Staff have addresses (of the reserved .example domain), so that reminders and password resets show.
+        secretary_user = self._account(
+            SECRETARY_ACCOUNTS.get(council.slug, f"secretary-{council.slug}"),
+            email=f"secretary@{council.slug}.qogam.example",
+        )
         secretary = Membership.objects.create(
             council=council,
             user=secretary_user,
@@ -284,59 +373,251 @@ class DemoBuilder:
         if council.slug == DEMO_COUNCIL:
             # The demo's chair, and one member who reads the workspace but cannot act.
             for membership, username in ((counted[0], "chair"), (counted[2], "member")):
-                membership.user = self._account(username)
+                membership.user = self._account(username, email=f"{username}@{council.slug}.qogam.example")
                 membership.save(update_fields=["user"])
         return {"members": counted, "secretary": secretary}
 
     # -----------------------------------------------------------------------------------------------------
-    def _quarter(self, council, spec, people, year, quarter, index, rng) -> None:
+    def _quarter(self, council, people, year, quarter, index, topics, rng) -> None:
         first_day, _last_day = quarter_bounds(year, quarter)
         is_current = (year, quarter) == self.current
-        by = people["secretary"].user
         # The council meets early in the quarter (the current quarter's meeting at least 50 days ago, so that
         # its consultations have had time to go far); the schedule, steps 1 and 2 are approved there.
         meeting_day = first_day + datetime.timedelta(days=rng.randint(3, 9))
         if is_current:
             meeting_day = min(meeting_day, self.today - datetime.timedelta(days=50))
+        skipped = not topics
+        self._council_topics += topics
         members = people["members"]
         absent = rng.randint(0, len(members) // 4)
-        meeting = self._meeting(council, meeting_day, members[: len(members) - absent], rng)
+        agenda = texts.agenda_for(year, quarter, topics) if topics else None
+        meeting = self._meeting(council, meeting_day, members[: len(members) - absent], rng, agenda)
         if index == 1 and rng.random() < 0.3:
             # A meeting that lacked a quorum: recorded, but no decision can rest on it.
             self._meeting(council, meeting_day + datetime.timedelta(days=30), members[: len(members) // 2], rng)
-
-        # A council or two skip a past quarter's schedule altogether: compliance must show it.
-        if not is_current and rng.random() < 0.06:
+        if skipped:
             return
-        schedule = consultation_services.schedule_for(council, year, quarter)
-        count = rng.choice([1, 2, 2, 3]) if not is_current else rng.choice([2, 3, 3])
+        quarter = Quarter(council, year, quarter, is_current, meeting, people["secretary"].user, topics)
         if council.slug == DEMO_COUNCIL and is_current:
-            count = len(CURRENT_QUARTER_STATES)
-        topics = self._topics(spec["sphere"], count, rng)
-        consultations = [self._plan(schedule, topic, by, rng) for topic in topics]
-        for consultation, topic in zip(consultations, topics, strict=True):
-            if consultation.is_draft_act:  # the state body's files, uploaded before the council decides
-                self._documents(consultation, topic, by, uploaded_on=meeting_day - datetime.timedelta(days=2))
+            # What the demo shows in action: each step taken through the workflow, as a secretary would.
+            self._quarter_through_workflow(quarter, people, rng)
+        else:
+            self._quarter_in_bulk(quarter, rng)
+        self.stats.consultations += len(topics)
 
+    def _published_on(self, quarter, rng) -> datetime.date | None:
+        """When the schedule approved at the quarter's meeting was published (None: not yet)."""
+        is_current = quarter.is_current
+        delays = [1, 2, 3] if is_current else [1, 2, 3, 5, 20] if self._lax else [1, 2, 3, 5]
+        day = quarter.meeting.date + datetime.timedelta(days=rng.choice(delays))
+        if is_current and quarter.council.slug != DEMO_COUNCIL and rng.random() < 0.1:
+            return None  # approved, not yet published
+        return min(day, self.today)
+
+    def _quarter_through_workflow(self, quarter, people, rng) -> None:
+        council, by, meeting = quarter.council, quarter.by, quarter.meeting
+        schedule = consultation_services.schedule_for(council, quarter.year, quarter.quarter)
+        consultations = [
+            consultation_services.plan_consultation(
+                schedule, by=by, occasion=topic["occasion"], **self._planned_fields(schedule, topic, rng)
+            )
+            for topic in quarter.topics
+        ]
+        for consultation, topic in zip(consultations, quarter.topics, strict=True):
+            consultation_services.set_questions(
+                consultation, by=by, questions=[(q["kk"], q["ru"]) for q in topic["questions"]]
+            )
+            if consultation.is_draft_act:  # the state body's files, uploaded before the council decides
+                self._documents(consultation, topic, by, uploaded_on=meeting.date - datetime.timedelta(days=2))
         consultation_services.approve_schedule(schedule, by=by, meeting=meeting)
-        published_on = meeting_day + datetime.timedelta(days=rng.choice([1, 2, 3] if is_current else [1, 2, 3, 5, 20]))
-        if is_current and council.slug != DEMO_COUNCIL and rng.random() < 0.1:
-            published_on = None  # approved, not yet published
+        published_on = self._published_on(quarter, rng)
         if published_on is not None:
-            published_on = min(published_on, self.today)
             consultation_services.publish_schedule(schedule, by=by, occurred_on=published_on)
             self._record_external(schedule_announcement(schedule), published_on, council, by, rng)
+        targets = self._targets(consultations, quarter, published_on, rng)
+        for consultation, topic, target in zip(consultations, quarter.topics, targets, strict=True):
+            self._run(consultation, topic, target, meeting, published_on or meeting.date, by, people, rng, True)
 
-        targets = self._targets(consultations, is_current, council, rng)
-        if published_on is None:
-            # Nothing of an unpublished schedule is announced: its consultations wait at steps 1 and 2.
-            targets = [t if t in (State.PLANNED, State.DECIDED) else State.QUESTIONS_APPROVED for t in targets]
-        for consultation, topic, target in zip(consultations, topics, targets, strict=True):
-            self._run(consultation, topic, target, meeting, published_on or meeting_day, by, people, rng, is_current)
-            self.stats.consultations += 1
+    # -----------------------------------------------------------------------------------------------------
+    # The history, written directly: the rows the workflow would have left, dated as it would have dated them.
 
-    def _meeting(self, council, day, attendees, rng) -> Meeting:
-        agenda = texts.MEETING_AGENDAS[rng.randrange(len(texts.MEETING_AGENDAS))]
+    def _quarter_in_bulk(self, quarter, rng) -> None:
+        council, by, meeting = quarter.council, quarter.by, quarter.meeting
+        published_on = self._published_on(quarter, rng)
+        schedule = QuarterlySchedule.objects.create(
+            council=council,
+            year=quarter.year,
+            quarter=quarter.quarter,
+            state=ScheduleState.PUBLISHED if published_on else ScheduleState.APPROVED,
+            published_revision=1 if published_on else 0,
+        )
+        schedule_log = [
+            ScheduleTransition(
+                schedule=schedule, revision=1, from_state=ScheduleState.DRAFT, to_state=ScheduleState.APPROVED,
+                by=by, occurred_on=meeting.date, meeting=meeting,
+            )
+        ]  # fmt: skip
+        if published_on:
+            schedule_log.append(
+                ScheduleTransition(
+                    schedule=schedule, revision=1, from_state=ScheduleState.APPROVED,
+                    to_state=ScheduleState.PUBLISHED, by=by, occurred_on=published_on,
+                )
+            )  # fmt: skip
+        ScheduleTransition.objects.bulk_create(schedule_log)
+
+        consultations = []
+        for number, topic in enumerate(quarter.topics, start=1):
+            fields = self._planned_fields(schedule, topic, rng)
+            consultations.append(
+                Consultation(
+                    schedule=schedule,
+                    number=number,
+                    slug=f"{council.slug}-{quarter.year}-q{quarter.quarter}-{number}",
+                    occasion=topic["occasion"],
+                    **fields,
+                )
+            )
+        targets = self._targets(consultations, quarter, published_on, rng)
+        stories = [
+            self._story(consultation, target, meeting, published_on or meeting.date, quarter.is_current, rng)
+            for consultation, target in zip(consultations, targets, strict=True)
+        ]
+        for consultation, story in zip(consultations, stories, strict=True):
+            consultation._writing_state = True  # the state the workflow would have left it in (fields.py)
+            consultation.state = story.state
+            consultation._writing_state = False
+            consultation.state_since = story.steps[-1][3] if story.steps else None
+            if story.state == State.CANCELLED:
+                consultation.cancellation_reason_kk, consultation.cancellation_reason_ru = CANCELLATION_REASON
+            words = [getattr(consultation, f"{name}_{lang}") or "" for name in SEARCHED for lang in ("kk", "ru")]
+            consultation.search_text = " ".join([*words, consultation.act_number]).casefold()
+        Consultation.objects.bulk_create(consultations)
+
+        questions = {c.pk: [] for c in consultations}
+        rows = [
+            Question(consultation=c, position=position, text_kk=q["kk"], text_ru=q["ru"])
+            for c, topic in zip(consultations, quarter.topics, strict=True)
+            for position, q in enumerate(topic["questions"], start=1)
+        ]
+        for question in Question.objects.bulk_create(rows):
+            questions[question.consultation_id].append(question)
+        ConsultationTransition.objects.bulk_create(
+            ConsultationTransition(
+                consultation=c, name=name, from_state=source, to_state=target, occurred_on=day, meeting=at_meeting,
+                by=None if name == "open_intake" else by, note=note,
+            )
+            for c, story in zip(consultations, stories, strict=True)
+            for name, source, target, day, at_meeting, note in story.steps
+        )  # fmt: skip
+
+        proposals = []
+        for c, topic, story in zip(consultations, quarter.topics, stories, strict=True):
+            if story.proposals:
+                decided_at = moment(story.position_on) if story.position_on else None
+                proposals += self._proposals(
+                    c, topic, questions[c.pk], rng, sorted_all=story.sorted_all, decided_at=decided_at, by=by
+                )
+        self._save_proposals(proposals)
+        listed = {}
+        for proposal in proposals:
+            if proposal.moderation == "listed":
+                listed.setdefault(proposal.consultation_id, []).append(proposal)
+
+        for c, topic, story in zip(consultations, quarter.topics, stories, strict=True):
+            if c.is_draft_act:  # the state body's files, uploaded before the council decides
+                self._documents(c, topic, by, uploaded_on=meeting.date - datetime.timedelta(days=2), direct=True)
+            if story.recommended_on:
+                self._recommendation(
+                    c, topic, rng, story.recommended_on, listed.get(c.pk, []), answered=story.position_on is not None
+                )
+            if story.position_on:
+                position = topic["position"]
+                Position.objects.create(consultation=c, text_kk=position["kk"], text_ru=position["ru"])
+
+        self._publish_history(quarter, schedule, published_on, consultations, stories, rng)
+
+    def _story(self, consultation, target, meeting, public_from, is_current, rng) -> Story:
+        """The steps taking `consultation` to `target`, dated as `_run` would date them; sets its dates."""
+        story = Story()
+
+        def step(name, to_state, day, at_meeting=None, note=""):
+            story.steps.append((name, story.state, to_state, day, at_meeting, note))
+            story.state = to_state
+
+        def after_last(days):
+            return min(story.steps[-1][3] + datetime.timedelta(days=days), self.today)
+
+        if target == State.CANCELLED:
+            stop_before = rng.choice([State.DECIDED, State.ANNOUNCED, State.HELD])
+            story = self._story(consultation, stop_before, meeting, public_from, is_current, rng)
+            story.steps.append(("cancel", story.state, State.CANCELLED, after_last(3), None, CANCELLATION_REASON[0]))
+            story.state = State.CANCELLED
+            return story
+        if target == State.PLANNED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(20, 35)), rng=rng)
+            return story
+        step("decide", State.DECIDED, meeting.date, meeting)
+        if target == State.DECIDED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(15, 30)), rng=rng)
+            return story
+        step("approve_questions", State.QUESTIONS_APPROVED, meeting.date, meeting)
+        if target == State.QUESTIONS_APPROVED:
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(10, 25)), rng=rng)
+            return story
+
+        announce_on, opens, closes = self._window(consultation, target, meeting, public_from, is_current, rng)
+        self._plan_dates(consultation, opens=opens, closes=closes, rng=rng)
+        step("announce", State.ANNOUNCED, announce_on)
+        story.announced_on = announce_on
+        if target == State.ANNOUNCED:
+            return story
+        step("open_intake", State.HELD, opens)
+        story.proposals, story.sorted_all = True, target != State.HELD
+        if target == State.HELD:
+            return story
+        compiled_on = min(closes + datetime.timedelta(days=rng.randint(1, 6)), self.today)
+        step("compile_proposals", State.PROPOSALS_COMPILED, compiled_on)
+        if target == State.PROPOSALS_COMPILED:
+            return story
+        last = compiled_on
+        if consultation.is_draft_act:
+            last = min(compiled_on + datetime.timedelta(days=rng.randint(2, 7)), self.today)
+            step("draft_recommendation", State.RECOMMENDATION_DRAFTED, last)
+            story.recommended_on = last
+            if target == State.RECOMMENDATION_DRAFTED:
+                return story
+        story.position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
+        step("publish_position", State.POSITION_PUBLISHED, story.position_on)
+        return story
+
+    def _window(self, consultation, target, meeting, public_from, is_current, rng):
+        """Step 3's date and the proposal window, worked out backwards from today when the step is under way."""
+        earliest = max(meeting.date, public_from) + datetime.timedelta(days=1)
+        if is_current and target == State.ANNOUNCED:
+            announce_on = self.today - datetime.timedelta(days=rng.randint(0, 2))
+            opens = self.today + datetime.timedelta(days=rng.randint(3, 8))
+        elif is_current and target == State.HELD:
+            opens = self.today - datetime.timedelta(days=rng.randint(1, 8))
+            announce_on = opens - datetime.timedelta(days=rng.randint(3, 6))
+        else:
+            announce_on = earliest + datetime.timedelta(days=rng.randint(1, 4))
+            opens = announce_on + datetime.timedelta(days=rng.randint(3, 6))
+        announce_on = max(announce_on, earliest)
+        closes = opens + datetime.timedelta(days=rng.randint(14, 21))
+        if is_current and target == State.HELD:
+            closes = max(closes, self.today + datetime.timedelta(days=rng.randint(5, 15)))
+        return announce_on, opens, closes
+
+    def _plan_dates(self, consultation, *, opens, closes=None, rng) -> None:
+        closes = closes or opens + datetime.timedelta(days=rng.randint(14, 21))
+        consultation.window_opens_at = d(opens, 9)
+        consultation.window_closes_at = d(closes, 18)
+        consultation.starts_on = opens
+        consultation.ends_on = closes
+
+    def _meeting(self, council, day, attendees, rng, agenda=None) -> Meeting:
+        agenda = agenda or texts.OTHER_AGENDAS[rng.randrange(len(texts.OTHER_AGENDAS))]
         meeting = Meeting.objects.create(
             council=council,
             date=day,
@@ -358,18 +639,38 @@ class DemoBuilder:
         meeting.attendees.set(attendees)
         return meeting
 
-    def _topics(self, sphere: str, count: int, rng: random.Random) -> list[dict]:
-        pool = [t for t in texts.TOPICS if t["sphere"] == sphere]
-        if sphere != "local":
-            # A ministry also consults on neighbouring subjects; keep its own topics first.
-            pool += [t for t in texts.TOPICS if t["sphere"] not in ("local", sphere)]
-        own = [t for t in texts.TOPICS if t["sphere"] == sphere]
-        chosen = rng.sample(own, min(len(own), count))
-        while len(chosen) < count:
-            chosen.append(pool[rng.randrange(len(pool))])
-        return chosen
+    def _plan_topics(self, spec: dict, rng: random.Random) -> list[list[dict]]:
+        """Each quarter's topics: the council's own subjects (a ministry's, or the local ones its region may
+        use), none twice, the current quarter's first; when they run out, the quarterly reception of
+        citizens. A quarter without topics is one whose schedule the council skipped."""
+        counts = []
+        for year, quarter in self.quarters:
+            is_current = (year, quarter) == self.current
+            # A lax council may skip a past quarter's schedule altogether: compliance must show it.
+            skipped = not is_current and rng.random() < (0.2 if self._lax else 0.0)
+            count = rng.choice([2, 3, 3]) if is_current else rng.choice([1, 2, 2, 3])
+            if spec["slug"] == DEMO_COUNCIL and is_current:
+                count = len(CURRENT_QUARTER_STATES)
+            counts.append(0 if skipped else count)
+        own = texts.topics_for(spec["sphere"], spec["region_slug"])
+        left = rng.sample(own, len(own))
+        plan: list[list[dict]] = [[] for _ in self.quarters]
+        if spec["slug"] == DEMO_COUNCIL:  # the quarter the demo shows in action has all it needs
+            plan[-1], left = left[: counts[-1]], left[counts[-1] :]
+        # One topic a quarter in turn, the current quarter first and then back in time, so that the
+        # subjects are spread over the quarters.
+        order = list(reversed(range(len(self.quarters))))
+        while left and any(len(plan[i]) < counts[i] for i in order):
+            for index in order:
+                if left and len(plan[index]) < counts[index]:
+                    plan[index].append(left.pop())
+        for index, (year, quarter) in enumerate(self.quarters):
+            if len(plan[index]) < counts[index]:
+                plan[index].append(texts.quarterly_reception(year, quarter))
+        return plan
 
-    def _plan(self, schedule, topic, by, rng) -> Consultation:
+    def _planned_fields(self, schedule, topic, rng) -> dict:
+        """What the secretary writes when planning the consultation on `topic`."""
         fields = {
             "title_kk": topic["title"]["kk"],
             "title_ru": topic["title"]["ru"],
@@ -408,13 +709,9 @@ class DemoBuilder:
                 "Общественный совет рассмотрит каждое предложение и опубликует своё решение."
             ),
         }
-        consultation = consultation_services.plan_consultation(schedule, by=by, occasion=topic["occasion"], **fields)
-        consultation_services.set_questions(
-            consultation, by=by, questions=[(q["kk"], q["ru"]) for q in topic["questions"]]
-        )
-        return consultation
+        return fields
 
-    def _documents(self, consultation, topic, by, *, uploaded_on: datetime.date) -> None:
+    def _documents(self, consultation, topic, by, *, uploaded_on: datetime.date, direct: bool = False) -> None:
         """The draft act and its explanatory note (Word files), and for every other one a presentation (a PDF),
         attached through the service as a secretary would. No random draw: the rest of the demo stays as it was."""
         act = topic["act"]
@@ -450,38 +747,69 @@ class DemoBuilder:
                 ("", demo_ru),
             ]
         )  # fmt: skip
+        if direct:  # the history: the rows written as the service writes them, without its checks
+
+            def attach(kind, title_kk, title_ru, content, name):
+                file_kind = uploads.DOCX if name.endswith(".docx") else uploads.PDF
+                document = Document(
+                    consultation=consultation,
+                    kind=kind,
+                    title_kk=title_kk,
+                    title_ru=title_ru,
+                    content_type=file_kind.content_type,
+                    size=len(content),
+                    uploaded_by=by,
+                    uploaded_at=at,
+                )
+                document.file.save(uploads.stored_name(file_kind), ContentFile(content), save=False)
+                return document
+        else:
+
+            def attach(kind, title_kk, title_ru, content, name):
+                return attachments.add_document(
+                    consultation,
+                    by=by,
+                    kind=kind,
+                    title_kk=title_kk,
+                    title_ru=title_ru,
+                    file=ContentFile(content, name=name),
+                )
+
+        at = d(uploaded_on, 11)
         made = [
-            attachments.add_document(
-                consultation, by=by, kind=Document.Kind.DRAFT_ACT, title_kk=kk_title, title_ru=ru_title,
-                file=ContentFile(draft, name="draft.docx"),
-            ),
-            attachments.add_document(
-                consultation, by=by, kind=Document.Kind.EXPLANATORY_NOTE, title_kk=note_kk, title_ru=note_ru,
-                file=ContentFile(note, name="note.docx"),
-            ),
-        ]  # fmt: skip
+            attach(Document.Kind.DRAFT_ACT, kk_title, ru_title, draft, "draft.docx"),
+            attach(Document.Kind.EXPLANATORY_NOTE, note_kk, note_ru, note, "note.docx"),
+        ]
         if consultation.number % 2:
             slides = files.pdf(
                 ["Public consultation on a draft legal act", "The main provisions of the draft", consultation.slug]
             )
             made.append(
-                attachments.add_document(
-                    consultation, by=by, kind=Document.Kind.PRESENTATION,
-                    title_kk="Жобаның негізгі ережелері: презентация",
-                    title_ru="Основные положения проекта: презентация",
-                    file=ContentFile(slides, name="slides.pdf"),
+                attach(
+                    Document.Kind.PRESENTATION,
+                    "Жобаның негізгі ережелері: презентация",
+                    "Основные положения проекта: презентация",
+                    slides,
+                    "slides.pdf",
                 )
-            )  # fmt: skip
-        at = d(uploaded_on, 11)
-        Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
+            )
+        if direct:
+            Document.objects.bulk_create(made)
+        else:
+            Document.objects.filter(pk__in=[document.pk for document in made]).update(uploaded_at=at, created_at=at)
 
-    def _targets(self, consultations, is_current, council, rng) -> list[str]:
-        if not is_current:
+    def _targets(self, consultations, quarter, published_on, rng) -> list[str]:
+        if not quarter.is_current:  # a lax council leaves some stalled at step 5
+            stalled = 0.15 if self._lax else 0.0
             return [
-                State.CANCELLED if roll < 0.05 else State.PROPOSALS_COMPILED if roll < 0.1 else State.POSITION_PUBLISHED
+                State.CANCELLED
+                if roll < 0.05
+                else State.PROPOSALS_COMPILED
+                if roll < 0.05 + stalled
+                else State.POSITION_PUBLISHED
                 for roll in (rng.random() for _ in consultations)
             ]
-        if council.slug == DEMO_COUNCIL:
+        if quarter.council.slug == DEMO_COUNCIL:
             targets = list(CURRENT_QUARTER_STATES[: len(consultations)])
         else:
             targets = []
@@ -497,19 +825,22 @@ class DemoBuilder:
                     targets[n] = State.POSITION_PUBLISHED
                 else:
                     targets[n], targets[swap] = targets[swap], targets[n]
+        if published_on is None:
+            # Nothing of an unpublished schedule is announced: its consultations wait at steps 1 and 2.
+            targets = [t if t in (State.PLANNED, State.DECIDED) else State.QUESTIONS_APPROVED for t in targets]
         return targets
 
     # -----------------------------------------------------------------------------------------------------
     def _run(self, consultation, topic, target, meeting, public_from, by, people, rng, is_current) -> None:
-        """Take the consultation to `target`, each step dated as it would have happened."""
+        """Take the consultation to `target` through the workflow, each step dated as it would have happened."""
         if target == State.CANCELLED:
             stop_before = rng.choice([State.DECIDED, State.ANNOUNCED, State.HELD])
             self._run(consultation, topic, stop_before, meeting, public_from, by, people, rng, is_current)
             workflow.cancel(
                 consultation,
                 by=by,
-                reason_kk="Мәселені мемлекеттік орган консультацияға дейін шешті, оны өткізу қажеттілігі жойылды.",
-                reason_ru="Вопрос решён государственным органом до консультации, необходимость в её проведении отпала.",
+                reason_kk=CANCELLATION_REASON[0],
+                reason_ru=CANCELLATION_REASON[1],
                 occurred_on=self._after_last(consultation, 3),
             )
             return
@@ -530,23 +861,8 @@ class DemoBuilder:
                 )
             return
 
-        # Step 3 onwards: work out the dates backwards from today when the step is still under way.
-        earliest = max(meeting.date, public_from) + datetime.timedelta(days=1)
-        if is_current and target == State.ANNOUNCED:
-            announce_on = self.today - datetime.timedelta(days=rng.randint(0, 2))
-            opens = self.today + datetime.timedelta(days=rng.randint(3, 8))
-        elif is_current and target == State.HELD:
-            opens = self.today - datetime.timedelta(days=rng.randint(1, 8))
-            announce_on = opens - datetime.timedelta(days=rng.randint(3, 6))
-        else:
-            announce_on = earliest + datetime.timedelta(days=rng.randint(1, 4))
-            opens = announce_on + datetime.timedelta(days=rng.randint(3, 6))
-        announce_on = max(announce_on, earliest)
-        closes = opens + datetime.timedelta(days=rng.randint(14, 21))
-        if is_current and target == State.HELD:
-            closes = max(closes, self.today + datetime.timedelta(days=rng.randint(5, 15)))
+        announce_on, opens, closes = self._window(consultation, target, meeting, public_from, is_current, rng)
         self._set_dates(consultation, opens=opens, closes=closes, rng=rng)
-
         workflow.announce(consultation, by=by, occurred_on=announce_on)
         self._record_external(
             consultation_announcement(consultation), announce_on, consultation.schedule.council, by, rng
@@ -554,8 +870,9 @@ class DemoBuilder:
         if target == State.ANNOUNCED:
             return
         workflow.open_intake(consultation, by=None, occurred_on=opens)
+        questions = list(consultation.questions.all())
         past_intake = target != State.HELD
-        self._proposals(consultation, topic, people, rng, sorted_all=past_intake)
+        self._save_proposals(self._proposals(consultation, topic, questions, rng, sorted_all=past_intake))
         if target == State.HELD:
             return
 
@@ -564,17 +881,22 @@ class DemoBuilder:
         if target == State.PROPOSALS_COMPILED:
             return
         last = compiled_on
+        listed = list(consultation.proposals.filter(moderation="listed"))
         if consultation.is_draft_act:
             last = min(compiled_on + datetime.timedelta(days=rng.randint(2, 7)), self.today)
-            self._recommendation(consultation, topic, rng, last, answered=target == State.POSITION_PUBLISHED)
+            self._recommendation(consultation, topic, rng, last, listed, answered=target == State.POSITION_PUBLISHED)
             workflow.draft_recommendation(consultation, by=by, occurred_on=last)
             if target == State.RECOMMENDATION_DRAFTED:
                 return
-        self._decisions(consultation, by, rng)
+        position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
+        for proposal in listed:
+            self._decide(proposal, topic, consultation.schedule.council, moment(position_on), by)
+        Proposal.objects.bulk_update(
+            listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
+        )
         Position.objects.create(
             consultation=consultation, text_kk=topic["position"]["kk"], text_ru=topic["position"]["ru"]
         )
-        position_on = min(last + datetime.timedelta(days=rng.randint(3, 14)), self.today)
         workflow.publish_position(consultation, by=by, occurred_on=position_on)
         self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, by, rng)
 
@@ -583,17 +905,14 @@ class DemoBuilder:
         return min((last or self.today) + datetime.timedelta(days=days), self.today)
 
     def _set_dates(self, consultation, *, opens, closes=None, rng) -> None:
-        closes = closes or opens + datetime.timedelta(days=rng.randint(14, 21))
-        consultation.window_opens_at = d(opens, 9)
-        consultation.window_closes_at = d(closes, 18)
-        consultation.starts_on = opens
-        consultation.ends_on = closes
+        self._plan_dates(consultation, opens=opens, closes=closes, rng=rng)
         consultation.save()
 
-    def _record_external(self, announcement, day, council, by, rng) -> None:
+    def _external(self, announcement, day, council, rng) -> dict | None:
+        """Where else the announcement appeared (the record_publication arguments), or None."""
         # Most publications are also made in social networks or the media (the recommendations, step 3).
-        if announcement is None or rng.random() < 0.12:
-            return
+        if announcement is None or rng.random() < (0.3 if self._lax else 0.0):
+            return None
         outlet, base = rng.choice(
             [
                 ("Facebook", "https://www.facebook.com/"),
@@ -607,27 +926,108 @@ class DemoBuilder:
         newspapers = NEWSPAPERS.get(council.slug)
         own = random.Random(f"{council.slug}/{announcement.pk}")
         if newspapers and own.random() < 0.25:
-            newspaper = own.choice(newspapers)
-            record_publication(
-                announcement,
-                by=by,
-                outlet_kind=Delivery.OutletKind.NEWSPAPER,
-                outlet=newspaper,
-                published_on=published_on,
-                scan=ContentFile(placeholder_scan(published_on), name="scan.pdf"),
+            return {
+                "outlet_kind": Delivery.OutletKind.NEWSPAPER,
+                "outlet": own.choice(newspapers),
+                "published_on": published_on,
+                "scan": ContentFile(placeholder_scan(published_on), name="scan.pdf"),
+            }
+        return {
+            "outlet_kind": Delivery.OutletKind.SOCIAL,
+            "outlet": outlet,
+            "link": f"{base}qogam.{council.slug}/{announcement.pk}",
+            "published_on": published_on,
+        }
+
+    def _record_external(self, announcement, day, council, by, rng) -> None:
+        """The secretary records the publication outside the portal (the workflow path)."""
+        given = self._external(announcement, day, council, rng)
+        if given is not None:
+            record_publication(announcement, by=by, **given)
+
+    def _publish_history(self, quarter, schedule, published_on, consultations, stories, rng) -> None:
+        """The announcements and documents the quarter's steps published, with their portal deliveries and
+        the publications recorded outside the portal: written as publish_on_portal, the pdf module and
+        record_publication write them, in the order the steps were taken."""
+        council, by = quarter.council, quarter.by
+        written = []  # (announcement, the day it was published, recorded elsewhere too)
+
+        def announce(event, subject, context, view, slug, day, external=True):
+            announcement = Announcement(
+                council=council, event=event, subject=subject, created_by=by, published_at=moment(day),
+                path=consultation_announcements.portal_path(view, slug=slug),
+                **consultation_announcements.initial_texts(event, context),
+            )  # fmt: skip
+            written.append((announcement, day, external))
+
+        documents = []
+        if published_on:
+            context = consultation_announcements.schedule_context(schedule)
+            announce(Event.SCHEDULE_PUBLISHED, schedule, context, "councils:detail", council.slug, published_on)
+            documents.append(
+                RenderedDocument(
+                    kind=RenderedDocument.Kind.SCHEDULE, schedule=schedule, revision=schedule.revision,
+                    is_published=True, language=council.document_language, data=pdf.snapshot_schedule(schedule),
+                )
+            )  # fmt: skip
+        for c, story in zip(consultations, stories, strict=True):
+            if story.announced_on or story.position_on:
+                context = consultation_announcements.consultation_context(c)
+            if story.announced_on:
+                announce(Event.CONSULTATION_ANNOUNCED, c, context, "consultations:detail", c.slug, story.announced_on)
+            if story.position_on:
+                documents += [
+                    RenderedDocument(
+                        kind=kind, consultation=c, is_published=True, language=council.document_language,
+                        data=pdf.SNAPSHOTS[kind](c),
+                    )
+                    for kind in pdf.kinds_for(c)
+                ]  # fmt: skip
+                announce(Event.RESULTS_PUBLISHED, c, context, "consultations:results", c.slug, story.position_on)
+            if story.state == State.CANCELLED and story.announced_on:
+                announce(
+                    Event.CONSULTATION_CANCELLED, c, context, "consultations:detail", c.slug, story.steps[-1][3],
+                    external=False,
+                )  # fmt: skip
+        RenderedDocument.objects.bulk_create(documents)
+        Announcement.objects.bulk_create([announcement for announcement, _day, _external in written])
+        Delivery.objects.bulk_create(
+            Delivery(
+                announcement=announcement, channel=Delivery.Channel.PORTAL, target="", state=Delivery.State.SENT,
+                attempts=1, sent_at=announcement.published_at,
             )
-            return
-        record_publication(
-            announcement,
-            by=by,
-            outlet_kind=Delivery.OutletKind.SOCIAL,
-            outlet=outlet,
-            link=f"{base}qogam.{council.slug}/{announcement.pk}",
-            published_on=published_on,
-        )
+            for announcement, _day, _external in written
+        )  # fmt: skip
+        recorded = []
+        for announcement, day, external in written:
+            given = self._external(announcement, day, council, rng) if external else None
+            if given is None:
+                continue
+            delivery = Delivery(
+                announcement=announcement, channel=Delivery.Channel.RECORDED, target=given.get("link", ""),
+                outlet=given["outlet"], outlet_kind=given["outlet_kind"], state=Delivery.State.SENT, attempts=1,
+                sent_at=timezone.make_aware(
+                    datetime.datetime.combine(given["published_on"], datetime.time(12)),
+                    timezone.get_default_timezone(),
+                ),
+                recorded_by=by,
+            )  # fmt: skip
+            if "scan" in given:
+                delivery.scan.save(uploads.stored_name(uploads.PDF), given["scan"], save=False)
+                delivery.scan_type = uploads.PDF.content_type
+            recorded.append(delivery)
+        Delivery.objects.bulk_create(recorded)
+        RecordedPublicationChange.objects.bulk_create(
+            RecordedPublicationChange(
+                announcement_id=delivery.announcement_id, delivery=delivery,
+                action=RecordedPublicationChange.Action.RECORDED, by=by, after=publication_snapshot(delivery),
+            )
+            for delivery in recorded
+        )  # fmt: skip
 
     # -----------------------------------------------------------------------------------------------------
-    def _proposals(self, consultation, topic, people, rng, *, sorted_all: bool) -> None:
+    def _proposals(self, consultation, topic, questions, rng, *, sorted_all, decided_at=None, by=None) -> list:
+        """The consultation's proposals (not saved yet); decided at `decided_at` when it is given."""
         count = rng.randint(1, 40)
         opens = consultation.window_opens_at
         span = min(consultation.window_closes_at, timezone.now()) - opens
@@ -637,11 +1037,13 @@ class DemoBuilder:
             year_refs.setdefault(stamp.year, [])
         for year in year_refs:
             year_refs[year] = allocate_references(year, sum(1 for s in stamps if s.year == year))
-        questions = list(consultation.questions.all())
         texts_pool = topic["proposals"]
+        council = consultation.schedule.council
+        region = council.region.slug if council.region_id and council.level != Council.Level.CENTRAL else None
         proposals = []
         for n, stamp in enumerate(stamps):
             roll = rng.random()
+            item = None
             if roll < 0.05:
                 text, language, moderation, reason = rng.choice(texts.SPAM_TEXTS), "ru", "set_aside", "spam"
             elif roll < 0.1:
@@ -655,7 +1057,7 @@ class DemoBuilder:
             kind = rng.choices(list(Proposal.AuthorKind.values), weights=[8, 1, 1])[0]
             organisation = ""
             if kind != Proposal.AuthorKind.CITIZEN:
-                matching = [o for o in texts.ORGANISATIONS if o["kind"] == kind] or texts.ORGANISATIONS
+                matching = texts.organisations_for(kind, region)
                 organisation = matching[rng.randrange(len(matching))][language]
             person = texts.PEOPLE[rng.randrange(len(texts.PEOPLE))]
             channel = rng.choices(
@@ -672,29 +1074,45 @@ class DemoBuilder:
             if reason:
                 note_choice = texts.SET_ASIDE_NOTES[reason][rng.randrange(len(texts.SET_ASIDE_NOTES[reason]))]
                 note = note_choice[language]
-            proposals.append(
-                Proposal(
-                    consultation=consultation,
-                    reference=year_refs[stamp.year].pop(0),
-                    author_name=person[language],
-                    author_kind=kind,
-                    organisation=organisation,
-                    hide_name=rng.random() < 0.15,
-                    wants_answer=wants_answer,
-                    contact=f"citizen{rng.randint(1000, 9999)}@mail.kz" if wants_answer or rng.random() < 0.3 else "",
-                    text=text,
-                    question=questions[rng.randrange(len(questions))] if questions and rng.random() < 0.7 else None,
-                    language=language,
-                    channel=channel,
-                    moderation=moderation,
-                    set_aside_reason=reason,
-                    set_aside_note=note,
-                    consent_text=self.consent if channel == "portal" else None,
-                    consent_given_at=stamp if channel == "portal" else None,
-                    consent_operator=self.consent.operator if channel == "portal" else "",
-                    submitted_at=stamp,
-                )
+            proposal = Proposal(
+                consultation=consultation,
+                reference=year_refs[stamp.year].pop(0),
+                author_name=person[language],
+                author_kind=kind,
+                organisation=organisation,
+                hide_name=rng.random() < 0.15,
+                wants_answer=wants_answer,
+                contact=f"citizen{rng.randint(1000, 9999)}@mail.kz" if wants_answer or rng.random() < 0.3 else "",
+                text=text,
+                question=questions[rng.randrange(len(questions))] if questions and rng.random() < 0.7 else None,
+                language=language,
+                channel=channel,
+                moderation=moderation,
+                set_aside_reason=reason,
+                set_aside_note=note,
+                consent_text=self.consent if channel == "portal" else None,
+                consent_given_at=stamp if channel == "portal" else None,
+                consent_operator=self.consent.operator if channel == "portal" else "",
+                submitted_at=stamp,
             )
+            proposal.demo_item = item  # what the decision's reasons answer
+            if decided_at is not None and moderation == "listed":
+                self._decide(proposal, topic, consultation.schedule.council, decided_at, by)
+            proposals.append(proposal)
+        return proposals
+
+    def _decide(self, proposal, topic, council, decided_at, by) -> None:
+        """The council's decision on a listed proposal, with reasons that fit it; the same text gets the same
+        decision from the same council (drawn from a generator of its own: `rng` is shared)."""
+        own = random.Random(f"{council.slug}/{proposal.text}")
+        decision, reasons = texts.decision_for(getattr(proposal, "demo_item", None), topic, council, own)
+        proposal.decision = decision
+        proposal.decision_reasons_kk = reasons["kk"]
+        proposal.decision_reasons_ru = reasons["ru"]
+        proposal.decided_at = decided_at
+        proposal.decided_by = by
+
+    def _save_proposals(self, proposals) -> None:
         created = Proposal.objects.bulk_create(proposals)
         ProposalEvent.objects.bulk_create(
             ProposalEvent(
@@ -706,22 +1124,7 @@ class DemoBuilder:
         )
         self.stats.proposals += len(created)
 
-    def _decisions(self, consultation, by, rng) -> None:
-        decided_at = timezone.now()
-        listed = list(consultation.proposals.filter(moderation="listed"))
-        for proposal in listed:
-            decision = rng.choices(list(Proposal.Decision.values), weights=[4, 3, 3])[0]
-            reasons = texts.DECISION_REASONS[decision][rng.randrange(len(texts.DECISION_REASONS[decision]))]
-            proposal.decision = decision
-            proposal.decision_reasons_kk = reasons["kk"]
-            proposal.decision_reasons_ru = reasons["ru"]
-            proposal.decided_at = decided_at
-            proposal.decided_by = by
-        Proposal.objects.bulk_update(
-            listed, ["decision", "decision_reasons_kk", "decision_reasons_ru", "decided_at", "decided_by"]
-        )
-
-    def _recommendation(self, consultation, topic, rng, drafted_on, *, answered: bool) -> None:
+    def _recommendation(self, consultation, topic, rng, drafted_on, listed, *, answered: bool) -> None:
         intro = texts.RECOMMENDATION_INTROS[rng.randrange(len(texts.RECOMMENDATION_INTROS))]
         sent_on = drafted_on + datetime.timedelta(days=rng.randint(2, 9)) if answered else None
         if sent_on and sent_on > self.today:
@@ -736,23 +1139,34 @@ class DemoBuilder:
             sent_on=sent_on,
             answer_received_on=answer_on,
         )
-        listed = list(consultation.proposals.filter(moderation="listed"))
+        points = []
         for number, point_text in enumerate(topic["recommendation_points"], start=1):
-            answer_kind = rng.choice(["accepted", "partly", "rejected"]) if answer_on else ""
-            reasons = texts.STATE_BODY_ANSWERS[answer_kind][rng.randrange(4)] if answer_kind else {"kk": "", "ru": ""}
-            point = RecommendationPoint.objects.create(
-                recommendation=recommendation,
-                number=number,
-                text_kk=point_text["kk"],
-                text_ru=point_text["ru"],
-                answer=answer_kind,
-                answer_reasons_kk=reasons["kk"],
-                answer_reasons_ru=reasons["ru"],
+            answer_kind, reasons = (
+                texts.answer_for(point_text, consultation.schedule.council, rng)
+                if answer_on
+                else ("", {"kk": "", "ru": ""})
             )
-            if listed:
-                point.proposals.set(rng.sample(listed, min(len(listed), rng.randint(1, 3))))
-        if rng.random() < 0.6:
-            request = texts.INFORMATION_REQUESTS[rng.randrange(len(texts.INFORMATION_REQUESTS))]
+            points.append(
+                RecommendationPoint(
+                    recommendation=recommendation,
+                    number=number,
+                    text_kk=point_text["kk"],
+                    text_ru=point_text["ru"],
+                    answer=answer_kind,
+                    answer_reasons_kk=reasons["kk"],
+                    answer_reasons_ru=reasons["ru"],
+                )
+            )
+        RecommendationPoint.objects.bulk_create(points)
+        if listed:
+            Through = Proposal.recommendation_points.through
+            Through.objects.bulk_create(
+                Through(recommendationpoint_id=point.pk, proposal_id=proposal.pk)
+                for point in points
+                for proposal in rng.sample(listed, min(len(listed), rng.randint(1, 3)))
+            )
+        request = texts.information_request_for(topic)
+        if request is not None and rng.random() < 0.8:
             InformationRequest.objects.create(
                 consultation=consultation,
                 addressee_kk=consultation.act_drafted_by_kk or consultation.schedule.council.state_body_kk,
@@ -781,7 +1195,10 @@ class DemoBuilder:
                 topic_kk="Азаматтарды жеке қабылдау" if n else "Қоғамдық кеңестің қызметі туралы",
                 topic_ru="Личный приём граждан" if n else "О деятельности общественного совета",
             )
-        news = texts.NEWS[rng.randrange(len(texts.NEWS))]
+        own_news = texts.news_for(self._council_topics)  # only the news of its own consultations
+        if not own_news:
+            return
+        news = own_news[rng.randrange(len(own_news))]
         announcement = create_announcement(
             council=council,
             event=Announcement.Event.NEWS_PUBLISHED,
@@ -806,13 +1223,18 @@ class DemoBuilder:
         ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
         self.stats.accounts = DEMO_ACCOUNTS
 
-    def _account(self, username: str, **flags):
+    def _account(self, username: str, email: str = "", **flags):
         """A demo account gets the demo password; the other councils' secretaries, who only carry the
         demo's history, get none (nobody signs in with them)."""
-        user, created = self.user_model.objects.get_or_create(username=username, defaults=flags)
+        user, created = self.user_model.objects.get_or_create(
+            username=username, defaults={"email": email or f"{username}@qogam.example", **flags}
+        )
         if created:
             if username in DEMO_ACCOUNTS:
-                user.set_password(self.password)
+                # Hashed once for all of them (a hash takes half a second, on purpose).
+                if self._password_hash is None:
+                    self._password_hash = make_password(self.password)
+                user.password = self._password_hash
             else:
                 user.set_unusable_password()
             user.save(update_fields=["password"])

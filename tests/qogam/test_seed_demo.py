@@ -170,3 +170,148 @@ def test_it_refuses_to_make_accounts_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="--force"):
         call_command("seed_demo", verbosity=0)
+
+
+def test_seeding_again_says_one_line_per_stage_then_the_address_and_the_accounts_last(seeded, settings):
+    """`make demo` printed about 1,500 lines of whole mails before the address; now a few lines, mails none."""
+    import io
+
+    settings.SITE_URL = "http://127.0.0.1:8001"
+    out = io.StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert len(lines) <= 8
+    assert lines[-2].startswith("Qogam is at http://127.0.0.1:8001/")
+    assert "secretary" in lines[-1] and "qogam-demo-2026" in lines[-1]
+    assert not any(line.startswith(("Subject:", "From:", "To:")) for line in lines)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What a ministry sees: each council consults on its own region or sphere, with decisions that fit
+
+
+def sphere_titles(council: Council) -> set[str]:
+    from qogam.demo import texts
+
+    if council.level == Council.Level.CENTRAL:
+        topics = texts.topics_for(council.slug, None)
+    else:
+        topics = texts.topics_for("local", council.region.slug)
+    return {topic["title"]["ru"] for topic in topics}
+
+
+def test_every_council_consults_on_its_own_sphere_or_region(seeded):
+    from qogam.demo import texts
+
+    for council in Council.objects.select_related("region"):
+        titles = set(Consultation.objects.filter(schedule__council=council).values_list("title_ru", flat=True))
+        assert titles, council.slug
+        own = titles & sphere_titles(council)
+        assert own, council.slug
+        # The rest is the quarterly reception of citizens, which every council holds.
+        reception = texts.QUARTERLY_RECEPTION["title"]["ru"]
+        assert all(title.startswith(reception) for title in titles - own), council.slug
+    justice = set(Consultation.objects.filter(schedule__council__slug="justice").values_list("title_ru", flat=True))
+    assert not any("лекарств" in title for title in justice)
+
+
+def test_no_local_topic_names_a_place_of_another_region(seeded):
+    from qogam.demo import texts
+
+    for topic in texts.TOPICS:
+        if topic["sphere"] != "local":
+            continue
+        for region, places in texts.REGION_PLACES.items():
+            if region == topic.get("region"):
+                continue
+            for text in texts.strings_of(topic):
+                assert not any(place in text for place in places), (topic["title"]["ru"], region)
+    # Akmola's list names neither Kyzylorda's villages nor Aktau's microdistricts.
+    akmola = " ".join(
+        Consultation.objects.filter(schedule__council__slug="akmola").values_list("description_ru", flat=True)
+    )
+    for place in [*texts.REGION_PLACES["kyzylorda"], *texts.REGION_PLACES["mangystau"]]:
+        assert place not in akmola
+    # Nor do another region's organisations write to it.
+    authors = set(Proposal.objects.filter(consultation__schedule__council__slug="akmola").values_list("organisation"))
+    assert not {name for (name,) in authors} & set(texts.ORGANISATION_REGIONS)
+
+
+def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
+    from django.db.models import Count
+
+    from consultations.models import RecommendationPoint
+
+    local = Proposal.objects.exclude(consultation__schedule__council__level="central").exclude(decision="")
+    assert local.exists() and not local.filter(decision_reasons_ru__icontains="министерств").exists()
+    not_acts = Proposal.objects.exclude(consultation__occasion="draft_act").exclude(decision="")
+    assert not_acts.exists()
+    assert not not_acts.filter(decision_reasons_ru__contains="НПА").exists()
+    assert not not_acts.filter(decision_reasons_ru__icontains="рекомендац").exists()
+    # The same proposal twice in one consultation gets the same decision.
+    decided = Proposal.objects.exclude(decision="").values("consultation", "text")
+    assert not decided.annotate(decisions=Count("decision", distinct=True)).filter(decisions__gt=1).exists()
+    answered = RecommendationPoint.objects.exclude(answer="")
+    assert answered.exists()
+    assert not answered.exclude(recommendation__consultation__schedule__council__level="central").filter(
+        answer_reasons_ru__icontains="приказ"
+    )
+
+
+def test_most_councils_keep_the_rules_and_a_few_do_not(seeded):
+    from django.utils import timezone
+
+    from consultations import compliance
+    from consultations.models import quarter_of
+
+    year, quarter = quarter_of(timezone.localdate())
+    past = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    verdicts = [cq.verdict for cq in compliance.review(Council.objects.all(), [past])]
+    assert verdicts.count("compliant") >= 0.7 * len(verdicts)
+    assert verdicts.count("non_compliant") >= 1
+
+
+def test_the_demo_staff_have_addresses_for_reminders_and_password_resets(seeded):
+    users = get_user_model().objects
+    assert users.get(username="secretary").email == "secretary@akmola.qogam.example"
+    assert users.get(username="chair").email == "chair@akmola.qogam.example"
+    assert users.get(username="secretary2").email == "secretary@almaty.qogam.example"
+    assert not users.filter(email="").exists()
+    assert not Council.objects.exclude(email__endswith=".qogam.example").exists()
+
+
+def test_the_pages_a_ministry_opens_answer(seeded, ministry):
+    from django.db.models import F
+
+    from tests.factories import url
+
+    assert ministry.get("/admin/compliance/").status_code == 200
+    for language in ("kk", "ru"):
+        for council in Council.objects.all():
+            assert ministry.get(url("councils:detail", language, slug=council.slug)).status_code == 200
+        for state in Consultation.State.values:
+            public = Consultation.objects.filter(revision__lte=F("schedule__published_revision"))
+            consultation = public.filter(state=state).order_by("?").first()
+            assert ministry.get(url("consultations:detail", language, slug=consultation.slug)).status_code == 200
+            if state == "position_published":
+                page = url("consultations:results", language, slug=consultation.slug)
+                assert ministry.get(page).status_code == 200
+
+
+def test_site_url_drives_the_absolute_links_of_feeds_and_calendars(seeded, client, settings):
+    """`make demo PORT=8001` passes SITE_URL=http://127.0.0.1:8001: the links name that port."""
+    import subprocess
+    from pathlib import Path
+
+    from tests.factories import url
+
+    settings.SITE_URL = "http://127.0.0.1:8001"
+    feed = client.get(url("news-rss", "ru")).content.decode()
+    assert "http://127.0.0.1:8001/announcements/" in feed
+    calendar = client.get(url("council-calendar", "ru", slug="akmola")).content.decode()
+    assert "http://127.0.0.1:8001/" in calendar.replace("\r\n ", "")
+    makefile = Path(__file__).resolve().parents[2] / "Makefile"
+    shown = subprocess.run(
+        ["make", "-n", "-f", str(makefile), "demo", "PORT=8001"], capture_output=True, text=True, check=False
+    ).stdout
+    assert "SITE_URL=http://127.0.0.1:8001" in shown and "runserver 127.0.0.1:8001" in shown
