@@ -1198,16 +1198,18 @@ class DemoBuilder:
         own_news = texts.news_for(self._council_topics)  # only the news of its own consultations
         if not own_news:
             return
-        news = own_news[rng.randrange(len(own_news))]
+        news, about_title = own_news[rng.randrange(len(own_news))]
+        # The news links the most specific page: the consultation it is about, or its results once published.
+        about = Consultation.objects.filter(schedule__council=council, title_ru=about_title).order_by("-id").first()
         announcement = create_announcement(
             council=council,
             event=Announcement.Event.NEWS_PUBLISHED,
-            subject=None,
+            subject=about,
             title_kk=news["title"]["kk"],
             title_ru=news["title"]["ru"],
             text_kk=news["text"]["kk"],
             text_ru=news["text"]["ru"],
-            path=f"/councils/{council.slug}/",
+            path=consultation_announcements.consultation_path(about) if about else f"/councils/{council.slug}/",
         )
         publish_on_portal(announcement, at=d(self.today - datetime.timedelta(days=rng.randint(1, 20)), 16))
 

@@ -4258,10 +4258,11 @@ _REQUEST_TOPICS = [
 ]
 
 
-def news_for(topics: list[dict]) -> list[dict]:
-    """The news about the council's own consultations (`topics`)."""
+def news_for(topics: list[dict]) -> list[tuple[dict, str]]:
+    """The news about the council's own consultations (`topics`), each with the Russian title of the
+    consultation it is about."""
     titles = {t["title"]["ru"] for t in topics}
-    return [news for news, title in zip(NEWS, _NEWS_TOPICS, strict=True) if title in titles]
+    return [(news, title) for news, title in zip(NEWS, _NEWS_TOPICS, strict=True) if title in titles]
 
 
 def information_request_for(topic: dict) -> dict | None:
