@@ -49,7 +49,8 @@ def _consultation_event(consultation: Consultation) -> icalendar.Event:
     event.add("dtstart", consultation.starts_on)
     event.add("dtend", (consultation.ends_on or consultation.starts_on) + datetime.timedelta(days=1))
     event.add("summary", consultation.title)
-    event.add("description", f"{consultation.schedule.council.name}\n{capfirst(consultation.get_occasion_display())}\n{url}")
+    occasion = capfirst(consultation.get_occasion_display())
+    event.add("description", f"{consultation.schedule.council.name}\n{occasion}\n{url}")
     event.add("url", url)
     location = consultation.venue or consultation.link
     if location:
