@@ -69,7 +69,12 @@ def test_public_pages_have_no_doubled_stops_and_no_english(client, results, lang
         url("proposals:propose", language, slug=results.slug),
         url("publications:subscribe", language),
         url("meeting", language, pk=council.meetings.first().pk),
+        url("proposals:lookup", language),
     ]
+    # Six steps and an open intake, and a cancelled consultation: their notes and timelines too.
+    for state in (State.HELD, State.CANCELLED):
+        other = published_at(state, occasion=Consultation.Occasion.APPEAL)
+        pages.append(url("consultations:detail", language, slug=other.slug))
     for address in pages:
         response = client.get(address)
         assert response.status_code == 200, address
