@@ -64,7 +64,7 @@ def schedule_data() -> dict:
         "ends_on": "2026-10-21",
     }
     return {"council": COUNCIL, "year": 2026, "quarter": 4, "revision": 2, "items": [
-        item | {"number": n} for n in (1, 57, 128)
+        item | {"number": n} for n in (1, 57, 1234)  # the № column as wide as a long list of proposals needs
     ]}  # fmt: skip
 
 
