@@ -79,11 +79,23 @@ def _publish(
     return publish_on_portal(announcement, at=at)
 
 
-def consultation_context(consultation: Consultation) -> dict:
+def window_at(consultation: Consultation, at: datetime.datetime | None = None) -> str | None:
+    """Where the proposal window stands when the text goes out: "not_yet", "open", "closed" (None: not set).
+    From the dates alone: step 3 is written before the intake opens, and a text must not invite proposals
+    once the window has passed."""
+    at = at or timezone.now()
+    opens, closes = consultation.window_opens_at, consultation.window_closes_at
+    if opens is None or closes is None:
+        return None
+    return "not_yet" if at < opens else "open" if at < closes else "closed"
+
+
+def consultation_context(consultation: Consultation, at: datetime.datetime | None = None) -> dict:
     return {
         "consultation": consultation,
         "council": consultation.schedule.council,
         "questions": list(consultation.questions.all()),
+        "window": window_at(consultation, at),
     }
 
 
@@ -96,7 +108,7 @@ def publish_consultation_announced(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,
-        context=consultation_context(consultation),
+        context=consultation_context(consultation, at),
         path=portal_path("consultations:detail", slug=consultation.slug),
         by=by,
         at=at,
@@ -188,7 +200,7 @@ def schedule_consultation_announced(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,
-        context=consultation_context(consultation),
+        context=consultation_context(consultation, publish_at),
         path=portal_path("consultations:detail", slug=consultation.slug),
         by=by,
         given=given,

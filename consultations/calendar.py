@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from councils.models import Council, Meeting, Reception
@@ -53,7 +54,8 @@ def _consultation_event(consultation: Consultation) -> icalendar.Event:
     event.add("dtstart", consultation.starts_on)
     event.add("dtend", (consultation.ends_on or consultation.starts_on) + datetime.timedelta(days=1))
     event.add("summary", consultation.title)
-    event.add("description", f"{consultation.schedule.council.name}\n{consultation.get_occasion_display()}\n{url}")
+    occasion = capfirst(consultation.get_occasion_display())
+    event.add("description", f"{consultation.schedule.council.name}\n{occasion}\n{url}")
     event.add("url", url)
     location = consultation.venue or consultation.link
     if location:

@@ -3,6 +3,7 @@ year, quarter). A value that does not validate is dropped, so a hostile or stale
 
 import django_filters
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from councils import ordering
@@ -15,6 +16,11 @@ class GroupedModelChoiceFilter(django_filters.ModelChoiceFilter):
     """Regions and councils under the headings of their level, in the alphabet of the page (councils.ordering)."""
 
     field_class = ordering.GroupedModelChoiceField
+
+
+def sentence_case(choices):
+    """A menu's options start with a capital, like its "All …" option, whatever case the label has mid-sentence."""
+    return [(value, capfirst(label)) for value, label in choices]
 
 
 class ConsultationFilter(django_filters.FilterSet):
@@ -40,11 +46,11 @@ class ConsultationFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         label=_("Level"),
         field_name="schedule__council__level",
-        choices=Council.Level.choices,
+        choices=sentence_case(Council.Level.choices),
         empty_label=_("All levels"),
     )
     occasion = django_filters.ChoiceFilter(
-        label=_("Occasion"), choices=Consultation.Occasion.choices, empty_label=_("All occasions")
+        label=_("Occasion"), choices=sentence_case(Consultation.Occasion.choices), empty_label=_("All occasions")
     )
     step = django_filters.ChoiceFilter(
         label=_("Step"), field_name="state", choices=Consultation.State.choices, empty_label=_("All steps")

@@ -329,6 +329,11 @@ class TimelineStep:
     meeting: Meeting | None = None  # the meeting that decided it (steps 1 and 2)
 
 
+# The timeline names every step by what it achieves ("Consultation held", like "Position published"); only the
+# current step of a state that lasts reads in the present, as its badge does.
+DONE_LABELS = {State.HELD: _("Consultation held")}
+
+
 def timeline(consultation: Consultation, reached: Reached | None = None) -> list[TimelineStep]:
     """The seven steps of this consultation (six for other occasions) with the date each was reached."""
     reached = reached_by(consultation) if reached is None else reached
@@ -338,7 +343,9 @@ def timeline(consultation: Consultation, reached: Reached | None = None) -> list
         TimelineStep(
             number=step.number,
             state=step.target,
-            label=labels[step.target],
+            label=labels[step.target]
+            if step.target == consultation.state
+            else DONE_LABELS.get(step.target, labels[step.target]),
             done_on=reached.get(step.target),
             is_current=step.target == consultation.state,
             meeting=meetings.get(step.target),

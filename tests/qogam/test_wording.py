@@ -69,7 +69,12 @@ def test_public_pages_have_no_doubled_stops_and_no_english(client, results, lang
         url("proposals:propose", language, slug=results.slug),
         url("publications:subscribe", language),
         url("meeting", language, pk=council.meetings.first().pk),
+        url("proposals:lookup", language),
     ]
+    # Six steps and an open intake, and a cancelled consultation: their notes and timelines too.
+    for state in (State.HELD, State.CANCELLED):
+        other = published_at(state, occasion=Consultation.Occasion.APPEAL)
+        pages.append(url("consultations:detail", language, slug=other.slug))
     for address in pages:
         response = client.get(address)
         assert response.status_code == 200, address
@@ -82,3 +87,84 @@ def test_public_pages_have_no_doubled_stops_and_no_english(client, results, lang
 def _around(text: str, pattern: str) -> str:
     found = re.search(pattern, text)
     return text[max(0, found.start() - 60) : found.end() + 20] if found else ""
+
+
+# What each language calls step 4 while it lasts, and once it is done (GLOSSARY.md, "The seven steps").
+UNDER_WAY = {"kk": "Консультация өткізілуде", "ru": "Консультация проводится"}
+HELD = {"kk": "Консультация өткізілді", "ru": "Консультация проведена"}
+STEP_6_NOTE = {"kk": "6-қадам — қоғамдық кеңестің ұсыным жобасы", "ru": "Шаг 6 — проект рекомендации"}
+PARTICIPATION = {"kk": "Ұсыныстарды порталда жіберіңіз.", "ru": "Направляйте предложения на портале."}
+
+
+def timeline_text(html: str) -> str:
+    return visible_text(html[html.index('<ol class="timeline">') : html.index("</ol>", html.index('class="timeline"'))])
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_a_finished_consultation_names_its_steps_as_done(client, results, language):
+    html = client.get(url("consultations:detail", language, slug=results.slug)).content.decode()
+    steps = timeline_text(html)
+    assert HELD[language] in steps
+    assert UNDER_WAY[language] not in visible_text(html)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_step_under_way_reads_in_the_present_and_the_steps_to_come_as_what_they_achieve(client, language):
+    held = published_at(State.HELD)
+    steps = timeline_text(client.get(url("consultations:detail", language, slug=held.slug)).content.decode())
+    assert UNDER_WAY[language] in steps and HELD[language] not in steps
+    announced = published_at(State.ANNOUNCED)
+    steps = timeline_text(client.get(url("consultations:detail", language, slug=announced.slug)).content.decode())
+    assert HELD[language] in steps and UNDER_WAY[language] not in steps
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_six_steps_say_why_step_6_is_missing(client, results, language):
+    appeal = published_at(State.ANNOUNCED, occasion=Consultation.Occasion.APPEAL)
+    page = visible_text(client.get(url("consultations:detail", language, slug=appeal.slug)).content.decode())
+    assert STEP_6_NOTE[language] in page
+    draft_act = visible_text(client.get(url("consultations:detail", language, slug=results.slug)).content.decode())
+    assert STEP_6_NOTE[language] not in draft_act
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_how_to_take_part_is_shown_only_while_one_can(client, results, language):
+    open_one = published_at(State.HELD)
+    page = visible_text(client.get(url("consultations:detail", language, slug=open_one.slug)).content.decode())
+    assert PARTICIPATION[language] in page
+    for closed in (results, published_at(State.PROPOSALS_COMPILED)):
+        page = visible_text(client.get(url("consultations:detail", language, slug=closed.slug)).content.decode())
+        assert PARTICIPATION[language] not in page, closed.state
+
+
+def test_the_announcement_invites_proposals_only_while_the_window_has_not_passed():
+    from consultations.announcements import consultation_context, render_texts
+
+    consultation = published_at(State.QUESTIONS_APPROVED)
+    opens, closes = consultation.window_opens_at, consultation.window_closes_at
+
+    def texts(at):
+        rendered = render_texts("consultation.announced", consultation_context(consultation, at))
+        return {lang: text for lang, (_title, text) in rendered.items()}
+
+    before = texts(opens - datetime.timedelta(days=1))
+    assert "нысан арқылы" in before["kk"] and "принимаются через форму" in before["ru"]
+    during = texts(opens + datetime.timedelta(hours=1))
+    assert "Направляйте предложения через форму" in during["ru"] and "жіберіңіз" in during["kk"]
+    after = texts(closes + datetime.timedelta(hours=1))
+    assert "форм" not in after["ru"] and "нысан" not in after["kk"]
+    assert "Предложения принимались до" in after["ru"]
+    for text in (*before.values(), *during.values(), *after.values()):
+        assert "этой странице" not in text and "осы бет" not in text
+
+
+@pytest.mark.parametrize(("language", "label"), [("kk", "Өтінішті қарау"), ("ru", "Рассмотрение обращения")])
+def test_the_occasion_is_written_with_a_capital_wherever_it_stands_alone(client, language, label):
+    appeal = published_at(State.ANNOUNCED, occasion=Consultation.Occasion.APPEAL)
+    for address in (
+        url("consultations:list", language),
+        url("consultations:detail", language, slug=appeal.slug),
+        url("councils:detail", language, slug=appeal.schedule.council.slug),
+    ):
+        text = visible_text(client.get(address).content.decode())
+        assert label in text and label.lower() not in text, address
