@@ -2,6 +2,8 @@ from django import template
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 
+from qogam.language_switch import SWITCH
+
 register = template.Library()
 
 
@@ -19,6 +21,21 @@ def same_page_in(context, language: str) -> str:
     if not url.startswith("/") or url.startswith(("//", "/\\")):
         return _home_in(language)
     return url
+
+
+# Each language's name in itself, for the language switch.
+LANGUAGE_NAMES = (("kk", "Қазақша"), ("ru", "Русский"))
+
+
+@register.simple_tag
+def switch_languages():
+    """The language switch's entries: (code, name in that language)."""
+    return LANGUAGE_NAMES
+
+
+@register.simple_tag
+def switch_marker() -> str:
+    return SWITCH
 
 
 def _home_in(language: str) -> str:
