@@ -52,12 +52,9 @@ def lang_of(value, field: str | None = None) -> str:
 
     `object|lang_of:"title"`: a translated field, shown in the page's language or, when that is empty, in
     the other one (modeltranslation's fallback). `proposal|lang_of`: a text with its own `language` (a
-    proposal, as its author wrote it). `texts|lang_of:"kk"`: a frozen document's {"kk": …, "ru": …} text
-    shown in a language through `in_language`."""
+    proposal, as its author wrote it)."""
     page = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
-    if isinstance(value, dict):
-        shown = field if value.get(field) else next((k for k, v in value.items() if v), field)
-    elif field is None:
+    if field is None:
         shown = getattr(value, "language", "") or page
     else:
         order = [page, *(code for code, _name in settings.LANGUAGES if code != page)]
