@@ -61,3 +61,28 @@ def fill_in_kazakh_and_switch(page, live_server, consultation) -> None:
     page.locator("#id_consent").check()
     page.get_by_role("button", name="Русский").click()
     page.wait_for_url(re.compile(rf"/ru/consultations/{consultation.slug}/propose/$"))
+
+
+def test_text_in_the_other_language_carries_its_lang_in_chromium(browser, live_server, migration_data):
+    consultation = published_at(State.POSITION_PUBLISHED, listed_proposals=2, title_ru="Благоустройство парков")
+    Consultation.objects.filter(pk=consultation.pk).update(title_kk="")
+    russian = Proposal.objects.filter(consultation=consultation).order_by("pk").first()
+    Proposal.objects.filter(pk=russian.pk).update(language="ru", text="Предлагаю продлить работу парков до полуночи.")
+
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/kk/consultations/{consultation.slug}/")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Благоустройство парков" and heading.get_attribute("lang") == "ru"
+    audit(page, "22-russian-title-on-kazakh-page")
+
+    page.goto(f"{live_server.url}/kk/consultations/{consultation.slug}/results/")
+    card = page.locator("article.proposal", has_text="Предлагаю продлить работу парков до полуночи.")
+    assert card.get_attribute("lang") == "ru"
+    # the language the browser computes for the text itself, as a screen reader would be told it
+    assert card.locator(".prose p").evaluate("p => p.closest('[lang]').lang") == "ru"
+    assert page.locator("article.proposal:not([lang])").count() == 1  # the Kazakh one: the page's language
+    lead = page.locator("p.lead a")
+    assert lead.get_attribute("lang") == "ru"
+    audit(page, "23-russian-proposal-on-kazakh-results")
+    page.close()
