@@ -187,3 +187,29 @@ def test_signing_in_keeps_the_name_not_the_password_and_counts_no_failure(client
     assert 'value="secretary@kenes.kz"' in html and "wrong-password" not in html
     assert 'value="/kk/workspace/"' in html  # where to go after signing in, from the address
     assert no_errors(html) and not AccessAttempt.objects.exists()
+
+
+def test_the_workspace_entry_form_keeps_the_proposal_and_enters_nothing(client):
+    consultation = consultation_at(State.HELD, listed_proposals=0)
+    client.force_login(secretary_of(consultation.schedule.council))
+    data = {
+        "channel": "mail",
+        "received_at": "2026-12-01T09:15",
+        "language": "ru",
+        "author_name": "Иван Петров",
+        "author_kind": "citizen",
+        "hide_name": "on",
+        "contact": "ivan@mail.kz",
+        "wants_answer": "on",
+        "text": "Прошу продлить работу парков до полуночи.",
+        SWITCH: "kk",
+    }
+    response = client.post(url("workspace:entry", "kk", slug=consultation.slug), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and '<html lang="kk">' in html
+    assert 'value="2026-12-01T09:15"' in html and 'value="Иван Петров"' in html
+    assert re.search(r'<option value="ru" selected>', html) and re.search(r'<option value="mail" selected>', html)
+    assert checked(html, "hide_name") and checked(html, "wants_answer")
+    assert "Прошу продлить работу парков до полуночи.</textarea>" in html
+    assert no_errors(html)
+    assert not consultation.proposals.exists() and not OutgoingMail.objects.exists() and not mail.outbox
