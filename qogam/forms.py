@@ -4,11 +4,15 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.translation import gettext_lazy as _
 
+from .language_switch import KeptBoundField
+
 
 class FormRenderer(DjangoTemplates):
-    """Django's renderer with the portal's field template: labels without Django's trailing colon."""
+    """Django's renderer with the portal's field template (labels without Django's trailing colon), and its
+    fields showing what was typed before a language switch (qogam/language_switch.py)."""
 
     field_template_name = "qogam/field.html"
+    bound_field_class = KeptBoundField
 
 
 class DateInput(forms.DateInput):

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "qogam.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After the CSRF check: a language switch from a form becomes the page's GET, showing what was typed.
+    "qogam.language_switch.LanguageSwitchMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -13,7 +13,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _playwright():
     try:
         from playwright import sync_api as playwright_api
     except ImportError:
@@ -21,26 +21,49 @@ def browser():
     if not Path(CHROMIUM).exists() or not AXE.exists():
         pytest.fail("The browser test needs Debian's chromium and axe-core (make test installs both).")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with playwright_api.sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-            locale="kk-KZ",
-            viewport={"width": 1280, "height": 900},
-            bypass_csp=True,  # lets the audit inject axe-core; the pages themselves run under the CSP
-        )
-        yield context
-        context.close()
+    with playwright_api.sync_playwright() as playwright:
+        yield playwright
+
+
+def _chromium(playwright, **options):
+    """A headless Chromium with a fresh profile, as STACK.md says it runs here."""
+    profile = tempfile.TemporaryDirectory()
+    context = playwright.chromium.launch_persistent_context(
+        profile.name,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+        locale="kk-KZ",
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,  # lets the audit inject axe-core; the pages themselves run under the CSP
+        **options,
+    )
+    return context, profile
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    context, profile = _chromium(_playwright)
+    yield context
+    context.close()
+    profile.cleanup()
+
+
+@pytest.fixture
+def browser_without_javascript(_playwright):
+    """A browser with JavaScript off: what the portal's pages must work in too."""
+    context, profile = _chromium(_playwright, java_script_enabled=False)
+    yield context
+    context.close()
+    profile.cleanup()
 
 
 def audit(page, name: str) -> None:
