@@ -19,12 +19,12 @@ AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test setup install messages lint format check-services browser faults
 
-# One line per stage; seed_demo prints the address and the accounts last, just before the server starts.
+# One line per stage; the address and the accounts come last, once the server listens (demo_server).
 demo: setup
 	@echo "Database: migrating (SQLite, db.sqlite3)…"
 	@$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput -v0
-	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo
-	@$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(DEMO_ENV) $(BIN)/python manage.py seed_demo --no-welcome
+	@$(DEMO_ENV) $(BIN)/python manage.py demo_server 127.0.0.1:$(PORT)
 
 test: setup browser check-services lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -301,6 +301,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # a line per failed sign-in is enough
+        "django.utils.autoreload": {"level": "WARNING"},  # runserver says it is watching once, not twice
     },
 }
 

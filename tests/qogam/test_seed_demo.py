@@ -315,3 +315,19 @@ def test_site_url_drives_the_absolute_links_of_feeds_and_calendars(seeded, clien
         ["make", "-n", "-f", str(makefile), "demo", "PORT=8001"], capture_output=True, text=True, check=False
     ).stdout
     assert "SITE_URL=http://127.0.0.1:8001" in shown and "runserver 127.0.0.1:8001" in shown
+
+
+def test_the_demo_server_ends_with_the_address_and_the_accounts(settings):
+    """`make demo` serves with demo_server: once it listens, its last lines say where the demo is and who
+    signs in, after Django's own start-up lines."""
+    import io
+
+    from qogam.management.commands.demo_server import Command
+
+    settings.SITE_URL = "http://127.0.0.1:8001"
+    out = io.StringIO()
+    server = Command(stdout=out)
+    server.on_bind(8001)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert lines[-2].startswith("Qogam is at http://127.0.0.1:8001/")
+    assert "secretary" in lines[-1] and "qogam-demo-2026" in lines[-1]

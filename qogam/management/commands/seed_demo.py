@@ -19,6 +19,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo accounts (with the known DEMO_PASSWORD) even though DEBUG is off.",
         )
+        parser.add_argument(
+            "--no-welcome",
+            action="store_true",
+            help="Leave out the address and the accounts (`make demo` prints them once the server listens).",
+        )
 
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
@@ -51,8 +56,13 @@ class Command(BaseCommand):
                 f"{stats.proposals:,} proposals."
             )
         )
-        self.stdout.write("")
-        self.stdout.write(f"Qogam is at {settings.SITE_URL}/  (Kazakh /kk/, Russian /ru/; the admin at /admin/)")
-        accounts = ", ".join(DEMO_ACCOUNTS)
-        password = settings.DEMO_PASSWORD
-        self.stdout.write(f"Demo accounts, each with the password “{password}” (DEMO_PASSWORD): {accounts}")
+        if not options["no_welcome"]:
+            self.stdout.write("")
+            welcome(self.stdout)
+
+
+def welcome(stdout) -> None:
+    """Where the demo is and how to sign in: the last lines a person reads before using it."""
+    stdout.write(f"Qogam is at {settings.SITE_URL}/  (Kazakh /kk/, Russian /ru/; the admin at /admin/)")
+    accounts = ", ".join(DEMO_ACCOUNTS)
+    stdout.write(f"Demo accounts, each with the password “{settings.DEMO_PASSWORD}” (DEMO_PASSWORD): {accounts}")

@@ -1,0 +1,15 @@
+"""python manage.py demo_server [addrport] — Django's development server for `make demo`, whose last lines
+are the demo's address and accounts (printed once it listens, after Django's own lines)."""
+
+from django.core.management.commands.runserver import Command as RunserverCommand
+
+from .seed_demo import welcome
+
+
+class Command(RunserverCommand):
+    help = "Serve the demo with Django's development server, ending with where it is and how to sign in."
+
+    def on_bind(self, server_port):
+        self.stdout.write("The demo's development server (not for production) is listening; CONTROL-C stops it.")
+        self.stdout.write("")
+        welcome(self.stdout)
