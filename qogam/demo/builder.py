@@ -555,15 +555,15 @@ class DemoBuilder:
             story.state = State.CANCELLED
             return story
         if target == State.PLANNED:
-            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(20, 35)), rng=rng)
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(9, 12)), rng=rng)
             return story
         step("decide", State.DECIDED, meeting.date, meeting)
         if target == State.DECIDED:
-            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(15, 30)), rng=rng)
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(6, 8)), rng=rng)
             return story
         step("approve_questions", State.QUESTIONS_APPROVED, meeting.date, meeting)
         if target == State.QUESTIONS_APPROVED:
-            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(10, 25)), rng=rng)
+            self._plan_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(3, 5)), rng=rng)
             return story
 
         announce_on, opens, closes = self._window(consultation, target, meeting, public_from, is_current, rng)
@@ -610,7 +610,11 @@ class DemoBuilder:
         return announce_on, opens, closes
 
     def _plan_dates(self, consultation, *, opens, closes=None, rng) -> None:
-        closes = closes or opens + datetime.timedelta(days=rng.randint(14, 21))
+        if closes is None:
+            # A consultation of this quarter's schedule is held within the quarter where a window still fits.
+            _first_day, last_day = quarter_bounds(consultation.schedule.year, consultation.schedule.quarter)
+            closes = min(opens + datetime.timedelta(days=rng.randint(14, 21)), last_day)
+            closes = max(closes, opens + datetime.timedelta(days=7))
         consultation.window_opens_at = d(opens, 9)
         consultation.window_closes_at = d(closes, 18)
         consultation.starts_on = opens
@@ -845,15 +849,15 @@ class DemoBuilder:
             )
             return
         if target == State.PLANNED:
-            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(20, 35)), rng=rng)
+            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(9, 12)), rng=rng)
             return
         workflow.decide(consultation, by=by, meeting=meeting)
         if target == State.DECIDED:
-            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(15, 30)), rng=rng)
+            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(6, 8)), rng=rng)
             return
         workflow.approve_questions(consultation, by=by, meeting=meeting)
         if target == State.QUESTIONS_APPROVED:
-            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(10, 25)), rng=rng)
+            self._set_dates(consultation, opens=self.today + datetime.timedelta(days=rng.randint(3, 5)), rng=rng)
             if is_current and consultation.schedule.council.slug == DEMO_COUNCIL:
                 # The demo secretary finds step 3 written and waiting for tomorrow morning, to change or publish.
                 workflow.schedule_announcement(
