@@ -314,7 +314,7 @@ def test_site_url_drives_the_absolute_links_of_feeds_and_calendars(seeded, clien
     shown = subprocess.run(
         ["make", "-n", "-f", str(makefile), "demo", "PORT=8001"], capture_output=True, text=True, check=False
     ).stdout
-    assert "SITE_URL=http://127.0.0.1:8001" in shown and "runserver 127.0.0.1:8001" in shown
+    assert "SITE_URL=http://127.0.0.1:8001" in shown and "demo_server 127.0.0.1:8001" in shown
 
 
 def test_the_demo_server_ends_with_the_address_and_the_accounts(settings):
