@@ -290,28 +290,21 @@ def is_announced(consultation: Consultation) -> bool:
 # Reading the history
 
 
-def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
-    """The date on which each state was reached, from the log: a step undone (one step back) is not reached;
-    an action within a step (closing the intake early) reaches nothing. Pass the log in any order."""
-    reached: Reached = {}
-    for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
-        if entry.name == STEP_BACK.name:
-            reached.pop(entry.from_state, None)
-        elif entry.from_state != entry.to_state:
-            reached[entry.to_state] = entry.occurred_on
-    return reached
-
-
-def meetings_of(transitions: Iterable[ConsultationTransition]) -> dict[str, Meeting]:
-    """The meeting recorded with each state reached (steps 1 and 2 are decided at one), read from the log as
-    `steps_reached` reads it: a step undone and taken again counts with its new meeting."""
+def _reaching_entries(transitions: Iterable[ConsultationTransition]) -> dict[str, ConsultationTransition]:
+    """The log entry by which each state was reached: a step undone (one step back) is not reached; an action
+    within a step (closing the intake early) reaches nothing. Pass the log in any order."""
     entries: dict[str, ConsultationTransition] = {}
     for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
         if entry.name == STEP_BACK.name:
             entries.pop(entry.from_state, None)
         elif entry.from_state != entry.to_state:
             entries[entry.to_state] = entry
-    return {state: entry.meeting for state, entry in entries.items() if entry.meeting_id}
+    return entries
+
+
+def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
+    """The date on which each state was reached, from the log (`_reaching_entries`)."""
+    return {state: entry.occurred_on for state, entry in _reaching_entries(transitions).items()}
 
 
 def reached_by(consultation: Consultation) -> Reached:
@@ -334,24 +327,27 @@ class TimelineStep:
 DONE_LABELS = {State.HELD: _("Consultation held")}
 
 
-def timeline(consultation: Consultation, reached: Reached | None = None) -> list[TimelineStep]:
-    """The seven steps of this consultation (six for other occasions) with the date each was reached."""
-    reached = reached_by(consultation) if reached is None else reached
+def timeline(consultation: Consultation, log: Iterable[ConsultationTransition] | None = None) -> list[TimelineStep]:
+    """The seven steps of this consultation (six for other occasions) with the date each was reached and the
+    meeting that decided it (steps 1 and 2), from its log: `log` when the caller has read it (with its
+    meetings), else the consultation's prefetched transitions."""
+    reaching = _reaching_entries(consultation.transitions.all() if log is None else log)
     labels = dict(State.choices)
-    meetings = meetings_of(consultation.transitions.all())
-    return [
-        TimelineStep(
-            number=step.number,
-            state=step.target,
-            label=labels[step.target]
-            if step.target == consultation.state
-            else DONE_LABELS.get(step.target, labels[step.target]),
-            done_on=reached.get(step.target),
-            is_current=step.target == consultation.state,
-            meeting=meetings.get(step.target),
+    steps = []
+    for step in steps_of(consultation):
+        entry = reaching.get(step.target)
+        is_current = step.target == consultation.state
+        steps.append(
+            TimelineStep(
+                number=step.number,
+                state=step.target,
+                label=labels[step.target] if is_current else DONE_LABELS.get(step.target, labels[step.target]),
+                done_on=entry.occurred_on if entry else None,
+                is_current=is_current,
+                meeting=entry.meeting if entry and entry.meeting_id else None,
+            )
         )
-        for step in steps_of(consultation)
-    ]
+    return steps
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,9 @@ def action_form(step: workflow.Step, consultation: Consultation, data=None):
 
 def _consultation_page(request, consultation, *, bound=None, bound_form=None, status=200):
     policy = CompliancePolicy.current()
-    reached = workflow.reached_by(consultation)
+    # The log is read once, with its meetings and people: the steps reached, the timeline and the log shown.
+    log = list(consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"))
+    reached = workflow.steps_reached(log)
     step = workflow.next_step(consultation, policy, reached)
     offered = workflow.actions(consultation)
     forms = {action.name: bound_form if action is bound else action_form(action, consultation) for action in offered}
@@ -290,8 +292,8 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
         {
             "council": council,
             "consultation": consultation,
-            "timeline": workflow.timeline(consultation, reached),
-            "log": consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"),
+            "timeline": workflow.timeline(consultation, log),
+            "log": log,
             "next": step,
             "primary": primary,
             "primary_form": forms.get(primary.name) if primary else None,

@@ -107,6 +107,17 @@ def staff_of(council: Council, role: str = Membership.Role.SECRETARY, **user_fie
     return user
 
 
+def ministry_staff(**user_fields):
+    """An account of the ministry's staff: staff, in the ministry's group (qogam.roles)."""
+    from django.contrib.auth.models import Group
+
+    from qogam.roles import MINISTRY_GROUP
+
+    user = UserFactory(**{"is_staff": True, **user_fields})
+    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    return user
+
+
 def secretary_of(council: Council):
     """The council's secretary account, made when it has none yet."""
     membership = Membership.objects.filter(council=council, role=Membership.Role.SECRETARY, user__isnull=False).first()

@@ -16,7 +16,14 @@ from consultations.models import Consultation, Document
 from councils.errors import ActionRefused
 from councils.models import Membership
 from qogam.demo import files
-from tests.factories import CouncilFactory, consultation_at, planned_consultation, secretary_of, staff_of
+from tests.factories import (
+    CouncilFactory,
+    consultation_at,
+    ministry_staff,
+    planned_consultation,
+    secretary_of,
+    staff_of,
+)
 
 pytestmark = pytest.mark.django_db
 State = Consultation.State
@@ -335,17 +342,14 @@ def test_the_migration_describes_documents_attached_before_and_moves_them_to_gen
 
 
 def test_the_admin_shows_documents_ministry_staff_read_only_a_superuser_corrects_only_titles_and_kind(client):
-    from django.contrib.auth.models import Group
     from django.urls import reverse
 
-    from qogam.roles import MINISTRY_GROUP
     from tests.factories import UserFactory
 
     consultation = planned_consultation(occasion="draft_act")
     document = add(consultation)
     change = reverse("admin:consultations_document_change", args=[document.pk])
-    ministry = UserFactory(is_staff=True)
-    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    ministry = ministry_staff()
     client.force_login(ministry)
     assert client.get(reverse("admin:consultations_document_changelist")).status_code == 200
     page = client.get(change)

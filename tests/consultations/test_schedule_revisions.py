@@ -10,7 +10,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -20,11 +19,10 @@ from consultations.models import Consultation, QuarterlySchedule, RenderedDocume
 from councils.errors import ActionRefused
 from councils.models import Membership
 from publications.models import Announcement
-from qogam.roles import MINISTRY_GROUP
 from tests.consultations.test_documents import text_of
 from tests.factories import (
     CouncilFactory,
-    UserFactory,
+    ministry_staff,
     planned_consultation,
     quorate_meeting,
     secretary_of,
@@ -459,8 +457,7 @@ def test_members_and_ministry_staff_read_what_waits_and_change_nothing(client, s
     assert "Изменение ждёт редакции 2 графика" in page and short(days(20)) in page
     assert url("workspace:schedule_change_withdraw", "ru", slug=published.slug) not in page
 
-    ministry = UserFactory(is_staff=True)
-    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    ministry = ministry_staff()
     client.force_login(ministry)
     admin_page = reverse("admin:consultations_schedulechange_change", args=[change.pk])
     assert client.get(admin_page).status_code == 200

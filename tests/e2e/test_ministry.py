@@ -3,14 +3,12 @@
 draws its charts with labels of at least 11 px. Screenshots go to artifacts/e2e/."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from consultations.models import Consultation, quarter_of
 from councils.models import Council
-from qogam.roles import MINISTRY_GROUP
 from tests.e2e.conftest import audit
-from tests.factories import PASSWORD, CouncilFactory, RegionFactory, UserFactory
+from tests.factories import PASSWORD, CouncilFactory, RegionFactory, ministry_staff
 from tests.public_fixtures import published_at
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -32,9 +30,7 @@ def ministry_user(migration_data):
         name_kk="Қазақстан Республикасы Әділет министрлігі жанындағы қоғамдық кеңес",
         name_ru="Общественный совет при Министерстве юстиции Республики Казахстан",
     )
-    user = UserFactory(username="ministry", is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    return user
+    return ministry_staff(username="ministry")
 
 
 def test_the_compliance_review_on_a_desktop_and_a_phone_in_both_languages(browser, live_server, ministry_user):

@@ -4,7 +4,6 @@ store for compliance, the log of changes, the migration of the rows recorded bef
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -17,8 +16,7 @@ from consultations.models import Consultation
 from councils.errors import ActionRefused
 from publications.models import Announcement, Delivery, RecordedPublicationChange
 from publications.services import change_recorded_publication, record_publication, remove_recorded_publication
-from qogam.roles import MINISTRY_GROUP
-from tests.factories import CouncilFactory, UserFactory, consultation_at, secretary_of, staff_of
+from tests.factories import CouncilFactory, consultation_at, ministry_staff, secretary_of, staff_of
 
 pytestmark = pytest.mark.django_db
 State = Consultation.State
@@ -217,8 +215,7 @@ def test_ministry_staff_read_a_recorded_publication_in_the_admin_with_its_scan_a
     client, announcement, secretary
 ):
     publication = newspaper(announcement, secretary)
-    ministry = UserFactory(is_staff=True)
-    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    ministry = ministry_staff()
     client.force_login(ministry)
     page = client.get(reverse("admin:publications_delivery_change", args=[publication.pk])).content.decode()
     assert "Арқа ажары" in page

@@ -1,16 +1,18 @@
 """What the tests of the admin and the ministry's pages share."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from qogam.roles import MINISTRY_GROUP
-from tests.factories import UserFactory
+from tests.factories import ministry_staff
 
 
 @pytest.fixture
-def ministry(client):
+def ministry_user():
+    """Ministry staff: a staff account in the ministry's group."""
+    return ministry_staff(username="ministry")
+
+
+@pytest.fixture
+def ministry(client, ministry_user):
     """A test client signed in as ministry staff."""
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    client.force_login(user)
+    client.force_login(ministry_user)
     return client

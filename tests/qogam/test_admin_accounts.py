@@ -15,28 +15,19 @@ from consultations.models import Consultation
 from councils.models import Council, Membership
 from publications.models import OutgoingMail
 from qogam.roles import MINISTRY_GROUP
-from tests.factories import CouncilFactory, MembershipFactory, UserFactory, consultation_at, staff_of, url
+from tests.factories import (
+    CouncilFactory,
+    MembershipFactory,
+    UserFactory,
+    consultation_at,
+    ministry_staff,
+    staff_of,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 NEW_PASSWORD = "Жаңа-құпиясөз-2026"
-
-
-def ministry_account(*, is_staff=True, **fields):
-    user = UserFactory(is_staff=is_staff, **fields)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    return user
-
-
-@pytest.fixture
-def ministry_user():
-    return ministry_account(username="ministry")
-
-
-@pytest.fixture
-def ministry(client, ministry_user):
-    client.force_login(ministry_user)
-    return client
 
 
 @pytest.fixture
@@ -315,10 +306,10 @@ def out_of_reach(ministry_user):
     """The accounts ministry staff may not touch, by what they are."""
     return {
         "own": ministry_user,
-        "another_ministry": ministry_account(username="ministry2"),
+        "another_ministry": ministry_staff(username="ministry2"),
         "superuser": UserFactory(username="admin", is_staff=True, is_superuser=True),
         "staff": UserFactory(username="staff", is_staff=True),
-        "ministry_without_staff_flag": ministry_account(username="former", is_staff=False),
+        "ministry_without_staff_flag": ministry_staff(username="former", is_staff=False),
     }
 
 
@@ -406,7 +397,7 @@ def test_ministry_staff_never_reach_citizens_contacts(ministry):
 def test_a_superuser_keeps_djangos_full_user_admin(client, council):
     superuser = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    staff = ministry_account(username="ministry2")
+    staff = ministry_staff(username="ministry2")
     page = client.get(reverse("admin:auth_user_change", args=[staff.pk])).content.decode()
     for field in ("is_staff", "is_superuser", "groups", "user_permissions"):
         assert f'name="{field}"' in page

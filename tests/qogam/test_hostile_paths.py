@@ -6,14 +6,12 @@ import uuid
 from urllib.parse import quote, urlsplit
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from django.utils import translation
 
 from consultations.models import Consultation
-from qogam.roles import MINISTRY_GROUP
-from tests.factories import UserFactory, secretary_of
+from tests.factories import UserFactory, ministry_staff, secretary_of
 from tests.public_fixtures import published_at
 
 pytestmark = pytest.mark.django_db
@@ -141,8 +139,7 @@ def test_admin_addresses_answer_hostile_values_without_a_server_error(client, wo
 
 
 def test_the_ministry_admin_answers_hostile_values_without_a_server_error(client, world):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    user = ministry_staff()
     client.force_login(user)
     paths = ["/admin/", "/admin/compliance/", "/admin/compliance/%00/2026-q1/", "/admin/compliance/export.%00"]
     assert server_errors(client, paths) == []

@@ -8,15 +8,13 @@ import uuid
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
-from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from qogam.roles import MINISTRY_GROUP
-from tests.factories import PASSWORD, CouncilFactory, UserFactory, staff_of, url
+from tests.factories import PASSWORD, CouncilFactory, staff_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +24,6 @@ def _limits(settings):
     settings.SIGNIN_ATTEMPTS = 5
     settings.SIGNIN_ADDRESS_ATTEMPTS = 8
     settings.SIGNIN_LOCK_SECONDS = 900
-
-
-@pytest.fixture
-def ministry():
-    user = UserFactory(username="ministry", is_staff=True)
-    user.groups.add(Group.objects.get(name=MINISTRY_GROUP))
-    return user
 
 
 @pytest.fixture
@@ -56,7 +47,7 @@ def signed_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
 
-def test_guessing_the_ministry_password_in_the_admin_pauses_signing_in(ministry):
+def test_guessing_the_ministry_password_in_the_admin_pauses_signing_in(ministry_user):
     guesser = browser()
     for _ in range(30):
         admin_sign_in(guesser, "ministry", "wrong")
@@ -78,7 +69,7 @@ def test_guessing_a_secretary_password_in_the_workspace_pauses_signing_in(secret
     assert workspace_sign_in(browser(), colleague.username, PASSWORD).status_code == 302
 
 
-def test_the_pause_holds_with_redis_down(secretary, ministry, settings):
+def test_the_pause_holds_with_redis_down(secretary, ministry_user, settings):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -141,7 +132,7 @@ def test_a_paused_attempt_hashes_no_password(secretary, settings):
     assert CountingHasher.calls == 0
 
 
-def test_signing_in_forgets_only_that_accounts_failures_from_that_address(secretary, ministry):
+def test_signing_in_forgets_only_that_accounts_failures_from_that_address(secretary, ministry_user):
     typist = browser("192.0.2.1")
     for _ in range(4):
         workspace_sign_in(typist, secretary.username, "wrong")

@@ -4,19 +4,18 @@ another council, ministry staff) → the expected answer."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from consultations.models import Consultation, InformationRequest
 from councils.models import Membership, Reception
 from proposals.models import Proposal
 from publications.models import Announcement
-from qogam.roles import MINISTRY_GROUP
 from tests.factories import (
     CouncilFactory,
     MembershipFactory,
     UserFactory,
     consultation_at,
+    ministry_staff,
     quorate_meeting,
     staff_of,
     url,
@@ -65,8 +64,7 @@ def world():
         scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan"),
     )  # fmt: skip
     other_council = CouncilFactory()
-    ministry = UserFactory(is_staff=True)
-    ministry.groups.add(Group.objects.get(name=MINISTRY_GROUP))
+    ministry = ministry_staff()
     return {
         "council": council,
         "consultation": consultation,
