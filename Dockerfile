@@ -10,10 +10,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY qogam qogam
+COPY common common
 COPY councils councils
+COPY publications publications
 COPY consultations consultations
 COPY proposals proposals
-COPY publications publications
+COPY workspace workspace
+COPY portal portal
+COPY demo demo
 RUN pip install --no-cache-dir -c constraints.txt .
 COPY . .
 RUN DEBUG=1 python manage.py compilemessages --ignore=.venv -v0 \

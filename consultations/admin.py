@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from common.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 from councils.admin import InAlphabeticalOrder
-from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import (
     CompliancePolicy,

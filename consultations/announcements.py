@@ -168,7 +168,7 @@ def meeting_context(meeting) -> dict:
 def publish_meeting(meeting, *, by, **given: str) -> Announcement:
     """A council meeting is open to the public (Law "On Public Councils", art. 13 p. 3): announced with its
     agenda, which counts as the agenda's publication. Once: a second request is refused."""
-    from councils.errors import ActionRefused
+    from common.errors import ActionRefused
     from councils.models import Meeting
 
     at = timezone.now()

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from councils.errors import ActionRefused
-from qogam.workspace import consultation_or_404, refuse_into, require_actor, workspace_view
+from common.actions import refuse_into, workspace_view
+from common.errors import ActionRefused
+from consultations.permissions import consultation_or_404
+from councils.permissions import require_actor
 
 from . import attachments, selectors
 from .forms import DocumentForm

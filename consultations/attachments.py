@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import ActionRefused
 from councils import uploads
-from councils.errors import ActionRefused
 from councils.permissions import can_act
 
 from .models import Consultation, Document

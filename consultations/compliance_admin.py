@@ -17,9 +17,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from common import spreadsheets
 from councils import ordering
 from councils.models import Council, Region
-from qogam import spreadsheets
 
 from . import compliance
 from .models import quarter_of

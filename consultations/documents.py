@@ -6,8 +6,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from common.actions import acting, workspace_view
+from consultations.permissions import consultation_or_404
 from councils.models import Council
-from qogam.workspace import acting, consultation_or_404, council_or_404, require_actor, workspace_view
+from councils.permissions import council_or_404, require_actor
 
 from . import pdf, selectors
 from .models import Consultation, QuarterlySchedule, RenderedDocument

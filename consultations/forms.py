@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BilingualForm, DateInput, DateTimeInput
 from councils.models import Meeting
 from publications.forms import AnnouncementTextForm
-from qogam.forms import BilingualForm, DateInput, DateTimeInput
 
 from .models import Consultation, Document, InformationRequest, RecommendationPoint
 

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from councils.errors import ActionRefused
+from common.errors import ActionRefused
 from councils.models import Council, Meeting
 from councils.permissions import can_act
 from councils.services import decision_meeting_problems

@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from councils.errors import ActionRefused
+from common.errors import ActionRefused
 
 from . import pdf, reminders, services, workflow
 from .models import Consultation, RenderedDocument

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from councils.errors import ActionRefused
+from common.errors import ActionRefused
 from councils.models import Meeting
 from councils.permissions import can_act
 from publications.models import Announcement

@@ -1,7 +1,8 @@
 """Workspace pages for schedules and consultations: plan, approve, publish, and take the seven steps.
 
-Thin views: each finds its objects among the user's councils (`qogam.workspace`), validates a form and calls
-a service or a workflow step; a refusal comes back as the service's message, and nothing has changed.
+Thin views: each finds its objects among the user's councils (`councils.permissions`,
+`consultations.permissions`), validates a form and calls a service or a workflow step; a refusal comes back as
+the service's message, and nothing has changed.
 """
 
 from django.contrib import messages
@@ -11,20 +12,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from councils.errors import ActionRefused
+from common.actions import acting, back, refuse_into, workspace_view
+from common.errors import ActionRefused
+from consultations.permissions import consultation_or_404
 from councils.models import Council
-from councils.permissions import can_act
+from councils.permissions import can_act, council_or_404, require_actor
 from publications.delivery import retry
 from publications.models import Announcement, Delivery
-from qogam.workspace import (
-    acting,
-    back,
-    consultation_or_404,
-    council_or_404,
-    refuse_into,
-    require_actor,
-    workspace_view,
-)
 
 from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines

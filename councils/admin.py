@@ -5,7 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from qogam.admin import CouncilContentAdmin
+from common.admin import CouncilContentAdmin
 
 from . import ordering
 from .forms import ProtocolFilesForm

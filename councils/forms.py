@@ -4,10 +4,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from qogam.forms import BilingualForm, DateInput, DateTimeInput, TimeInput
+from common.errors import ActionRefused
+from common.forms import BilingualForm, DateInput, DateTimeInput, TimeInput
 
 from . import uploads
-from .errors import ActionRefused
 from .models import Meeting, Membership, Reception
 
 

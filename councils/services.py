@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ActionRefused
+from common.errors import ActionRefused
+
 from .models import Council, Meeting, Membership, Reception
 from .permissions import can_act
 

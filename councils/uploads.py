@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .errors import ActionRefused
+from common.errors import ActionRefused
 
 MEGABYTE = 1024 * 1024
 

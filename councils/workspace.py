@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.actions import refuse_into, workspace_view
+from common.errors import ActionRefused
 from consultations import announcements
 from consultations.models import quarter_of
+from councils.permissions import council_or_404, require_actor
 from publications.forms import AnnouncementTextForm
-from qogam.workspace import council_or_404, refuse_into, require_actor, workspace_view
 
 from . import services
-from .errors import ActionRefused
 from .forms import AttendanceForm, MeetingForm, ReceptionForm
 from .models import Meeting, Membership, Reception, membership_warnings
 from .permissions import can_act

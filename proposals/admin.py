@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
-from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
+from common.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qogam.forms import DateInput, DateTimeInput
+from common.forms import DateInput, DateTimeInput
 
 from .models import Proposal
 

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import ActionRefused
 from consultations import answers
 from consultations.models import Consultation, Question
-from councils.errors import ActionRefused
 from councils.models import Reception
 from councils.permissions import can_act
 from publications.mail import mail_allowed, queue_mail

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common import ratelimit
+from common.errors import ActionRefused
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
-from councils.errors import ActionRefused
-from qogam import ratelimit
 
 from . import services
 from .forms import TEXT_LIMIT, LookupForm, ProposalForm

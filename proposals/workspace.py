@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.actions import acting, back, refuse_into, workspace_view
+from common.errors import ActionRefused
 from consultations import answers
 from consultations.models import Consultation
-from councils.errors import ActionRefused
+from consultations.permissions import consultation_or_404
 from councils.models import Reception
-from councils.permissions import can_act
-from qogam.workspace import acting, back, consultation_or_404, refuse_into, require_actor, workspace_view
+from councils.permissions import can_act, require_actor
 
 from . import services
 from .filters import InboxFilter

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from qogam.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
+from common.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Announcement, Delivery, OutgoingMail, RecordedPublicationChange, Subscription, WebhookEndpoint
 

@@ -4,9 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BilingualForm, DateInput
 from councils import ordering
 from councils.models import Council, Region
-from qogam.forms import BilingualForm, DateInput
 
 from .models import Delivery, Subscription
 

@@ -12,8 +12,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.errors import ActionRefused
 from councils import uploads
-from councils.errors import ActionRefused
 from councils.models import Council
 from councils.permissions import can_act
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from qogam import ratelimit
+from common import ratelimit
 
 from .mail import mail_allowed, queue_mail
 from .models import OutgoingMail, Subscription

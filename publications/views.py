@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from qogam import ratelimit
+from common import ratelimit
 
 from . import selectors, subscriptions
 from .forms import SubscriptionForm

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from councils.errors import ActionRefused
+from common.actions import acting, back, refuse_into, workspace_view
+from common.errors import ActionRefused
 from councils.models import Council
-from qogam.workspace import acting, back, refuse_into, require_actor, workspace_view
+from councils.permissions import require_actor
 
 from . import services
 from .forms import RecordedPublicationForm

@@ -1,4 +1,4 @@
-"""Qogam's configuration package: settings, URLs, the Celery app, WSGI/ASGI, and the demo data command."""
+"""Qogam's configuration package: settings, URLs, the Celery app, WSGI/ASGI. It holds no app code."""
 
 from .celery import app as celery_app
 

@@ -61,11 +61,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
-    "qogam",
+    # Bottom to top, as imports run (README, "Architecture"; tests/test_layers.py keeps it true).
+    "common",
     "councils",
     "publications",
     "consultations",
     "proposals",
+    "workspace",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -74,17 +78,17 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (the CSRF check reads the form): an oversized upload is refused unread.
-    "qogam.middleware.RequestSizeLimitMiddleware",
+    "common.middleware.RequestSizeLimitMiddleware",
     # Then a NUL character in the address, query, form or cookies is a bad request, before a query sees it.
-    "qogam.middleware.RefuseNulMiddleware",
+    "common.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # After the CSRF check: a language switch from a form becomes the page's GET, showing what was typed.
-    "qogam.language_switch.LanguageSwitchMiddleware",
+    "common.language_switch.LanguageSwitchMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "qogam.middleware.ContentSecurityPolicyMiddleware",
+    "common.middleware.ContentSecurityPolicyMiddleware",
     # Last, so that it sees the answer of the sign-in view it turns into the 429 of a paused sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -92,7 +96,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "qogam.urls"
 WSGI_APPLICATION = "qogam.wsgi.application"
 
-FORM_RENDERER = "qogam.forms.FormRenderer"
+FORM_RENDERER = "common.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -185,7 +189,7 @@ LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-FORMAT_MODULE_PATH = ["qogam.formats"]
+FORMAT_MODULE_PATH = ["common.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 
@@ -195,13 +199,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("kk", "ru"), "kk": ("ru",), "
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "qogam" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
 # Uploads. A consultation's document may be at most DOCUMENT_MAX_MEGABYTES; a request larger than that and a
 # megabyte for the form around it is refused from its Content-Length, before its body is read
-# (`qogam.middleware.RequestSizeLimitMiddleware`); the proxy in front should allow as much and no more
+# (`common.middleware.RequestSizeLimitMiddleware`); the proxy in front should allow as much and no more
 # (nginx: `client_max_body_size 21m;`). The form fields of a request (everything but its files) may take
 # DATA_UPLOAD_MAX_MEMORY_SIZE, and a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a
 # temporary file rather than held in memory.
@@ -243,7 +246,7 @@ LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:dashboard"
 LOGOUT_REDIRECT_URL = "workspace:login"
 # Signing in — the admin, the workspace and the password reset links — pauses after repeated failures
-# (qogam/signin.py, with django-axes counting them in the database, so that a Redis outage changes
+# (workspace/signin.py, with django-axes counting them in the database, so that a Redis outage changes
 # nothing): SIGNIN_ATTEMPTS failures for one account, or SIGNIN_ADDRESS_ATTEMPTS from one client address
 # whatever the accounts, within SIGNIN_LOCK_SECONDS pause it for SIGNIN_LOCK_SECONDS after the last failure.
 SIGNIN_ATTEMPTS = env_int("SIGNIN_ATTEMPTS", 5)
@@ -253,17 +256,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: a paused attempt is refused before any password is hashed
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "qogam.signin.SignInThrottle"
+AXES_HANDLER = "workspace.signin.SignInThrottle"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
-AXES_FAILURE_LIMIT = "qogam.signin.failure_limit"
-AXES_COOLOFF_TIME = "qogam.signin.pause"
+AXES_FAILURE_LIMIT = "workspace.signin.failure_limit"
+AXES_COOLOFF_TIME = "workspace.signin.pause"
 AXES_RESET_ON_SUCCESS = True  # only the account's failures from that address (SignInThrottle)
 # A paused attempt is refused without being counted (no write): the pause ends SIGNIN_LOCK_SECONDS after the
 # last failure that counted, however many attempts are made meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_USERNAME_CALLABLE = "qogam.signin.account_name"
-AXES_CLIENT_IP_CALLABLE = "qogam.signin.client_ip"
-AXES_LOCKOUT_CALLABLE = "qogam.signin.paused"
+AXES_USERNAME_CALLABLE = "workspace.signin.account_name"
+AXES_CLIENT_IP_CALLABLE = "workspace.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "workspace.signin.paused"
 AXES_ENABLE_ADMIN = False  # unlocking is `manage.py axes_reset_username`; the pause ends by itself anyway
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not kept: only the failures that count

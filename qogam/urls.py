@@ -6,9 +6,8 @@ from consultations import compliance_admin
 from consultations.calendar import calendar
 from consultations.documents import schedule_document
 from councils.views import meeting_detail, meeting_protocol
+from portal import views
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
-
-from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -44,7 +43,7 @@ urlpatterns += i18n_patterns(
     path(
         "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"
     ),
-    path("workspace/", include("qogam.workspace_urls")),
+    path("workspace/", include("workspace.urls")),
     path("calendar.ics", calendar, name="calendar"),
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
     prefix_default_language=True,

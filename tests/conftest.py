@@ -71,3 +71,18 @@ def migration_data(django_db_blocker):
 
     importlib.import_module("proposals.migrations.0002_first_consent_text").create(apps, None)
     importlib.import_module("consultations.migrations.0003_compliance_rule_bases").create(apps, None)
+
+
+@pytest.fixture
+def ministry_user():
+    """Ministry staff (the admin's and the compliance review's tests): a staff account in the ministry's group."""
+    from tests.factories import ministry_staff
+
+    return ministry_staff(username="ministry")
+
+
+@pytest.fixture
+def ministry(client, ministry_user):
+    """A test client signed in as ministry staff."""
+    client.force_login(ministry_user)
+    return client

@@ -108,10 +108,10 @@ def staff_of(council: Council, role: str = Membership.Role.SECRETARY, **user_fie
 
 
 def ministry_staff(**user_fields):
-    """An account of the ministry's staff: staff, in the ministry's group (qogam.roles)."""
+    """An account of the ministry's staff: staff, in the ministry's group (workspace.roles)."""
     from django.contrib.auth.models import Group
 
-    from qogam.roles import MINISTRY_GROUP
+    from workspace.roles import MINISTRY_GROUP
 
     user = UserFactory(**{"is_staff": True, **user_fields})
     user.groups.add(Group.objects.get(name=MINISTRY_GROUP))

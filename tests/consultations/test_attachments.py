@@ -11,11 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from common.errors import ActionRefused
 from consultations import attachments, conditions, workflow
 from consultations.models import Consultation, Document
-from councils.errors import ActionRefused
 from councils.models import Membership
-from qogam.demo import files
+from demo import files
 from tests.factories import (
     CouncilFactory,
     consultation_at,

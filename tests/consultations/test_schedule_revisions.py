@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from common.errors import ActionRefused
 from consultations import pdf, services, workflow
 from consultations.forms import ConsultationForm
 from consultations.models import Consultation, QuarterlySchedule, RenderedDocument, ScheduleChange
-from councils.errors import ActionRefused
 from councils.models import Membership
 from publications.models import Announcement
 from tests.consultations.test_documents import text_of

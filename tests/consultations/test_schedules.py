@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone, translation
 
+from common.errors import ActionRefused
 from consultations import services
 from consultations.models import Consultation, QuarterlySchedule, ScheduleTransition
-from councils.errors import ActionRefused
 from publications.models import Announcement
 from tests.factories import (
     CouncilFactory,

@@ -7,10 +7,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from common.errors import ActionRefused
 from consultations import compliance, reminders, workflow
 from consultations.models import CompliancePolicy, Consultation
 from consultations.services import set_questions
-from councils.errors import ActionRefused
 from proposals.models import Proposal
 from tests.factories import (
     add_proposal,

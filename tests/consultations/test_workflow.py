@@ -6,10 +6,10 @@ import itertools
 import pytest
 from django.utils import timezone, translation
 
+from common.errors import ActionRefused
 from consultations import workflow
 from consultations.fields import StateWriteRefused
 from consultations.models import Consultation, ConsultationTransition, Position, Question, Recommendation
-from councils.errors import ActionRefused
 from councils.models import Membership
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery

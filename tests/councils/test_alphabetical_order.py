@@ -1,7 +1,7 @@
 """Lists of regions and councils run in the alphabet of the page's language, grouped by level.
 
 The expected orders below are written out by hand from the alphabets (KAZAKH/RUSSIAN), not computed by the code
-under test; the names are the real ones of the demo's reference data (qogam/demo/data)."""
+under test; the names are the real ones of the demo's reference data (demo/data)."""
 
 import itertools
 from html.parser import HTMLParser
@@ -13,7 +13,7 @@ from django.utils import translation
 from consultations import compliance_admin
 from councils import ordering
 from councils.models import Council, Region
-from qogam.demo.builder import DISTRICTS, read_csv
+from demo.builder import DISTRICTS, read_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -12,10 +12,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 
 from consultations.models import Consultation
+from demo import files
 from proposals.models import Proposal
 from publications import mail as outbox
 from publications.models import OutgoingMail
-from qogam.demo import files
 from tests.e2e.conftest import ARTIFACTS, audit
 from tests.factories import PASSWORD, secretary_of
 from tests.public_fixtures import published_at

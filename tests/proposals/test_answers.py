@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from common.errors import ActionRefused
 from consultations import answers, workflow
 from consultations.models import Consultation
-from councils.errors import ActionRefused
 from councils.models import Membership
 from proposals import services
 from proposals.models import Proposal, ProposalEvent

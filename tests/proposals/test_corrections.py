@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from common.errors import ActionRefused
 from consultations import workflow
 from consultations.models import Consultation
-from councils.errors import ActionRefused
 from councils.models import Membership
 from proposals import services
 from proposals.models import ProposalEvent

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
+from common.errors import ActionRefused
 from consultations.models import Consultation
-from councils.errors import ActionRefused
 from proposals import services
 from proposals.models import Proposal, ProposalEvent
 from tests.factories import ConsentTextFactory, CouncilFactory, add_proposal, consultation_at, staff_of

@@ -10,10 +10,10 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import ActionRefused
 from consultations import services as consultation_services
 from consultations import workflow
 from consultations.models import Consultation
-from councils.errors import ActionRefused
 from publications.models import Announcement, Delivery, RecordedPublicationChange
 from publications.services import change_recorded_publication, record_publication, remove_recorded_publication
 from tests.factories import CouncilFactory, consultation_at, ministry_staff, secretary_of, staff_of

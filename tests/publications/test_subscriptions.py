@@ -292,7 +292,7 @@ def test_the_rate_limiter_being_down_lets_a_subscription_through(monkeypatch):
         def add(self, *args, **kwargs):
             raise ConnectionError("Redis is down")
 
-    from qogam import ratelimit
+    from common import ratelimit
 
     monkeypatch.setattr(ratelimit, "cache", CacheDown())
     assert subscriptions.request_subscription(email="citizen@mail.kz", language="kk", scope="all") == "created"

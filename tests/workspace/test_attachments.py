@@ -5,11 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
+from common.middleware import RequestSizeLimitMiddleware
 from consultations import attachments
 from consultations.models import Consultation, Document
 from councils.models import Membership
-from qogam.demo import files
-from qogam.middleware import RequestSizeLimitMiddleware
+from demo import files
 from tests.factories import CouncilFactory, consultation_at, planned_consultation, secretary_of, staff_of, url
 from tests.public_fixtures import published_at
 

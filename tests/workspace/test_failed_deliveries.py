@@ -13,7 +13,6 @@ from django.utils import timezone
 from councils.models import Membership
 from publications.models import Announcement, Delivery
 from publications.services import create_announcement
-from qogam.workspace import FAILED_DELIVERIES_SHOWN
 from tests.factories import (
     CouncilFactory,
     MembershipFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     staff_of,
     url,
 )
+from workspace.views import FAILED_DELIVERIES_SHOWN
 
 pytestmark = pytest.mark.django_db
 ERROR = "Bad Request: chat not found"
