@@ -7,17 +7,22 @@ Which council's data a user may read or act on is not decided here but by the ap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .errors import ActionRefused
+
+T = TypeVar("T")
 
 
 def workspace_view(view):
@@ -55,3 +60,40 @@ def acting(view):
 def refuse_into(form, refused: ActionRefused) -> None:
     """Show a service's refusal at the top of the form, keeping what was typed."""
     form.add_error(None, ValidationError(refused.messages))
+
+
+def submit(
+    request: HttpRequest,
+    form,
+    act: Callable[[dict], T],
+    *,
+    success: str | Callable[[T], str | tuple[int, str]],
+    redirect_to: str | Callable[[T], str],
+    ready: bool = True,
+) -> HttpResponseRedirect | None:
+    """Take the action a page's form asks for, the one way the workspace's pages do.
+
+    On a POST whose form is valid (and `ready`: what else the page checks, its formsets), `act` is called
+    with the form's cleaned data and calls the service. Done: `success` is said and the response goes to
+    `redirect_to` — each given as it is, or as a function of what `act` returned; the message is a success,
+    or `(level, text)` for another level. Refused: the service's messages go to the top of the form
+    (`refuse_into`), nothing has changed, and None is returned, as on a GET or an invalid form: the view
+    shows the form again, with the status it gives a form with errors.
+
+        form = PositionForm(request.POST or None)
+        return submit(
+            request, form, lambda data: services.save_position(consultation, by=request.user, **data),
+            success=_("The position is saved."), redirect_to=consultation_url,
+        ) or render(request, "workspace/position.html", {"form": form})
+    """
+    if request.method != "POST" or not (ready and form.is_valid()):
+        return None
+    try:
+        result = act(form.cleaned_data)
+    except ActionRefused as refused:
+        refuse_into(form, refused)
+        return None
+    said = success(result) if callable(success) else success
+    level, text = said if isinstance(said, tuple) else (messages.SUCCESS, said)
+    messages.add_message(request, level, text)
+    return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)

@@ -116,48 +116,27 @@ def publish_consultation_announced(
     )
 
 
-def publish_results(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
-    return _publish(
-        council=consultation.schedule.council,
-        event=Event.RESULTS_PUBLISHED,
-        subject=consultation,
-        context=consultation_context(consultation),
-        path=portal_path("consultations:results", slug=consultation.slug),
-        by=by,
-        at=at,
-        given=given,
-    )
-
-
-def publish_cancellation(consultation: Consultation, *, by, at: datetime.datetime, **given: str) -> Announcement:
-    return _publish(
-        council=consultation.schedule.council,
-        event=Event.CONSULTATION_CANCELLED,
-        subject=consultation,
-        context=consultation_context(consultation),
-        path=portal_path("consultations:detail", slug=consultation.slug),
-        by=by,
-        at=at,
-        given=given,
-    )
-
-
 def schedule_context(schedule: QuarterlySchedule) -> dict:
     """The revision being published, with the changes made for it (the texts are prepared before it is)."""
     consultations = as_in_revision(schedule)
     return {"schedule": schedule, "council": schedule.council, "consultations": consultations}
 
 
-def publish_schedule(schedule: QuarterlySchedule, *, by, at: datetime.datetime, **given: str) -> Announcement:
+def publish(
+    event: str, subject: Consultation | QuarterlySchedule, *, by, at: datetime.datetime, **given: str
+) -> Announcement:
+    """Publish on the portal now the announcement of a schedule's publication (`Event.SCHEDULE_PUBLISHED`), or
+    of a consultation's results or cancellation (`Event.RESULTS_PUBLISHED`, `Event.CONSULTATION_CANCELLED`),
+    dated `at`, with the texts given and the prepared ones for what was left empty."""
+    if isinstance(subject, QuarterlySchedule):
+        council, context = subject.council, schedule_context(subject)
+        path = portal_path("councils:detail", slug=council.slug) + "#schedule-heading"
+    else:
+        council, context = subject.schedule.council, consultation_context(subject)
+        page = "consultations:results" if event == Event.RESULTS_PUBLISHED else "consultations:detail"
+        path = portal_path(page, slug=subject.slug)
     return _publish(
-        council=schedule.council,
-        event=Event.SCHEDULE_PUBLISHED,
-        subject=schedule,
-        context=schedule_context(schedule),
-        path=portal_path("councils:detail", slug=schedule.council.slug) + "#schedule-heading",
-        by=by,
-        at=at,
-        given=given,
+        council=council, event=event, subject=subject, context=context, path=path, by=by, at=at, given=given
     )
 
 

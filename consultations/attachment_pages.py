@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from common.actions import refuse_into, workspace_view
+from common.actions import submit, workspace_view
 from common.errors import ActionRefused
 from consultations.permissions import consultation_or_404
 from councils.permissions import require_actor
@@ -76,15 +76,13 @@ def attachment_new(request, slug):
     council = consultation.schedule.council
     require_actor(request, council)
     form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = attachments.add_document(consultation, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The document “%(title)s” is added.") % {"title": document.title})
-            return redirect(_section(consultation))
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: attachments.add_document(consultation, by=request.user, **data),
+        success=lambda document: _("The document “%(title)s” is added.") % {"title": document.title},
+        redirect_to=_section(consultation),
+    ) or render(
         request,
         "workspace/attachment_form.html",
         {
@@ -110,19 +108,21 @@ def attachment_edit(request, slug, pk):
         replacing=True,
         initial={"kind": document.kind, "title_kk": document.title_kk, "title_ru": document.title_ru},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            attachments.replace_document(document, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
+
+    def saved(_done) -> str:
+        if form.cleaned_data["file"] is not None:
+            message = _("The document “%(title)s” is replaced with the new file; its address stays the same.")
         else:
-            if form.cleaned_data["file"] is not None:
-                message = _("The document “%(title)s” is replaced with the new file; its address stays the same.")
-            else:
-                message = _("The document “%(title)s” is saved.")
-            messages.success(request, message % {"title": document.title})
-            return redirect(_section(consultation))
-    return render(
+            message = _("The document “%(title)s” is saved.")
+        return message % {"title": document.title}
+
+    return submit(
+        request,
+        form,
+        lambda data: attachments.replace_document(document, by=request.user, **data),
+        success=saved,
+        redirect_to=_section(consultation),
+    ) or render(
         request,
         "workspace/attachment_form.html",
         {

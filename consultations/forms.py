@@ -12,7 +12,7 @@ from common.forms import BilingualForm, DateInput, DateTimeInput
 from councils.models import Meeting
 from publications.forms import AnnouncementTextForm
 
-from .models import Consultation, Document, InformationRequest, RecommendationPoint
+from .models import PLANNING_FIELDS, WINDOW_FIELDS, Consultation, Document, InformationRequest, RecommendationPoint
 
 
 class ConsultationForm(BilingualForm, forms.ModelForm):
@@ -20,13 +20,7 @@ class ConsultationForm(BilingualForm, forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = [
-            "occasion", "title_kk", "title_ru", "description_kk", "description_ru",
-            "act_title_kk", "act_title_ru", "act_number", "act_url", "act_drafted_by_kk", "act_drafted_by_ru",
-            "social_effect_kk", "social_effect_ru",
-            "format", "venue_kk", "venue_ru", "link", "participation_kk", "participation_ru",
-            "starts_on", "ends_on", "window_opens_at", "window_closes_at",
-        ]  # fmt: skip
+        fields = ["occasion", *PLANNING_FIELDS]
         widgets = {
             "starts_on": DateInput,
             "ends_on": DateInput,
@@ -55,7 +49,7 @@ class ConsultationForm(BilingualForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for name in ("window_opens_at", "window_closes_at"):
+        for name in WINDOW_FIELDS:
             # The form shows times to the minute: a time sent back unchanged keeps its seconds.
             initial = self.initial.get(name, getattr(self.instance, name))
             if data.get(name) and initial and data[name] == initial.replace(second=0, microsecond=0):
@@ -72,7 +66,7 @@ class ConsultationForm(BilingualForm, forms.ModelForm):
         return data
 
     def planning_fields(self) -> dict:
-        return {name: value for name, value in self.cleaned_data.items() if name not in ("occasion", "change_reason")}
+        return {name: self.cleaned_data[name] for name in PLANNING_FIELDS}
 
 
 class QuestionForm(BilingualForm, forms.Form):
@@ -149,9 +143,7 @@ class CancelForm(AnnouncementTextForm, DateForm):
     reason_ru = forms.CharField(
         label=_("Reason"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    TEXTS = ("title_kk", "title_ru", "text_kk", "text_ru")
-
-    field_order = ["occurred_on", "reason_kk", "reason_ru", *TEXTS]
+    field_order = ["occurred_on", "reason_kk", "reason_ru", *AnnouncementTextForm.TEXTS]
 
     def __init__(self, *args, announced: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -335,6 +335,15 @@ class Consultation(StateMachineModel):
 # schedule's: it moves at once, within the rules of `services.window_problems`.
 SCHEDULE_FIELDS = ("title_kk", "title_ru", "occasion", "starts_on", "ends_on", "format", "venue_kk", "venue_ru")
 WINDOW_FIELDS = ("window_opens_at", "window_closes_at")
+# What the secretary fills in when planning a consultation, besides its occasion (kk and ru for the translated
+# ones): the planning form's fields, and all that `services.plan_consultation` and `update_consultation` take.
+PLANNING_FIELDS = (
+    "title_kk", "title_ru", "description_kk", "description_ru",
+    "act_title_kk", "act_title_ru", "act_number", "act_url", "act_drafted_by_kk", "act_drafted_by_ru",
+    "social_effect_kk", "social_effect_ru",
+    "format", "venue_kk", "venue_ru", "link", "participation_kk", "participation_ru",
+    "starts_on", "ends_on", *WINDOW_FIELDS,
+)  # fmt: skip
 
 
 class ScheduleChangeQuerySet(models.QuerySet):

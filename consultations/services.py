@@ -9,6 +9,7 @@ goes into a new revision, approved and published like the first.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -24,8 +25,8 @@ from councils.services import decision_meeting_problems
 
 from . import announcements, conditions, pdf, workflow
 from .conditions import moment
-from .fields import write_state
 from .models import (
+    PLANNING_FIELDS,
     WINDOW_FIELDS,
     Consultation,
     InformationRequest,
@@ -38,18 +39,9 @@ from .models import (
     ScheduleTransition,
 )
 from .revisions import SCHEDULE_FIELDS
-from .workflow import date_problems
+from .transitions import transition
 
 ScheduleState = QuarterlySchedule.State
-
-# Fields of a consultation the secretary fills in when planning it (kk and ru for the translated ones).
-PLANNING_FIELDS = {
-    "title_kk", "title_ru", "description_kk", "description_ru",
-    "act_title_kk", "act_title_ru", "act_number", "act_url", "act_drafted_by_kk", "act_drafted_by_ru",
-    "social_effect_kk", "social_effect_ru",
-    "format", "venue_kk", "venue_ru", "link", "participation_kk", "participation_ru",
-    "starts_on", "ends_on", "window_opens_at", "window_closes_at",
-}  # fmt: skip
 
 
 def _require_actor(by, council: Council) -> None:
@@ -69,7 +61,7 @@ def schedule_for(council: Council, year: int, quarter: int) -> QuarterlySchedule
 
 def plan_consultation(schedule: QuarterlySchedule, *, by, occasion: str, **fields) -> Consultation:
     """Add a consultation to a draft schedule. Its address is made now and never changes."""
-    unknown = set(fields) - PLANNING_FIELDS
+    unknown = set(fields).difference(PLANNING_FIELDS)
     if unknown:
         raise TypeError(f"Unknown consultation fields: {sorted(unknown)}")
     if occasion not in Consultation.Occasion.values:
@@ -140,15 +132,14 @@ def publish_schedule(
     """Publish the approved schedule: its consultations become public, the changes made for this revision
     are applied to them, and it is announced (with the secretary's own title and text, if given)."""
 
-    def publish(locked: QuarterlySchedule, date: datetime.date) -> dict:
+    def publish(locked: QuarterlySchedule, date: datetime.date) -> None:
         _apply_schedule_changes(locked)  # before the announcement and the PDF, which show them
-        announcements.publish_schedule(locked, by=by, at=moment(date), **texts)
+        announcements.publish(announcements.Event.SCHEDULE_PUBLISHED, locked, by=by, at=moment(date), **texts)
         pdf.publish_schedule_document(locked)
-        return {"published_revision": locked.revision}
 
     return _perform(
         schedule, by=by, sources=(ScheduleState.APPROVED,), target=ScheduleState.PUBLISHED,
-        occurred_on=occurred_on, effect=publish,
+        occurred_on=occurred_on, effect=publish, columns=lambda locked: {"published_revision": locked.revision},
     )  # fmt: skip
 
 
@@ -159,14 +150,13 @@ def start_revision(schedule: QuarterlySchedule, *, by, reason: str) -> ScheduleT
     def check(_locked: QuarterlySchedule) -> list[str]:
         return [] if reason else [_("Give the reason for revising the schedule.")]
 
-    def reopen(locked: QuarterlySchedule, _date: datetime.date) -> dict:
-        if locked.state == ScheduleState.PUBLISHED:
-            return {"revision": locked.revision + 1}
-        return {}
+    def reopen(locked: QuarterlySchedule) -> dict:
+        """A published schedule opens its next revision; an approved one goes back to being a draft of its own."""
+        return {"revision": locked.revision + 1} if locked.state == ScheduleState.PUBLISHED else {}
 
     return _perform(
         schedule, by=by, sources=(ScheduleState.APPROVED, ScheduleState.PUBLISHED), target=ScheduleState.DRAFT,
-        note=reason, check=check, effect=reopen,
+        note=reason, check=check, columns=reopen,
     )  # fmt: skip
 
 
@@ -179,36 +169,35 @@ def _perform(
     occurred_on: datetime.date | None = None,
     meeting: Meeting | None = None,
     note: str = "",
-    check=None,
-    effect=None,
+    check: Callable[[QuarterlySchedule], list[str]] | None = None,
+    effect: Callable[[QuarterlySchedule, datetime.date], None] | None = None,
+    columns: Callable[[QuarterlySchedule], dict] | None = None,
 ) -> ScheduleTransition:
-    with transaction.atomic():
-        locked = QuarterlySchedule.objects.select_for_update().get(pk=schedule.pk)
+    """A transition of the schedule from one of `sources` to `target`, by `transitions.transition`: `check`
+    says what is missing; `effect`, given the locked schedule and the date, does what the transition does
+    besides; `columns` are written with the state. The log entry keeps the revision it was taken in."""
+    date = occurred_on or timezone.localdate()
+
+    def guard(locked: QuarterlySchedule) -> None:
         _require_actor(by, locked.council)
         if locked.state not in sources:
             raise ActionRefused(
                 _("The schedule is “%(state)s”: this is not possible now.") % {"state": locked.get_state_display()}
             )
-        date = occurred_on or timezone.localdate()
-        previous = locked.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
-        problems = date_problems(date, previous=previous) + (check(locked) if check else [])
-        if problems:
-            raise ActionRefused(problems)
-        also = effect(locked, date) if effect else {}
-        source, revision = locked.state, locked.revision
-        write_state(locked, "state", target, updated_at=timezone.now(), **(also or {}))
-        entry = ScheduleTransition.objects.create(
-            schedule=locked,
-            revision=revision,
-            from_state=source,
-            to_state=target,
-            by=by,
-            occurred_on=date,
-            meeting=meeting,
-            note=note,
-        )
-    schedule.refresh_from_db()
-    return entry
+
+    return transition(
+        schedule,
+        by=by,
+        date=date,
+        target=target,
+        guard=guard,
+        conditions=check,
+        effect=(lambda locked: effect(locked, date)) if effect else None,
+        columns=columns,
+        logged=lambda locked: {"revision": locked.revision},
+        meeting=meeting,
+        note=note,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -226,7 +215,7 @@ def update_consultation(consultation: Consultation, *, by, reason: str = "", **f
     change at once. A consultation not yet public changes at once; if its schedule was approved, the
     schedule is reopened as a draft, to be approved again. Returns the change waiting for the next
     revision, or None when nothing waits."""
-    unknown = set(fields) - PLANNING_FIELDS
+    unknown = set(fields).difference(PLANNING_FIELDS)
     if unknown:
         raise TypeError(f"Unknown consultation fields: {sorted(unknown)}")
     schedule_id = Consultation.objects.values_list("schedule_id", flat=True).get(pk=consultation.pk)

@@ -10,8 +10,9 @@ dashboard's next step and deadline, the reminders, and the ministry's compliance
 Taking a step (`take`, or the function named for it: `decide`, `announce` …) locks the consultation, checks
 that the step may be taken from where the consultation stands and that its conditions hold, performs its
 effect (steps 3 and 7 publish on the portal), writes the new state and one row of the append-only log — all
-in one database transaction. A refused step raises `ActionRefused` whose messages say what is missing, in the
-user's language, and nothing has changed.
+in one database transaction (`consultations.transitions`, the runner the schedule's transitions share). A
+refused step raises `ActionRefused` whose messages say what is missing, in the user's language, and nothing
+has changed.
 
 Why a table of our own rather than django-fsm-2: every condition here must explain itself, a refused step must
 leave no trace, and every step must lock its row, log who / when / the date it happened / the meeting, and
@@ -56,8 +57,8 @@ from .conditions import (
     recommendation_complete,
 )
 from .deadlines import DueRule, Reached
-from .fields import write_state
 from .models import CompliancePolicy, Consultation, ConsultationTransition
+from .transitions import transition
 
 State = Consultation.State
 Event = Announcement.Event
@@ -523,7 +524,7 @@ def publish_position(
 
     def publish(locked: Consultation, act: Act) -> dict:
         pdf.publish_results_documents(locked)
-        announcements.publish_results(locked, by=by, at=act.at, **texts)
+        announcements.publish(Event.RESULTS_PUBLISHED, locked, by=by, at=act.at, **texts)
         answers.answer_authors(locked, by=by, at=act.at)
         return {}
 
@@ -550,7 +551,7 @@ def cancel(
         locked.save(update_fields=["cancellation_reason", "cancellation_reason_kk", "cancellation_reason_ru"])
         announcements.withdraw_waiting(locked)
         if was_announced:
-            announcements.publish_cancellation(locked, by=by, at=act.at, **texts)
+            announcements.publish(Event.CONSULTATION_CANCELLED, locked, by=by, at=act.at, **texts)
         announcements.tell_authors_of_cancellation(locked)
         return {}
 
@@ -629,37 +630,26 @@ def _take(
     note: str = "",
     effect: Callable[[Consultation, Act], dict] | None = None,
 ) -> ConsultationTransition:
-    with transaction.atomic():
-        # Locking the row makes a double click wait for the first click, then find the step already taken.
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    date = meeting.date if meeting is not None else occurred_on or timezone.localdate()
+    act = Act(by=by, date=date, meeting=meeting, reason=reason)
+
+    def guard(locked: Consultation) -> None:
         _check_actor(locked, step, by)
         _check_source(locked, step)
-        date = meeting.date if meeting is not None else occurred_on or timezone.localdate()
-        act = Act(by=by, date=date, meeting=meeting, reason=reason)
-        problems = _date_problems(locked, date)
-        for condition in step.conditions:
-            problems += condition(locked, act)
-        if problems:
-            raise ActionRefused(problems)
-        logged = effect(locked, act) if effect is not None else {}
-        source = locked.state
-        target = step.target or previous_state(locked)
-        if target != source:
-            write_state(locked, "state", target, state_since=date, updated_at=timezone.now())
-        entry = ConsultationTransition.objects.create(
-            consultation=locked,
-            name=step.name,
-            from_state=source,
-            to_state=target,
-            by=by,
-            occurred_on=date,
-            meeting=meeting,
-            note=note,
-            **logged,
-        )
-    # The caller's instance now shows what the database holds.
-    consultation.refresh_from_db()
-    return entry
+
+    return transition(
+        consultation,
+        by=by,
+        date=date,
+        target=lambda locked: step.target or previous_state(locked),
+        guard=guard,
+        conditions=lambda locked: [problem for condition in step.conditions for problem in condition(locked, act)],
+        effect=(lambda locked: effect(locked, act)) if effect is not None else None,
+        columns=lambda _locked: {"state_since": date},
+        logged=lambda _locked: {"name": step.name},
+        meeting=meeting,
+        note=note,
+    )
 
 
 def _check_actor(consultation: Consultation, step: Step, by) -> None:
@@ -689,20 +679,3 @@ def _check_source(consultation: Consultation, step: Step) -> None:
             _("The consultation is at the step “%(state)s”: it is not possible to %(action)s from there.")
             % {"state": consultation.get_state_display(), "action": step.label}
         )
-
-
-def _date_problems(consultation: Consultation, date: datetime.date) -> list[str]:
-    previous = consultation.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
-    return date_problems(date, previous=previous)
-
-
-def date_problems(date: datetime.date, *, previous: datetime.date | None) -> list[str]:
-    """A step is dated on the day it happened: never in the future, never before the previous step."""
-    if date > timezone.localdate():
-        return [_("The date cannot be in the future.")]
-    if previous and date < previous:
-        return [
-            _("The date cannot be earlier than that of the previous step (%(date)s).")
-            % {"date": previous.strftime("%d.%m.%Y")}
-        ]
-    return []

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from common.actions import acting, back, refuse_into, workspace_view
+from common.actions import acting, back, refuse_into, submit, workspace_view
 from common.errors import ActionRefused
 from consultations.permissions import consultation_or_404
 from councils.models import Council
@@ -129,7 +129,7 @@ def schedule_publish(request, council_slug, year, quarter):
         messages.error(request, _("Give the date of publication, and the title and text of the announcement."))
     else:
         data = form.cleaned_data
-        texts = {key: data[key] for key in ("title_kk", "title_ru", "text_kk", "text_ru")}
+        texts = {key: data[key] for key in PublishScheduleForm.TEXTS}
         services.publish_schedule(schedule, by=request.user, occurred_on=data["occurred_on"], **texts)
         messages.success(request, _("The schedule is published: its consultations are now on the portal."))
     return redirect("workspace:schedule", council_slug=council.slug, year=year, quarter=quarter)
@@ -153,18 +153,20 @@ def consultation_new(request, council_slug, year, quarter):
     council, _schedule = _schedule_or_404(request, council_slug, year, quarter)
     require_actor(request, council)
     form = ConsultationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            schedule = services.schedule_for(council, year, quarter)
-            consultation = services.plan_consultation(
-                schedule, by=request.user, occasion=form.cleaned_data["occasion"], **form.planning_fields()
-            )
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The consultation is added to the schedule. Now write its questions."))
-            return redirect("workspace:questions", slug=consultation.slug)
-    return render(
+
+    def plan(data: dict) -> Consultation:
+        schedule = services.schedule_for(council, year, quarter)
+        return services.plan_consultation(
+            schedule, by=request.user, occasion=data["occasion"], **form.planning_fields()
+        )
+
+    return submit(
+        request,
+        form,
+        plan,
+        success=_("The consultation is added to the schedule. Now write its questions."),
+        redirect_to=lambda consultation: reverse("workspace:questions", kwargs={"slug": consultation.slug}),
+    ) or render(
         request,
         "workspace/consultation_form.html",
         {"council": council, "form": form, "year": year, "quarter": quarter},
@@ -185,35 +187,29 @@ def consultation_edit(request, slug):
         initial=waiting.new_values() if waiting else None,
         asks_reason=schedule.state != QuarterlySchedule.State.DRAFT,
     )
-    if request.method == "POST" and form.is_valid():
-        was_draft = schedule.state == QuarterlySchedule.State.DRAFT
-        try:
-            waiting = services.update_consultation(
-                consultation, by=request.user, reason=form.cleaned_data.get("change_reason", ""),
-                **form.planning_fields(),
-            )  # fmt: skip
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            schedule.refresh_from_db()
-            if waiting is not None:
-                messages.success(
-                    request,
-                    _(
-                        "Saved as a change for revision %(revision)s of the schedule: the new title, dates, proposal "
-                        "window, format or venue appear on the portal once that revision is approved at a quorate "
-                        "meeting and published. Until then the portal shows the published ones."
-                    )
-                    % {"revision": waiting.revision},
-                )
-            elif not was_draft and schedule.state == QuarterlySchedule.State.DRAFT:
-                messages.success(
-                    request, _("Saved. The schedule is a draft again: have it approved at a quorate meeting.")
-                )
-            else:
-                messages.success(request, _("Saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+    was_draft = schedule.state == QuarterlySchedule.State.DRAFT
+
+    def saved(waiting) -> str:
+        schedule.refresh_from_db()
+        if waiting is not None:
+            return _(
+                "Saved as a change for revision %(revision)s of the schedule: the new title, dates, proposal "
+                "window, format or venue appear on the portal once that revision is approved at a quorate "
+                "meeting and published. Until then the portal shows the published ones."
+            ) % {"revision": waiting.revision}
+        if not was_draft and schedule.state == QuarterlySchedule.State.DRAFT:
+            return _("Saved. The schedule is a draft again: have it approved at a quorate meeting.")
+        return _("Saved.")
+
+    return submit(
+        request,
+        form,
+        lambda data: services.update_consultation(
+            consultation, by=request.user, reason=data.get("change_reason", ""), **form.planning_fields()
+        ),
+        success=saved,
+        redirect_to=_page_of(consultation),
+    ) or render(
         request,
         "workspace/consultation_form.html",
         {
@@ -339,6 +335,11 @@ def _document_kinds(consultation: Consultation) -> list:
     return [(kind, labels[kind], published.get(kind)) for kind in pdf.kinds_for(consultation)]
 
 
+def _page_of(consultation: Consultation) -> str:
+    """The consultation's workspace page, where its actions return."""
+    return reverse("workspace:consultation", kwargs={"slug": consultation.slug})
+
+
 @workspace_view
 def consultation_page(request, slug):
     return _consultation_page(request, consultation_or_404(request, slug))
@@ -354,15 +355,13 @@ def consultation_step(request, slug, name):
     if step is None:
         raise Http404
     form = action_form(step, consultation, request.POST)
-    if form.is_valid():
-        try:
-            done = workflow.take(name, consultation, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _done_message(step, consultation, done))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return _consultation_page(request, consultation, bound=step, bound_form=form, status=400)
+    return submit(
+        request,
+        form,
+        lambda data: workflow.take(name, consultation, by=request.user, **data),
+        success=lambda done: _done_message(step, consultation, done),
+        redirect_to=_page_of(consultation),
+    ) or _consultation_page(request, consultation, bound=step, bound_form=form, status=400)
 
 
 def _done_message(step: workflow.Step, consultation: Consultation, done) -> str:
@@ -435,25 +434,27 @@ def recommendation(request, slug):
         for p in (existing.points.all() if existing else [])
     ]
     points = PointFormSet(data, initial=initial_points, prefix="points", form_kwargs={"proposals": listed})
-    if request.method == "POST" and not adding and form.is_valid() and points.is_valid():
-        try:
-            services.save_recommendation(
-                consultation,
-                by=request.user,
-                introduction_kk=form.cleaned_data["introduction_kk"],
-                introduction_ru=form.cleaned_data["introduction_ru"],
-                points=[
-                    {"text_kk": p.cleaned_data.get("text_kk", ""), "text_ru": p.cleaned_data.get("text_ru", ""),
-                     "proposals": list(p.cleaned_data.get("proposals") or [])}
-                    for p in points
-                ],
-            )  # fmt: skip
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The draft recommendation is saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.save_recommendation(
+            consultation,
+            by=request.user,
+            introduction_kk=data["introduction_kk"],
+            introduction_ru=data["introduction_ru"],
+            points=[
+                {
+                    "text_kk": p.cleaned_data.get("text_kk", ""),
+                    "text_ru": p.cleaned_data.get("text_ru", ""),
+                    "proposals": list(p.cleaned_data.get("proposals") or []),
+                }
+                for p in points
+            ],
+        ),
+        success=_("The draft recommendation is saved."),
+        redirect_to=_page_of(consultation),
+        ready=not adding and points.is_valid(),
+    ) or render(
         request,
         "workspace/recommendation.html",
         {
@@ -477,15 +478,13 @@ def position(request, slug):
     form = PositionForm(
         request.POST or None, initial={"text_kk": existing.text_kk, "text_ru": existing.text_ru} if existing else None
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_position(consultation, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The position is saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.save_position(consultation, by=request.user, **data),
+        success=_("The position is saved."),
+        redirect_to=_page_of(consultation),
+    ) or render(
         request,
         "workspace/position.html",
         {
@@ -505,15 +504,13 @@ def information_request(request, slug, pk=None):
     require_actor(request, council)
     instance = get_object_or_404(InformationRequest, pk=pk, consultation=consultation) if pk else None
     form = InformationRequestForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_information_request(consultation, by=request.user, request=instance, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The request for additional information is saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.save_information_request(consultation, by=request.user, request=instance, **data),
+        success=_("The request for additional information is saved."),
+        redirect_to=_page_of(consultation),
+    ) or render(
         request, "workspace/information_request.html", {"council": council, "consultation": consultation, "form": form}
     )
 
@@ -544,28 +541,27 @@ def state_body_answer(request, slug):
             for p in points
         ],
     )
-    if request.method == "POST" and form.is_valid() and answers.is_valid():
-        try:
-            services.record_state_body_answer(
-                consultation,
-                by=request.user,
-                sent_on=form.cleaned_data["sent_on"],
-                answer_received_on=form.cleaned_data["answer_received_on"],
-                answers={
-                    a.cleaned_data["number"]: (
-                        a.cleaned_data["answer"],
-                        a.cleaned_data["reasons_kk"],
-                        a.cleaned_data["reasons_ru"],
-                    )
-                    for a in answers
-                },
-            )
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.record_state_body_answer(
+            consultation,
+            by=request.user,
+            sent_on=data["sent_on"],
+            answer_received_on=data["answer_received_on"],
+            answers={
+                a.cleaned_data["number"]: (
+                    a.cleaned_data["answer"],
+                    a.cleaned_data["reasons_kk"],
+                    a.cleaned_data["reasons_ru"],
+                )
+                for a in answers
+            },
+        ),
+        success=_("Saved."),
+        redirect_to=_page_of(consultation),
+        ready=answers.is_valid(),
+    ) or render(
         request,
         "workspace/state_body_answer.html",
         {
@@ -606,7 +602,7 @@ def scheduled_announcement(request, slug, pk):
     require_actor(request, consultation.schedule.council)
     announcement = get_object_or_404(Announcement.objects.waiting().about(consultation), pk=pk)
     action = request.POST.get("action", "save")
-    fields = ("title_kk", "title_ru", "text_kk", "text_ru", "publish_at")
+    fields = (*ScheduledAnnouncementForm.TEXTS, "publish_at")
     initial = {name: getattr(announcement, name) for name in fields}
     # Only saving sends the texts; publishing or withdrawing posts the action alone.
     saving = request.method == "POST" and action == "save"

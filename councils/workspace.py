@@ -3,12 +3,12 @@
 import datetime
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.actions import refuse_into, workspace_view
-from common.errors import ActionRefused
+from common.actions import submit, workspace_view
 from consultations import announcements
 from consultations.models import quarter_of
 from councils.permissions import council_or_404, require_actor
@@ -55,19 +55,21 @@ def meeting_form(request, council_slug, pk=None):
     require_actor(request, council)
     meeting = get_object_or_404(Meeting, pk=pk, council=council) if pk else None
     form = MeetingForm(request.POST or None, request.FILES or None, instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+
+    def save(data: dict) -> Meeting:
+        fields = {name: data[name] for name in form.Meta.fields}
         for name in ("protocol_file_kk", "protocol_file_ru"):
             if not request.FILES.get(name):
                 fields.pop(name)  # keep the file already uploaded
-        try:
-            meeting = services.save_meeting(council, by=request.user, meeting=meeting, **fields)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The meeting is saved. Now record who attended."))
-            return redirect("workspace:attendance", council_slug=council.slug, pk=meeting.pk)
-    return render(request, "workspace/meeting_form.html", {"council": council, "form": form, "meeting": meeting})
+        return services.save_meeting(council, by=request.user, meeting=meeting, **fields)
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("The meeting is saved. Now record who attended."),
+        redirect_to=lambda saved: reverse("workspace:attendance", args=[council.slug, saved.pk]),
+    ) or render(request, "workspace/meeting_form.html", {"council": council, "form": form, "meeting": meeting})
 
 
 @workspace_view
@@ -77,26 +79,24 @@ def attendance(request, council_slug, pk):
     if request.method == "POST":
         require_actor(request, council)
     form = AttendanceForm(request.POST or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_attendance(meeting, by=request.user, attendees=form.cleaned_data["attendees"])
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            quorum = meeting.quorum()
-            if quorum.reached:
-                messages.success(
-                    request,
-                    _("Attendance is saved. The meeting was quorate: %(summary)s.") % {"summary": quorum.summary()},
-                )
-            else:
-                messages.warning(
-                    request,
-                    _("Attendance is saved. The meeting was not quorate (%(summary)s): no decision can rest on it.")
-                    % {"summary": quorum.summary()},
-                )
-            return redirect("workspace:council", council_slug=council.slug)
-    return render(
+
+    def saved(_done) -> tuple[int, str]:
+        quorum = meeting.quorum()
+        if quorum.reached:
+            return messages.SUCCESS, _("Attendance is saved. The meeting was quorate: %(summary)s.") % {
+                "summary": quorum.summary()
+            }
+        return messages.WARNING, _(
+            "Attendance is saved. The meeting was not quorate (%(summary)s): no decision can rest on it."
+        ) % {"summary": quorum.summary()}
+
+    return submit(
+        request,
+        form,
+        lambda data: services.record_attendance(meeting, by=request.user, attendees=data["attendees"]),
+        success=saved,
+        redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
+    ) or render(
         request,
         "workspace/attendance.html",
         {
@@ -115,17 +115,19 @@ def reception_form(request, council_slug, pk=None):
     require_actor(request, council)
     reception = get_object_or_404(Reception, pk=pk, member__council=council) if pk else None
     form = ReceptionForm(request.POST or None, instance=reception, council=council)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data: dict) -> Reception:
+        data = dict(data)
         member = data.pop("member")
-        try:
-            services.save_reception(council, by=request.user, member=member, reception=reception, **data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The personal reception is saved and shown on the council's public page."))
-            return redirect("workspace:council", council_slug=council.slug)
-    return render(request, "workspace/reception_form.html", {"council": council, "form": form})
+        return services.save_reception(council, by=request.user, member=member, reception=reception, **data)
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("The personal reception is saved and shown on the council's public page."),
+        redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
+    ) or render(request, "workspace/reception_form.html", {"council": council, "form": form})
 
 
 @workspace_view
@@ -141,15 +143,13 @@ def meeting_announce(request, council_slug, pk):
             announcements.Event.MEETING_ANNOUNCED, announcements.meeting_context(meeting)
         ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            announcements.publish_meeting(meeting, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The meeting is announced on the portal with its agenda."))
-            return redirect("workspace:council", council_slug=council.slug)
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: announcements.publish_meeting(meeting, by=request.user, **data),
+        success=_("The meeting is announced on the portal with its agenda."),
+        redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
+    ) or render(
         request,
         "workspace/meeting_announce.html",
         {"council": council, "meeting": meeting, "form": form},

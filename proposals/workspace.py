@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from common.actions import acting, back, refuse_into, workspace_view
-from common.errors import ActionRefused
+from common.actions import acting, back, submit, workspace_view
 from consultations import answers
 from consultations.models import Consultation
 from consultations.permissions import consultation_or_404
@@ -108,22 +107,21 @@ def proposal_page(request, slug, reference):
     if request.method == "POST":
         require_actor(request, council)
         form = CorrectionForm(request.POST, consultation=consultation)
-        if form.is_valid():
-            try:
-                changed = services.correct_proposal(
-                    proposal,
-                    by=request.user,
-                    language=form.cleaned_data["language"],
-                    question=form.cleaned_data["question"],
-                )
-            except ActionRefused as refused:
-                refuse_into(form, refused)
-            else:
-                if changed:
-                    messages.success(request, _("Proposal %(reference)s is corrected.") % {"reference": reference})
-                else:
-                    messages.info(request, _("Nothing was changed."))
-                return redirect("workspace:proposal", slug=consultation.slug, reference=reference)
+        corrected = submit(
+            request,
+            form,
+            lambda data: services.correct_proposal(
+                proposal, by=request.user, language=data["language"], question=data["question"]
+            ),
+            success=lambda changed: (
+                _("Proposal %(reference)s is corrected.") % {"reference": reference}
+                if changed
+                else (messages.INFO, _("Nothing was changed."))
+            ),
+            redirect_to=reverse("workspace:proposal", kwargs={"slug": consultation.slug, "reference": reference}),
+        )
+        if corrected:
+            return corrected
     elif acts and consultation.state not in (State.POSITION_PUBLISHED, State.CANCELLED):
         form = CorrectionForm(
             initial={"language": proposal.language, "question": proposal.question_id}, consultation=consultation
@@ -207,28 +205,25 @@ def enter(request, slug):
     require_actor(request, council)
     receptions = Reception.objects.filter(member__council=council).select_related("member").order_by("-starts_at")
     form = EntryForm(request.POST or None, consultation=consultation, receptions=receptions)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            proposal = services.enter_proposal(
-                consultation,
-                by=request.user,
-                channel=data["channel"],
-                language=data["language"],
-                text=data["text"],
-                author_name=data["author_name"],
-                author_kind=data["author_kind"],
-                organisation=data["organisation"] if data["author_kind"] != "citizen" else "",
-                hide_name=data["hide_name"],
-                wants_answer=data["wants_answer"],
-                contact=data["contact"],
-                question=data["question"],
-                reception=data["reception"],
-                received_at=data["received_at"],
-            )
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("Proposal %(reference)s is entered.") % {"reference": proposal.reference})
-            return redirect("workspace:inbox", slug=consultation.slug)
-    return render(request, "workspace/entry.html", {"council": council, "consultation": consultation, "form": form})
+    return submit(
+        request,
+        form,
+        lambda data: services.enter_proposal(
+            consultation,
+            by=request.user,
+            channel=data["channel"],
+            language=data["language"],
+            text=data["text"],
+            author_name=data["author_name"],
+            author_kind=data["author_kind"],
+            organisation=data["organisation"] if data["author_kind"] != "citizen" else "",
+            hide_name=data["hide_name"],
+            wants_answer=data["wants_answer"],
+            contact=data["contact"],
+            question=data["question"],
+            reception=data["reception"],
+            received_at=data["received_at"],
+        ),
+        success=lambda proposal: _("Proposal %(reference)s is entered.") % {"reference": proposal.reference},
+        redirect_to=reverse("workspace:inbox", kwargs={"slug": consultation.slug}),
+    ) or render(request, "workspace/entry.html", {"council": council, "consultation": consultation, "form": form})

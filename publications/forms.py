@@ -19,6 +19,8 @@ class AnnouncementTextForm(BilingualForm, forms.Form):
     text_kk = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     text_ru = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
 
+    TEXTS = ("title_kk", "title_ru", "text_kk", "text_ru")  # the fields above, as the services take them
+
 
 class RecordedPublicationForm(forms.Form):
     """A publication outside the portal, as the secretary records it. What it must satisfy (a date not in

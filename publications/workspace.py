@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.actions import acting, back, refuse_into, workspace_view
-from common.errors import ActionRefused
+from common.actions import acting, back, submit, workspace_view
 from councils.models import Council
 from councils.permissions import require_actor
 
@@ -66,15 +65,13 @@ def record_publication(request, pk):
     announcement = _announcement_or_404(request, pk)
     require_actor(request, announcement.council)
     form = RecordedPublicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_publication(announcement, by=request.user, **_fields(form.cleaned_data))
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The publication is recorded: it counts as published outside the portal."))
-            return redirect(_return_to(request))
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.record_publication(announcement, by=request.user, **_fields(data)),
+        success=_("The publication is recorded: it counts as published outside the portal."),
+        redirect_to=_return_to(request),
+    ) or render(
         request,
         "workspace/recorded_publication.html",
         {"council": announcement.council, "announcement": announcement, "form": form, "next": _return_to(request)},
@@ -97,20 +94,15 @@ def recorded_publication(request, pk):
     form = RecordedPublicationForm(
         request.POST or None, request.FILES or None, initial=initial, editing=bool(publication.scan)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_recorded_publication(
-                publication,
-                by=request.user,
-                remove_scan=form.cleaned_data.get("remove_scan", False),
-                **_fields(form.cleaned_data),
-            )
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The recorded publication is changed; the log keeps what it was."))
-            return redirect(_return_to(request))
-    return render(
+    return submit(
+        request,
+        form,
+        lambda data: services.change_recorded_publication(
+            publication, by=request.user, remove_scan=data.get("remove_scan", False), **_fields(data)
+        ),
+        success=_("The recorded publication is changed; the log keeps what it was."),
+        redirect_to=_return_to(request),
+    ) or render(
         request,
         "workspace/recorded_publication.html",
         {
