@@ -50,6 +50,7 @@ from .models import (
     RenderedDocument,
     ScheduleChange,
 )
+from .proposal_codes import Moderation
 
 State = Consultation.State
 Event = Announcement.Event
@@ -307,10 +308,10 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "requests": consultation.information_requests.all(),
             "schedule_change": revisions.pending_change(consultation),
             "counts": {
-                "new": consultation.proposals.filter(moderation="new").count(),
-                "listed": consultation.proposals.filter(moderation="listed").count(),
-                "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
-                "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
+                "new": consultation.proposals.filter(moderation=Moderation.NEW).count(),
+                "listed": consultation.proposals.filter(moderation=Moderation.LISTED).count(),
+                "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
+                "undecided": consultation.proposals.filter(moderation=Moderation.LISTED, decision="").count(),
             },
             "document_kinds": _document_kinds(consultation),
             "attachments": {
@@ -424,7 +425,7 @@ def recommendation(request, slug):
     if request.method == "POST":
         require_actor(request, council)
     existing = Recommendation.objects.filter(consultation=consultation).prefetch_related("points__proposals").first()
-    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED).order_by("submitted_at")
     adding = ADD_ROW in request.POST
     data = with_another_row(request.POST, PointFormSet, "points") if adding else request.POST or None
     form = RecommendationForm(
