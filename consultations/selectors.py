@@ -10,10 +10,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
+from common.quarters import quarter_of
 from councils.models import Council
 from publications.models import Delivery
 
-from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, ScheduleChange, quarter_of
+from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, ScheduleChange
 
 State = Consultation.State
 

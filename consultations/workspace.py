@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from common.actions import acting, back, refuse_into, workspace_view
 from common.errors import ActionRefused
 from consultations.permissions import consultation_or_404
-from councils.models import Council
 from councils.permissions import can_act, council_or_404, require_actor
-from publications.delivery import retry
-from publications.models import Announcement, Delivery
+from publications import announcements as publications_announcements
+from publications.models import Announcement
 
 from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines
@@ -51,6 +50,7 @@ from .models import (
     RenderedDocument,
     ScheduleChange,
 )
+from .proposal_codes import Moderation
 
 State = Consultation.State
 Event = Announcement.Event
@@ -96,7 +96,9 @@ def schedule_page(request, council_slug, year, quarter):
             "can_act": can_act(request.user, council),
             "approve_form": MeetingChoiceForm(council=council),
             "publish_form": PublishScheduleForm(
-                initial=announcements.initial_texts(Event.SCHEDULE_PUBLISHED, announcements.schedule_context(schedule))
+                initial=publications_announcements.initial_texts(
+                    Event.SCHEDULE_PUBLISHED, announcements.schedule_context(schedule)
+                )
             )
             if schedule
             else None,
@@ -266,7 +268,9 @@ def action_form(step: workflow.Step, consultation: Consultation, data=None):
     if step.form == "cancel":
         kwargs["announced"] = workflow.is_announced(consultation)
     if step.event and (step.form != "cancel" or kwargs["announced"]):
-        kwargs["initial"] = announcements.initial_texts(step.event, announcements.consultation_context(consultation))
+        kwargs["initial"] = publications_announcements.initial_texts(
+            step.event, announcements.consultation_context(consultation)
+        )
     return form_class(data, **kwargs)
 
 
@@ -304,10 +308,10 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "requests": consultation.information_requests.all(),
             "schedule_change": revisions.pending_change(consultation),
             "counts": {
-                "new": consultation.proposals.filter(moderation="new").count(),
-                "listed": consultation.proposals.filter(moderation="listed").count(),
-                "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
-                "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
+                "new": consultation.proposals.filter(moderation=Moderation.NEW).count(),
+                "listed": consultation.proposals.filter(moderation=Moderation.LISTED).count(),
+                "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
+                "undecided": consultation.proposals.filter(moderation=Moderation.LISTED, decision="").count(),
             },
             "document_kinds": _document_kinds(consultation),
             "attachments": {
@@ -421,7 +425,7 @@ def recommendation(request, slug):
     if request.method == "POST":
         require_actor(request, council)
     existing = Recommendation.objects.filter(consultation=consultation).prefetch_related("points__proposals").first()
-    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED).order_by("submitted_at")
     adding = ADD_ROW in request.POST
     data = with_another_row(request.POST, PointFormSet, "points") if adding else request.POST or None
     form = RecommendationForm(
@@ -639,15 +643,3 @@ def scheduled_announcement(request, slug, pk):
          "form": form},
         status=400 if refused else 200,
     )  # fmt: skip
-
-
-@acting
-def retry_delivery(request, pk):
-    """The secretary sends a failed delivery again."""
-    councils = Council.objects.acted_for_by(request.user)
-    delivery = get_object_or_404(
-        Delivery.objects.filter(announcement__council__in=councils, state=Delivery.State.FAILED), pk=pk
-    )
-    retry(delivery)
-    messages.success(request, _("The delivery is sent again."))
-    return redirect(back(request, reverse("workspace:dashboard")))

@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 
 from common.actions import refuse_into, workspace_view
 from common.errors import ActionRefused
-from consultations import announcements
-from consultations.models import quarter_of
+from common.quarters import quarter_of
 from councils.permissions import council_or_404, require_actor
-from publications.forms import AnnouncementTextForm
 
 from . import services
 from .forms import AttendanceForm, MeetingForm, ReceptionForm
@@ -126,32 +124,3 @@ def reception_form(request, council_slug, pk=None):
             messages.success(request, _("The personal reception is saved and shown on the council's public page."))
             return redirect("workspace:council", council_slug=council.slug)
     return render(request, "workspace/reception_form.html", {"council": council, "form": form})
-
-
-@workspace_view
-def meeting_announce(request, council_slug, pk):
-    """The meeting's announcement, prepared with its agenda and editable, published on the portal and the
-    channels."""
-    council = council_or_404(request, council_slug)
-    require_actor(request, council)
-    meeting = get_object_or_404(Meeting, pk=pk, council=council)
-    form = AnnouncementTextForm(
-        request.POST or None,
-        initial=announcements.initial_texts(
-            announcements.Event.MEETING_ANNOUNCED, announcements.meeting_context(meeting)
-        ),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            announcements.publish_meeting(meeting, by=request.user, **form.cleaned_data)
-        except ActionRefused as refused:
-            refuse_into(form, refused)
-        else:
-            messages.success(request, _("The meeting is announced on the portal with its agenda."))
-            return redirect("workspace:council", council_slug=council.slug)
-    return render(
-        request,
-        "workspace/meeting_announce.html",
-        {"council": council, "meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
-    )

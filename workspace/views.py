@@ -15,8 +15,9 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from common.actions import workspace_view
+from common.quarters import quarter_of
 from consultations import selectors, workflow
-from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
+from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule
 from councils import ordering
 from councils.models import Council
 

@@ -261,8 +261,8 @@ def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
 def test_most_councils_keep_the_rules_and_a_few_do_not(seeded):
     from django.utils import timezone
 
+    from common.quarters import quarter_of
     from consultations import compliance
-    from consultations.models import quarter_of
 
     year, quarter = quarter_of(timezone.localdate())
     past = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
