@@ -19,7 +19,7 @@ from councils.permissions import can_act, council_or_404, require_actor
 from publications import announcements as publications_announcements
 from publications.models import Announcement
 
-from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
+from . import announcements, attachments, conditions, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines
 from .forms import (
     ADD_ROW,
@@ -47,7 +47,6 @@ from .models import (
     Position,
     QuarterlySchedule,
     Recommendation,
-    RenderedDocument,
     ScheduleChange,
 )
 from .proposal_codes import Moderation
@@ -276,8 +275,8 @@ def action_form(step: workflow.Step, consultation: Consultation, data=None):
 
 def _consultation_page(request, consultation, *, bound=None, bound_form=None, status=200):
     policy = CompliancePolicy.current()
-    # The log is read once, with its meetings and people: the steps reached, the timeline and the log shown.
-    log = list(consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"))
+    selectors.with_questions(consultation)
+    log = selectors.workspace_log(consultation)
     reached = workflow.steps_reached(log)
     step = workflow.next_step(consultation, policy, reached)
     offered = workflow.actions(consultation)
@@ -307,13 +306,8 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "questions": consultation.questions.all(),
             "requests": consultation.information_requests.all(),
             "schedule_change": revisions.pending_change(consultation),
-            "counts": {
-                "new": consultation.proposals.filter(moderation=Moderation.NEW).count(),
-                "listed": consultation.proposals.filter(moderation=Moderation.LISTED).count(),
-                "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
-                "undecided": consultation.proposals.filter(moderation=Moderation.LISTED, decision="").count(),
-            },
-            "document_kinds": _document_kinds(consultation),
+            "counts": selectors.proposal_counts(consultation),
+            "document_kinds": selectors.document_kinds(consultation),
             "attachments": {
                 "documents": list(selectors.documents_of(consultation)),
                 "form": DocumentForm(),
@@ -324,23 +318,12 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
                 else [],
             },
             "state_body": state_body_deadlines(consultation, reached) if consultation.is_draft_act else None,
-            "announcements": Announcement.objects.about(consultation)
-            .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
-            .order_by("-created_at"),
+            "announcements": selectors.workspace_announcements(consultation),
             "news_form": NewsForm(),
             "now": timezone.now(),
         },
         status=status,
     )
-
-
-def _document_kinds(consultation: Consultation) -> list:
-    """The documents of a consultation whose list is formed: (kind, label, the published one or None)."""
-    if consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.POSITION_PUBLISHED):
-        return []
-    published = {d.kind: d for d in consultation.rendered_documents.filter(is_published=True)}
-    labels = dict(RenderedDocument.Kind.choices)
-    return [(kind, labels[kind], published.get(kind)) for kind in pdf.kinds_for(consultation)]
 
 
 @workspace_view
