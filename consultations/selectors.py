@@ -34,6 +34,7 @@ from .models import (
     RenderedDocument,
     ScheduleChange,
 )
+from .proposal_codes import Moderation
 
 State = Consultation.State
 
@@ -210,10 +211,10 @@ def proposal_counts(consultation: Consultation) -> dict[str, int]:
     """The consultation's proposals by moderation ("new", "listed", "set_aside") and the listed ones not yet
     decided ("undecided"), in one query."""
     return consultation.proposals.aggregate(
-        new=Count("pk", filter=Q(moderation="new")),
-        listed=Count("pk", filter=Q(moderation="listed")),
-        set_aside=Count("pk", filter=Q(moderation="set_aside")),
-        undecided=Count("pk", filter=Q(moderation="listed", decision="")),
+        new=Count("pk", filter=Q(moderation=Moderation.NEW)),
+        listed=Count("pk", filter=Q(moderation=Moderation.LISTED)),
+        set_aside=Count("pk", filter=Q(moderation=Moderation.SET_ASIDE)),
+        undecided=Count("pk", filter=Q(moderation=Moderation.LISTED, decision="")),
     )
 
 

@@ -9,9 +9,11 @@ from collections.abc import Collection
 
 from django.db.models import Count, Prefetch, Q
 
+from common.quarters import quarter_of
 from consultations import selectors as consultation_selectors
 from consultations import workflow
-from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
+from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule
+from consultations.proposal_codes import Moderation
 from councils import ordering
 from councils.models import Council
 from publications.models import Delivery
@@ -25,7 +27,7 @@ def dashboard_rows(user, today: datetime.date) -> list[dict]:
     year, quarter = quarter_of(today)
     consultations = (
         Consultation.objects.running()
-        .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation="new")))
+        .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation=Moderation.NEW)))
         .select_related("schedule")
         .prefetch_related("transitions")  # the log dates each step's deadline
         .order_by("schedule__year", "schedule__quarter", "number")
