@@ -215,6 +215,28 @@ def test_every_council_consults_on_its_own_sphere_or_region(seeded):
     assert not any("лекарств" in title for title in justice)
 
 
+def test_every_text_of_the_content_files_is_given_in_kazakh_and_russian():
+    """The content files keep kk and ru side by side: no object has one language without the other."""
+    import json
+    from pathlib import Path
+
+    from demo import texts
+
+    def objects(value):
+        if isinstance(value, dict):
+            yield value
+            yield from (o for v in value.values() for o in objects(v))
+        elif isinstance(value, list):
+            yield from (o for v in value for o in objects(v))
+
+    files = sorted(Path(texts.CONTENT).glob("*.json"))
+    assert files
+    for file in files:
+        for record in objects(json.loads(file.read_text(encoding="utf-8"))):
+            if "kk" in record or "ru" in record:
+                assert record.get("kk", "").strip() and record.get("ru", "").strip(), (file.name, record)
+
+
 def test_no_local_topic_names_a_place_of_another_region(seeded):
     from demo import texts
 
