@@ -1,21 +1,17 @@
 """The announcements the consultation workflow publishes, with their Kazakh and Russian text.
 
-Each text is rendered once per language from the event's template, `templates/consultations/announcements/
-<event>.txt` ("consultation.announced" → consultation_announced.txt); the secretary may give their own title
-or text instead. Publishing on the portal happens in the caller's
-transaction (see `publications.services.publish_on_portal`).
+The texts are prepared and published by `publications.announcements` (which also announces meetings); this
+module gives each of the workflow's events its subject, context and page.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
+from publications.announcements import portal_path, publish_announcement, write_announcement
 from publications.models import Announcement
 from publications.services import create_announcement, publish_on_portal
 
@@ -23,13 +19,6 @@ from .models import Consultation, QuarterlySchedule
 from .revisions import as_in_revision
 
 Event = Announcement.Event
-LANGUAGES = ("kk", "ru")
-
-
-def portal_path(view_name: str, **kwargs) -> str:
-    """The path of a public page without its language prefix ("/consultations/<slug>/")."""
-    with translation.override("kk"):
-        return reverse(view_name, kwargs=kwargs).removeprefix("/kk")
 
 
 def consultation_path(consultation: Consultation) -> str:
@@ -37,46 +26,6 @@ def consultation_path(consultation: Consultation) -> str:
     if consultation.state == Consultation.State.POSITION_PUBLISHED:
         return portal_path("consultations:results", slug=consultation.slug)
     return portal_path("consultations:detail", slug=consultation.slug)
-
-
-def render_texts(event: str, context: dict) -> dict[str, tuple[str, str]]:
-    """{"kk": (title, text), "ru": (title, text)}; the template's first line is the title."""
-    template = f"consultations/announcements/{event.replace('.', '_')}.txt"
-    texts = {}
-    for lang in LANGUAGES:
-        with translation.override(lang):
-            rendered = render_to_string(template, {**context, "language": lang}).strip()
-        title, _, text = rendered.partition("\n")
-        texts[lang] = (title.strip(), text.strip())
-    return texts
-
-
-def initial_texts(event: str, context: dict) -> dict[str, str]:
-    """The texts as a form's initial values (title_kk, title_ru, text_kk, text_ru), for the secretary to edit."""
-    texts = render_texts(event, context)
-    return {f"{field}_{lang}": texts[lang][i] for lang in LANGUAGES for i, field in enumerate(("title", "text"))}
-
-
-def _write(
-    *, council, event: str, subject, context: dict, path: str, by, given: dict[str, str],
-    publish_at: datetime.datetime | None = None,
-) -> Announcement:  # fmt: skip
-    """The announcement, with the texts the secretary gave and the prepared ones for what they left empty."""
-    texts = initial_texts(event, context)
-    texts.update({name: given[name] for name in texts if given.get(name)})
-    return create_announcement(
-        council=council, event=event, subject=subject, path=path, publish_at=publish_at, by=by, **texts
-    )
-
-
-def _publish(
-    *, council, event: str, subject, context: dict, path: str, by, at: datetime.datetime,
-    given: dict[str, str] | None = None,
-) -> Announcement:  # fmt: skip
-    announcement = _write(
-        council=council, event=event, subject=subject, context=context, path=path, by=by, given=given or {}
-    )
-    return publish_on_portal(announcement, at=at)
 
 
 def window_at(consultation: Consultation, at: datetime.datetime | None = None) -> str | None:
@@ -104,7 +53,7 @@ def publish_consultation_announced(
 ) -> Announcement:
     if scheduled is not None:  # written earlier, its time has come
         return publish_on_portal(scheduled, at=at)
-    return _publish(
+    return publish_announcement(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,
@@ -135,47 +84,16 @@ def publish(
         council, context = subject.schedule.council, consultation_context(subject)
         page = "consultations:results" if event == Event.RESULTS_PUBLISHED else "consultations:detail"
         path = portal_path(page, slug=subject.slug)
-    return _publish(
+    return publish_announcement(
         council=council, event=event, subject=subject, context=context, path=path, by=by, at=at, given=given
     )
-
-
-def meeting_context(meeting) -> dict:
-    return {"meeting": meeting, "council": meeting.council}
-
-
-def publish_meeting(meeting, *, by, **given: str) -> Announcement:
-    """A council meeting is open to the public (Law "On Public Councils", art. 13 p. 3): announced with its
-    agenda, which counts as the agenda's publication. Once: a second request is refused."""
-    from common.errors import ActionRefused
-    from councils.models import Meeting
-
-    at = timezone.now()
-    with transaction.atomic():
-        locked = Meeting.objects.select_for_update().select_related("council").get(pk=meeting.pk)
-        if locked.agenda_published_at is not None:
-            raise ActionRefused(_("The meeting is already announced."))
-        if locked.date < timezone.localdate():
-            raise ActionRefused(_("Only a meeting still to come is announced."))
-        announcement = _publish(
-            council=locked.council,
-            event=Event.MEETING_ANNOUNCED,
-            subject=locked,
-            context=meeting_context(locked),
-            path=portal_path("meeting", pk=locked.pk),
-            by=by,
-            at=at,
-            given=given,
-        )
-        Meeting.objects.filter(pk=locked.pk).update(agenda_published_at=at)
-    return announcement
 
 
 def schedule_consultation_announced(
     consultation: Consultation, *, by, publish_at: datetime.datetime, **given: str
 ) -> Announcement:
     """Step 3 written now, to go out at `publish_at` (the beat job then takes the step)."""
-    return _write(
+    return write_announcement(
         council=consultation.schedule.council,
         event=Event.CONSULTATION_ANNOUNCED,
         subject=consultation,

@@ -27,10 +27,13 @@ from publications.models import OutgoingMail
 from publications.services import HISTORY
 
 from .models import Consultation
+from .proposal_codes import Moderation, SetAsideReason
 
 # An author is owed an answer when they asked for one and their proposal was sorted: included in the list,
 # or set aside for a reason other than spam.
-OWED = Q(wants_answer=True) & (Q(moderation="listed") | (Q(moderation="set_aside") & ~Q(set_aside_reason="spam")))
+OWED = Q(wants_answer=True) & (
+    Q(moderation=Moderation.LISTED) | (Q(moderation=Moderation.SET_ASIDE) & ~Q(set_aside_reason=SetAsideReason.SPAM))
+)
 BY_MAIL = Q(contact__contains="@")
 # Answered: a mail queued or sent (one that finally failed did not reach the author), or a phone call the
 # secretary marked.

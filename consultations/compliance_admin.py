@@ -18,11 +18,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from common import spreadsheets
+from common.quarters import quarter_of
 from councils import ordering
 from councils.models import Council, Region
 
 from . import compliance
-from .models import quarter_of
 
 QUARTERS = (1, 2, 3, 4)
 ALL = "all"  # the quarter filter's value for the whole year

@@ -19,6 +19,7 @@ from councils.models import Meeting
 from councils.services import decision_meeting_problems
 
 from .models import Consultation, Document, Position
+from .proposal_codes import Moderation
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,9 @@ def reason_given(message: str) -> Condition:
 
 def every_proposal_sorted(consultation: Consultation, act: Act) -> list[str]:
     unsorted = list(
-        consultation.proposals.filter(moderation="new").order_by("submitted_at").values_list("reference", flat=True)
+        consultation.proposals.filter(moderation=Moderation.NEW)
+        .order_by("submitted_at")
+        .values_list("reference", flat=True)
     )
     if not unsorted:
         return []
@@ -196,7 +199,7 @@ def recommendation_complete(consultation: Consultation, act: Act) -> list[str]:
             _("Write these points of the recommendation in both Kazakh and Russian: %(numbers)s.")
             % {"numbers": ", ".join(missing)}
         )
-    listed = consultation.proposals.filter(moderation="listed")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED)
     if listed.exists() and not listed.filter(recommendation_points__recommendation=recommendation).exists():
         problems.append(_("Name the proposals of citizens that the recommendation takes into account."))
     return problems
@@ -212,7 +215,7 @@ def position_complete(consultation: Consultation, act: Act) -> list[str]:
 
 
 def every_proposal_decided(consultation: Consultation, act: Act) -> list[str]:
-    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED).order_by("submitted_at")
     undecided = list(listed.filter(decision="").values_list("reference", flat=True))
     unexplained = list(
         listed.exclude(decision="")

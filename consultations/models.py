@@ -20,10 +20,6 @@ from councils.models import Council, Meeting
 from .fields import StateField, StateMachineModel
 
 
-def quarter_of(date: datetime.date) -> tuple[int, int]:
-    return date.year, (date.month - 1) // 3 + 1
-
-
 def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
     first = datetime.date(year, 3 * quarter - 2, 1)
     last = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)

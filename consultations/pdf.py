@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Consultation, QuarterlySchedule, RenderedDocument
+from .proposal_codes import Decision, Moderation
 from .revisions import as_in_revision
 
 logger = logging.getLogger(__name__)
@@ -90,7 +91,9 @@ def _consultation(consultation: Consultation) -> dict:
 
 def snapshot_proposals(consultation: Consultation) -> dict:
     proposals = (
-        consultation.proposals.filter(moderation="listed").select_related("question").order_by("submitted_at", "id")
+        consultation.proposals.filter(moderation=Moderation.LISTED)
+        .select_related("question")
+        .order_by("submitted_at", "id")
     )
     return _consultation(consultation) | {
         "items": [
@@ -108,7 +111,7 @@ def snapshot_proposals(consultation: Consultation) -> dict:
             }
             for p in proposals
         ],
-        "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
+        "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
     }
 
 
@@ -131,13 +134,10 @@ def snapshot_recommendation(consultation: Consultation) -> dict:
 
 
 def snapshot_position(consultation: Consultation) -> dict:
-    listed = consultation.proposals.filter(moderation="listed")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED)
     return _consultation(consultation) | {
         "position": both(consultation.position, "text"),
-        "counts": {
-            decision: listed.filter(decision=decision).count()
-            for decision in ("taken_into_account", "partly_taken", "not_taken")
-        },
+        "counts": {decision: listed.filter(decision=decision).count() for decision in Decision.values},
         "total": consultation.proposals.count(),
         "listed": listed.count(),
     }

@@ -9,11 +9,12 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common.quarters import quarter_of
 from councils.models import Council, Membership
 from publications.mail import queue_mail
 
 from . import workflow
-from .models import CompliancePolicy, Consultation, QuarterlySchedule, Reminder, quarter_of
+from .models import CompliancePolicy, Consultation, QuarterlySchedule, Reminder
 
 
 def due(today: datetime.date, policy: CompliancePolicy) -> dict[int, dict]:

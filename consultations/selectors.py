@@ -7,13 +7,34 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, CharField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
+from common.quarters import quarter_of
 from councils.models import Council
-from publications.models import Delivery
+from publications.models import Announcement, Delivery
 
-from .models import Consultation, ConsultationTransition, Document, QuarterlySchedule, ScheduleChange, quarter_of
+from . import pdf
+from .models import (
+    Consultation,
+    ConsultationTransition,
+    Document,
+    QuarterlySchedule,
+    RenderedDocument,
+    ScheduleChange,
+)
+from .proposal_codes import Moderation
 
 State = Consultation.State
 
@@ -165,4 +186,52 @@ def failed_deliveries(council_ids) -> QuerySet[Delivery]:
             )
         )
         .order_by("-updated_at", "-pk")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A consultation's page in the workspace: a fixed number of queries however long its log and however many
+# proposals it has (tests/workspace/test_query_budgets.py)
+
+
+def with_questions(consultation: Consultation) -> Consultation:
+    """The consultation with its questions read once, for the page and for the texts its step forms propose
+    (`announcements.consultation_context`)."""
+    prefetch_related_objects([consultation], "questions")
+    return consultation
+
+
+def workspace_log(consultation: Consultation) -> list[ConsultationTransition]:
+    """The consultation's log, oldest first, with who wrote each entry and the meeting that decided it: read
+    once for the steps reached, the timeline and the log shown."""
+    return list(consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"))
+
+
+def proposal_counts(consultation: Consultation) -> dict[str, int]:
+    """The consultation's proposals by moderation ("new", "listed", "set_aside") and the listed ones not yet
+    decided ("undecided"), in one query."""
+    return consultation.proposals.aggregate(
+        new=Count("pk", filter=Q(moderation=Moderation.NEW)),
+        listed=Count("pk", filter=Q(moderation=Moderation.LISTED)),
+        set_aside=Count("pk", filter=Q(moderation=Moderation.SET_ASIDE)),
+        undecided=Count("pk", filter=Q(moderation=Moderation.LISTED, decision="")),
+    )
+
+
+def document_kinds(consultation: Consultation) -> list:
+    """The documents of a consultation whose list is formed: (kind, label, the published one or None)."""
+    if consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.POSITION_PUBLISHED):
+        return []
+    published = {d.kind: d for d in consultation.rendered_documents.filter(is_published=True)}
+    labels = dict(RenderedDocument.Kind.choices)
+    return [(kind, labels[kind], published.get(kind)) for kind in pdf.kinds_for(consultation)]
+
+
+def workspace_announcements(consultation: Consultation) -> QuerySet[Announcement]:
+    """Everything announced about the consultation, scheduled ones included, newest first, with each one's
+    deliveries and recorded changes."""
+    return (
+        Announcement.objects.about(consultation)
+        .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
+        .order_by("-created_at")
     )

@@ -38,6 +38,7 @@ from .models import (
     ScheduleChange,
     ScheduleTransition,
 )
+from .proposal_codes import Moderation
 from .revisions import SCHEDULE_FIELDS
 from .transitions import transition
 
@@ -413,7 +414,7 @@ def save_recommendation(
             raise ActionRefused(_("A draft recommendation is prepared only for a draft legal act."))
         if locked.state != Consultation.State.PROPOSALS_COMPILED:
             raise ActionRefused(_("The draft recommendation is written once the list of proposals is formed."))
-        listed = set(locked.proposals.filter(moderation="listed").values_list("pk", flat=True))
+        listed = set(locked.proposals.filter(moderation=Moderation.LISTED).values_list("pk", flat=True))
         recommendation, _created = Recommendation.objects.update_or_create(
             consultation=locked, defaults={"introduction_kk": introduction_kk, "introduction_ru": introduction_ru}
         )

@@ -10,6 +10,7 @@ from publications.selectors import recorded_publications
 from . import answers, selectors, workflow
 from .filters import ConsultationFilter
 from .models import Consultation
+from .proposal_codes import Moderation
 
 PAGE_SIZE = 20
 
@@ -44,7 +45,9 @@ def consultation_results(request, slug):
     except Consultation.DoesNotExist:
         raise Http404 from None
     proposals = (
-        consultation.proposals.filter(moderation="listed").select_related("question").order_by("submitted_at", "id")
+        consultation.proposals.filter(moderation=Moderation.LISTED)
+        .select_related("question")
+        .order_by("submitted_at", "id")
     )
     page = Paginator(proposals, 50).get_page(request.GET.get("page"))
     return render(

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from common.actions import acting, back, refuse_into, submit, workspace_view
 from common.errors import ActionRefused
 from consultations.permissions import consultation_or_404
-from councils.models import Council
 from councils.permissions import can_act, council_or_404, require_actor
-from publications.delivery import retry
-from publications.models import Announcement, Delivery
+from publications import announcements as publications_announcements
+from publications.models import Announcement
 
-from . import announcements, attachments, conditions, pdf, revisions, selectors, services, workflow
+from . import announcements, attachments, conditions, revisions, selectors, services, workflow
 from .deadlines import state_body_deadlines
 from .forms import (
     ADD_ROW,
@@ -48,9 +47,9 @@ from .models import (
     Position,
     QuarterlySchedule,
     Recommendation,
-    RenderedDocument,
     ScheduleChange,
 )
+from .proposal_codes import Moderation
 
 State = Consultation.State
 Event = Announcement.Event
@@ -96,7 +95,9 @@ def schedule_page(request, council_slug, year, quarter):
             "can_act": can_act(request.user, council),
             "approve_form": MeetingChoiceForm(council=council),
             "publish_form": PublishScheduleForm(
-                initial=announcements.initial_texts(Event.SCHEDULE_PUBLISHED, announcements.schedule_context(schedule))
+                initial=publications_announcements.initial_texts(
+                    Event.SCHEDULE_PUBLISHED, announcements.schedule_context(schedule)
+                )
             )
             if schedule
             else None,
@@ -262,14 +263,16 @@ def action_form(step: workflow.Step, consultation: Consultation, data=None):
     if step.form == "cancel":
         kwargs["announced"] = workflow.is_announced(consultation)
     if step.event and (step.form != "cancel" or kwargs["announced"]):
-        kwargs["initial"] = announcements.initial_texts(step.event, announcements.consultation_context(consultation))
+        kwargs["initial"] = publications_announcements.initial_texts(
+            step.event, announcements.consultation_context(consultation)
+        )
     return form_class(data, **kwargs)
 
 
 def _consultation_page(request, consultation, *, bound=None, bound_form=None, status=200):
     policy = CompliancePolicy.current()
-    # The log is read once, with its meetings and people: the steps reached, the timeline and the log shown.
-    log = list(consultation.transitions.select_related("by", "meeting").order_by("recorded_at", "id"))
+    selectors.with_questions(consultation)
+    log = selectors.workspace_log(consultation)
     reached = workflow.steps_reached(log)
     step = workflow.next_step(consultation, policy, reached)
     offered = workflow.actions(consultation)
@@ -299,13 +302,8 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "questions": consultation.questions.all(),
             "requests": consultation.information_requests.all(),
             "schedule_change": revisions.pending_change(consultation),
-            "counts": {
-                "new": consultation.proposals.filter(moderation="new").count(),
-                "listed": consultation.proposals.filter(moderation="listed").count(),
-                "set_aside": consultation.proposals.filter(moderation="set_aside").count(),
-                "undecided": consultation.proposals.filter(moderation="listed", decision="").count(),
-            },
-            "document_kinds": _document_kinds(consultation),
+            "counts": selectors.proposal_counts(consultation),
+            "document_kinds": selectors.document_kinds(consultation),
             "attachments": {
                 "documents": list(selectors.documents_of(consultation)),
                 "form": DocumentForm(),
@@ -316,23 +314,12 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
                 else [],
             },
             "state_body": state_body_deadlines(consultation, reached) if consultation.is_draft_act else None,
-            "announcements": Announcement.objects.about(consultation)
-            .prefetch_related("deliveries__recorded_by", "recorded_changes__by")
-            .order_by("-created_at"),
+            "announcements": selectors.workspace_announcements(consultation),
             "news_form": NewsForm(),
             "now": timezone.now(),
         },
         status=status,
     )
-
-
-def _document_kinds(consultation: Consultation) -> list:
-    """The documents of a consultation whose list is formed: (kind, label, the published one or None)."""
-    if consultation.state not in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.POSITION_PUBLISHED):
-        return []
-    published = {d.kind: d for d in consultation.rendered_documents.filter(is_published=True)}
-    labels = dict(RenderedDocument.Kind.choices)
-    return [(kind, labels[kind], published.get(kind)) for kind in pdf.kinds_for(consultation)]
 
 
 def _page_of(consultation: Consultation) -> str:
@@ -420,7 +407,7 @@ def recommendation(request, slug):
     if request.method == "POST":
         require_actor(request, council)
     existing = Recommendation.objects.filter(consultation=consultation).prefetch_related("points__proposals").first()
-    listed = consultation.proposals.filter(moderation="listed").order_by("submitted_at")
+    listed = consultation.proposals.filter(moderation=Moderation.LISTED).order_by("submitted_at")
     adding = ADD_ROW in request.POST
     data = with_another_row(request.POST, PointFormSet, "points") if adding else request.POST or None
     form = RecommendationForm(
@@ -635,15 +622,3 @@ def scheduled_announcement(request, slug, pk):
          "form": form},
         status=400 if refused else 200,
     )  # fmt: skip
-
-
-@acting
-def retry_delivery(request, pk):
-    """The secretary sends a failed delivery again."""
-    councils = Council.objects.acted_for_by(request.user)
-    delivery = get_object_or_404(
-        Delivery.objects.filter(announcement__council__in=councils, state=Delivery.State.FAILED), pk=pk
-    )
-    retry(delivery)
-    messages.success(request, _("The delivery is sent again."))
-    return redirect(back(request, reverse("workspace:dashboard")))

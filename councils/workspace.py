@@ -9,10 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.actions import submit, workspace_view
-from consultations import announcements
-from consultations.models import quarter_of
+from common.quarters import quarter_of
 from councils.permissions import council_or_404, require_actor
-from publications.forms import AnnouncementTextForm
 
 from . import services
 from .forms import AttendanceForm, MeetingForm, ReceptionForm
@@ -128,30 +126,3 @@ def reception_form(request, council_slug, pk=None):
         success=_("The personal reception is saved and shown on the council's public page."),
         redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
     ) or render(request, "workspace/reception_form.html", {"council": council, "form": form})
-
-
-@workspace_view
-def meeting_announce(request, council_slug, pk):
-    """The meeting's announcement, prepared with its agenda and editable, published on the portal and the
-    channels."""
-    council = council_or_404(request, council_slug)
-    require_actor(request, council)
-    meeting = get_object_or_404(Meeting, pk=pk, council=council)
-    form = AnnouncementTextForm(
-        request.POST or None,
-        initial=announcements.initial_texts(
-            announcements.Event.MEETING_ANNOUNCED, announcements.meeting_context(meeting)
-        ),
-    )
-    return submit(
-        request,
-        form,
-        lambda data: announcements.publish_meeting(meeting, by=request.user, **data),
-        success=_("The meeting is announced on the portal with its agenda."),
-        redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
-    ) or render(
-        request,
-        "workspace/meeting_announce.html",
-        {"council": council, "meeting": meeting, "form": form},
-        status=400 if form.errors else 200,
-    )

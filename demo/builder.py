@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from common.quarters import quarter_of
 from consultations import announcements as consultation_announcements
 from consultations import attachments, pdf, workflow
 from consultations import services as consultation_services
@@ -45,13 +46,13 @@ from consultations.models import (
     RenderedDocument,
     ScheduleTransition,
     quarter_bounds,
-    quarter_of,
 )
 from consultations.pdf import renders_on_first_download
 from councils import uploads
 from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
+from publications import announcements as publications_announcements
 from publications.models import Announcement, Delivery, RecordedPublicationChange
 from publications.services import create_announcement, publish_on_portal, record_publication
 from publications.services import snapshot as publication_snapshot
@@ -959,8 +960,8 @@ class DemoBuilder:
         def announce(event, subject, context, view, slug, day, external=True):
             announcement = Announcement(
                 council=council, event=event, subject=subject, created_by=by, published_at=moment(day),
-                path=consultation_announcements.portal_path(view, slug=slug),
-                **consultation_announcements.initial_texts(event, context),
+                path=publications_announcements.portal_path(view, slug=slug),
+                **publications_announcements.initial_texts(event, context),
             )  # fmt: skip
             written.append((announcement, day, external))
 

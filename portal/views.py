@@ -1,12 +1,21 @@
-"""Site-wide pages: the home page and the health check."""
+"""The public site's own pages that read across apps: the home page, a council's page, a meeting's page,
+and the health check."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from consultations import selectors
+from councils.models import Council, Meeting
+from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
+from publications.models import Announcement
+from publications.selectors import recorded_publications
+
+MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
 
 
 def home(request):
@@ -17,6 +26,52 @@ def home(request):
             "open_consultations": selectors.open_for_proposals()[:6],
             "coming_up": selectors.coming_up()[:6],
             "latest_results": selectors.latest_results()[:6],
+        },
+    )
+
+
+def council_detail(request, slug):
+    council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
+    schedules = selectors.council_schedules(council)
+    year, quarter = selectors.current_quarter()
+    current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
+    consultations = selectors.newest_first(selectors.public_consultations().filter(schedule__council=council))
+    return render(
+        request,
+        "councils/detail.html",
+        {
+            "council": council,
+            "current_schedule": current,
+            "current_consultations": selectors.schedule_consultations(current) if current else [],
+            "schedule_published_in": recorded_publications(current, event=Announcement.Event.SCHEDULE_PUBLISHED)
+            if current
+            else [],
+            "earlier_schedules": [s for s in schedules if s is not current],
+            "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
+            "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],
+            "receptions": upcoming_receptions(council)[:10],
+            "meetings": upcoming_meetings(council)[:5],
+            "past_meetings": Paginator(past_meetings(council), 10).get_page(request.GET.get(MEETINGS_PAGE)),
+            "meetings_page_param": MEETINGS_PAGE,
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    """A council meeting: open to the public (Law "On Public Councils", art. 13 p. 3), with its agenda and,
+    once published, its protocol and attendance."""
+    meeting = get_object_or_404(Meeting.objects.select_related("council").filter(council__is_active=True), pk=pk)
+    protocol_published = meeting.protocol_published_at is not None
+    return render(
+        request,
+        "councils/meeting.html",
+        {
+            "meeting": meeting,
+            "council": meeting.council,
+            "protocol_published": protocol_published,
+            "quorum": meeting.quorum() if protocol_published else None,
+            "is_upcoming": meeting.date >= timezone.localdate(),
+            "consultations": selectors.decided_at(meeting),
         },
     )
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consultations import proposal_codes
 from consultations.models import Consultation, Question, RecommendationPoint
 from councils.models import Reception
 
@@ -68,20 +69,10 @@ class Proposal(models.Model):
         MAIL = "mail", _("by mail")
         SOCIAL = "social", _("social networks")
 
-    class Moderation(models.TextChoices):
-        NEW = "new", _("new")
-        LISTED = "listed", _("included in the list")
-        SET_ASIDE = "set_aside", _("not included in the list")
-
-    class SetAsideReason(models.TextChoices):
-        SPAM = "spam", _("spam")
-        DUPLICATE = "duplicate", _("duplicate")
-        OFF_TOPIC = "off_topic", _("off-topic")
-
-    class Decision(models.TextChoices):
-        TAKEN = "taken_into_account", _("taken into account")
-        PARTLY = "partly_taken", _("partly taken into account")
-        NOT_TAKEN = "not_taken", _("not taken into account")
+    # Defined in consultations, which reads proposals by these codes and may not import this app.
+    Moderation = proposal_codes.Moderation
+    SetAsideReason = proposal_codes.SetAsideReason
+    Decision = proposal_codes.Decision
 
     consultation = models.ForeignKey(
         Consultation,

@@ -18,7 +18,7 @@ from consultations.permissions import consultation_or_404
 from councils.models import Reception
 from councils.permissions import can_act, require_actor
 
-from . import services
+from . import selectors, services
 from .filters import InboxFilter
 from .forms import AnsweredForm, CorrectionForm, EntryForm, SortForm
 
@@ -32,9 +32,7 @@ def inbox(request, slug):
     consultation = consultation_or_404(request, slug)
     council = consultation.schedule.council
     acts = can_act(request.user, council)
-    proposals = consultation.proposals.select_related("question", "duplicate_of").order_by("submitted_at", "id")
-    if not acts:
-        proposals = proposals.defer("contact")  # members read the inbox; contacts are the secretary's and chair's
+    proposals = selectors.inbox_proposals(consultation, with_contacts=acts)
     filters = InboxFilter(request.GET or None, queryset=proposals, consultation=consultation)
     page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -48,29 +46,11 @@ def inbox(request, slug):
             "can_act": acts,
             "select_page": request.GET.get("select") == "page",
             "sort_form": SortForm(consultation=consultation),
-            "by_phone": _to_answer_by_phone(consultation, acts),
-            "unmailed": _unmailed(consultation),
+            "by_phone": selectors.to_answer_by_phone(consultation, with_contacts=acts),
+            "unmailed": selectors.unmailed(consultation),
             "today": timezone.localdate(),
         },
     )
-
-
-def _to_answer_by_phone(consultation, acts: bool) -> list:
-    """Once the position is published: the authors who asked for an answer and gave only a phone number."""
-    if consultation.state != State.POSITION_PUBLISHED:
-        return []
-    proposals = answers.to_answer_by_phone(consultation)
-    if not acts:
-        proposals = proposals.defer("contact")  # the phone number is the secretary's and chair's to see
-    return list(proposals)
-
-
-def _unmailed(consultation) -> int:
-    """Once the position is published: authors owed a mailed answer that none was queued for (a position
-    recorded days after it was published mails nobody by itself, like the channels)."""
-    if consultation.state != State.POSITION_PUBLISHED:
-        return 0
-    return answers.awaiting_mail(consultation).count()
 
 
 @acting

@@ -1,6 +1,7 @@
-"""Workspace pages for publications outside the portal: the secretary or chair records that a published
-announcement (the schedule, step 3, the results) also appeared in a newspaper, on a news site or in a social
-network, and corrects or removes the record; every change is logged.
+"""Workspace pages for publications: a meeting's announcement, sending a failed delivery again, and
+publications outside the portal — the secretary or chair records that a published announcement (the
+schedule, step 3, the results) also appeared in a newspaper, on a news site or in a social network, and
+corrects or removes the record; every change is logged.
 
 The forms are shown beside each announcement on the schedule's and the consultation's pages
 (`templates/workspace/_recorded_publications.html`); these views take their posts and return to that page.
@@ -16,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.actions import acting, back, submit, workspace_view
-from councils.models import Council
-from councils.permissions import require_actor
+from councils.models import Council, Meeting
+from councils.permissions import council_or_404, require_actor
 
-from . import services
-from .forms import RecordedPublicationForm
+from . import announcements, services
+from .delivery import retry
+from .forms import AnnouncementTextForm, RecordedPublicationForm
 from .models import Announcement, Delivery
 from .views import scan_response
 
@@ -133,3 +135,42 @@ def recorded_scan(request, pk):
     if not publication.scan:
         raise Http404
     return scan_response(publication)
+
+
+@workspace_view
+def meeting_announce(request, council_slug, pk):
+    """The meeting's announcement, prepared with its agenda and editable, published on the portal and the
+    channels."""
+    council = council_or_404(request, council_slug)
+    require_actor(request, council)
+    meeting = get_object_or_404(Meeting, pk=pk, council=council)
+    form = AnnouncementTextForm(
+        request.POST or None,
+        initial=announcements.initial_texts(
+            announcements.Event.MEETING_ANNOUNCED, announcements.meeting_context(meeting)
+        ),
+    )
+    return submit(
+        request,
+        form,
+        lambda data: announcements.publish_meeting(meeting, by=request.user, **data),
+        success=_("The meeting is announced on the portal with its agenda."),
+        redirect_to=reverse("workspace:council", kwargs={"council_slug": council.slug}),
+    ) or render(
+        request,
+        "workspace/meeting_announce.html",
+        {"council": council, "meeting": meeting, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@acting
+def retry_delivery(request, pk):
+    """The secretary sends a failed delivery again."""
+    councils = Council.objects.acted_for_by(request.user)
+    delivery = get_object_or_404(
+        Delivery.objects.filter(announcement__council__in=councils, state=Delivery.State.FAILED), pk=pk
+    )
+    retry(delivery)
+    messages.success(request, _("The delivery is sent again."))
+    return redirect(back(request, reverse("workspace:dashboard")))

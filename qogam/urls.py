@@ -5,7 +5,7 @@ from django.urls import include, path
 from consultations import compliance_admin
 from consultations.calendar import calendar
 from consultations.documents import schedule_document
-from councils.views import meeting_detail, meeting_protocol
+from councils.views import meeting_protocol
 from portal import views
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
 
@@ -26,7 +26,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
-    path("councils/", include("councils.urls")),
+    path("councils/", include("portal.council_urls")),
     path("consultations/", include("consultations.urls")),
     path("", include("proposals.urls")),
     path("", include("publications.urls")),
@@ -38,7 +38,7 @@ urlpatterns += i18n_patterns(
     path("councils/<slug:slug>/feeds/news.atom", NewsAtomFeed(), name="council-news-atom"),
     path("councils/<slug:slug>/feeds/results.rss", ResultsFeed(), name="council-results-rss"),
     path("councils/<slug:slug>/feeds/results.atom", ResultsAtomFeed(), name="council-results-atom"),
-    path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/protocol-<lang:language>.pdf", meeting_protocol, name="meeting-protocol"),
     path(
         "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"

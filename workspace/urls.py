@@ -26,7 +26,9 @@ urlpatterns = [
     path("councils/<slug:council_slug>/meetings/<int:pk>/", councils.meeting_form, name="meeting_edit"),
     path("councils/<slug:council_slug>/meetings/<int:pk>/attendance/", councils.attendance, name="attendance"),
     path(
-        "councils/<slug:council_slug>/meetings/<int:pk>/announce/", councils.meeting_announce, name="meeting_announce"
+        "councils/<slug:council_slug>/meetings/<int:pk>/announce/",
+        publications.meeting_announce,
+        name="meeting_announce",
     ),
     path("councils/<slug:council_slug>/receptions/new/", councils.reception_form, name="reception_new"),
     path("councils/<slug:council_slug>/receptions/<int:pk>/", councils.reception_form, name="reception_edit"),
@@ -72,7 +74,7 @@ urlpatterns = [
         consultations.scheduled_announcement,
         name="scheduled_announcement",
     ),
-    path("deliveries/<int:pk>/retry/", consultations.retry_delivery, name="retry_delivery"),
+    path("deliveries/<int:pk>/retry/", publications.retry_delivery, name="retry_delivery"),
     # Publications outside the portal, recorded by hand
     path("announcements/<int:pk>/publications/new/", publications.record_publication, name="record_publication"),
     path("publications/<int:pk>/", publications.recorded_publication, name="recorded_publication"),

@@ -8,19 +8,15 @@ Each app's workspace pages live in that app (`<app>/workspace.py`); `workspace/u
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from common.actions import workspace_view
-from consultations import selectors, workflow
-from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, quarter_of
-from councils import ordering
-from councils.models import Council
+from common.quarters import quarter_of
 
-from . import signin
+from . import selectors, signin
 from .password_reset import PasswordResetForm
 
 # ---------------------------------------------------------------------------------------------------------
@@ -83,47 +79,12 @@ FAILED_DELIVERIES_SHOWN = 20
 def dashboard(request):
     """My councils: this quarter's schedule, consultations by step with what comes next, new proposals; and,
     for the councils the user acts for, the announcements' deliveries that failed, to be retried."""
-    year, quarter = quarter_of(timezone.localdate())
-    consultations = (
-        Consultation.objects.running()
-        .annotate(new_proposals=Count("proposals", filter=Q(proposals__moderation="new")))
-        .select_related("schedule")
-        .prefetch_related("transitions")  # the log dates each step's deadline
-        .order_by("schedule__year", "schedule__quarter", "number")
-    )
-    councils = list(
-        ordering.councils(Council.objects.readable_by(request.user)).prefetch_related(
-            Prefetch(
-                "schedules",
-                queryset=QuarterlySchedule.objects.filter(year=year, quarter=quarter),
-                to_attr="current_schedules",
-            )
-        )
-    )
-    acted_for = set(Council.objects.acted_for_by(request.user).values_list("pk", flat=True))
-    by_council: dict[int, list] = {council.pk: [] for council in councils}
-    policy = CompliancePolicy.current()
-    for consultation in consultations.of_councils(councils):
-        by_council[consultation.schedule.council_id].append((consultation, workflow.next_step(consultation, policy)))
-    for rows in by_council.values():  # grouped by step, in the order of the steps
-        rows.sort(key=lambda row: workflow.SEQUENCE.index(row[0].state))
-    rows = [
-        {
-            "council": council,
-            "schedule": council.current_schedules[0] if council.current_schedules else None,
-            "consultations": by_council[council.pk],
-            "new_proposals": sum(c.new_proposals for c, _step in by_council[council.pk]),
-            "overdue": sum(1 for _c, step in by_council[council.pk] if step and step.overdue),
-            "can_act": council.pk in acted_for,
-        }
-        for council in councils
-    ]
-    failed, failed_total = [], 0
-    if acted_for:  # members read but may not retry: they are shown no failures
-        deliveries = selectors.failed_deliveries(acted_for)
-        failed_total = deliveries.count()
-        if failed_total:
-            failed = list(deliveries[:FAILED_DELIVERIES_SHOWN])
+    today = timezone.localdate()
+    year, quarter = quarter_of(today)
+    rows = selectors.dashboard_rows(request.user, today)
+    # Members read but may not retry: they are shown no failures.
+    acted_for = [row["council"].pk for row in rows if row["can_act"]]
+    failed, failed_total = selectors.dashboard_failures(acted_for, shown=FAILED_DELIVERIES_SHOWN)
     context = {
         "rows": rows,
         "year": year,

@@ -138,7 +138,8 @@ def test_how_to_take_part_is_shown_only_while_one_can(client, results, language)
 
 
 def test_the_announcement_invites_proposals_only_while_the_window_has_not_passed():
-    from consultations.announcements import consultation_context, render_texts
+    from consultations.announcements import consultation_context
+    from publications.announcements import render_texts
 
     consultation = published_at(State.QUESTIONS_APPROVED)
     opens, closes = consultation.window_opens_at, consultation.window_closes_at

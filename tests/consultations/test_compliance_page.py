@@ -58,7 +58,7 @@ def selected(html: str) -> dict:
 def test_with_no_filter_the_form_shows_the_year_and_quarter_the_report_is_for(ministry, councils, language):
     from django.utils import timezone, translation
 
-    from consultations.models import quarter_of
+    from common.quarters import quarter_of
 
     year, quarter = quarter_of(timezone.localdate())
     html = ministry.get("/admin/compliance/", headers={"accept-language": language}).content.decode()
@@ -85,7 +85,7 @@ def export_links(html: str) -> dict[str, str]:
 def test_every_export_link_carries_the_filters_the_page_applies(ministry, councils):
     from django.utils import timezone
 
-    from consultations.models import quarter_of
+    from common.quarters import quarter_of
 
     year, quarter = quarter_of(timezone.localdate())
     links = export_links(ministry.get("/admin/compliance/", headers={"accept-language": "ru"}).content.decode())

@@ -12,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consultations import announcements, services, workflow
+from consultations import services, workflow
 from consultations.models import Consultation
 from councils.models import Reception
+from publications import announcements as publications_announcements
 from publications.models import Announcement
 from tests.factories import (
     CouncilFactory,
@@ -278,7 +279,7 @@ def test_every_kind_of_news_links_the_most_specific_page_on_the_council_page_and
         text_kk="Ұсыныстарыңызды жіберіңіз.", text_ru="Присылайте предложения.",
     )  # fmt: skip
     meeting = MeetingFactory(council=council, date=timezone.localdate() + datetime.timedelta(days=7))
-    meeting_news = announcements.publish_meeting(meeting, by=by)
+    meeting_news = publications_announcements.publish_meeting(meeting, by=by)
     expected = {
         position_news.pk: f"/consultations/{results.slug}/results/",
         running_news.pk: f"/consultations/{running.slug}/",

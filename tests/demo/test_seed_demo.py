@@ -215,6 +215,28 @@ def test_every_council_consults_on_its_own_sphere_or_region(seeded):
     assert not any("лекарств" in title for title in justice)
 
 
+def test_every_text_of_the_content_files_is_given_in_kazakh_and_russian():
+    """The content files keep kk and ru side by side: no object has one language without the other."""
+    import json
+    from pathlib import Path
+
+    from demo import texts
+
+    def objects(value):
+        if isinstance(value, dict):
+            yield value
+            yield from (o for v in value.values() for o in objects(v))
+        elif isinstance(value, list):
+            yield from (o for v in value for o in objects(v))
+
+    files = sorted(Path(texts.CONTENT).glob("*.json"))
+    assert files
+    for file in files:
+        for record in objects(json.loads(file.read_text(encoding="utf-8"))):
+            if "kk" in record or "ru" in record:
+                assert record.get("kk", "").strip() and record.get("ru", "").strip(), (file.name, record)
+
+
 def test_no_local_topic_names_a_place_of_another_region(seeded):
     from demo import texts
 
@@ -261,8 +283,8 @@ def test_decisions_and_answers_fit_the_council_and_the_occasion(seeded):
 def test_most_councils_keep_the_rules_and_a_few_do_not(seeded):
     from django.utils import timezone
 
+    from common.quarters import quarter_of
     from consultations import compliance
-    from consultations.models import quarter_of
 
     year, quarter = quarter_of(timezone.localdate())
     past = (year, quarter - 1) if quarter > 1 else (year - 1, 4)

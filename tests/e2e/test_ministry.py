@@ -5,7 +5,8 @@ draws its charts with labels of at least 11 px. Screenshots go to artifacts/e2e/
 import pytest
 from django.utils import timezone
 
-from consultations.models import Consultation, quarter_of
+from common.quarters import quarter_of
+from consultations.models import Consultation
 from councils.models import Council
 from tests.e2e.conftest import audit
 from tests.factories import PASSWORD, CouncilFactory, RegionFactory, ministry_staff

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
+from common.quarters import quarter_of
 from consultations import compliance
-from consultations.models import quarter_of
 from councils import ordering
 from councils.models import Council
 
