@@ -1146,12 +1146,31 @@ def peak_rss_mb() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 
-def main(argv: list[str] | None = None) -> dict:
+def create_database(url: str) -> None:
+    """Create the database `url` names when the server has none of that name (as `createdb` would)."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(url)
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created the database {name}.", flush=True)
+
+
+def main(argv: list[str] | None = None) -> dict | None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="PostgreSQL database, empty and migrated (else DATABASE_URL)")
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 300 councils, 1,000,000 proposals")
     parser.add_argument("--seed", type=int, default=16, help="random seed (the same data for the same seed)")
     parser.add_argument("--max-rss-mb", type=int, default=MAX_RSS_MB, help="fail above this peak RSS")
+    parser.add_argument("--create-database", action="store_true", help="create the database if it is missing")
+    parser.add_argument("--migrate", action="store_true", help="apply the migrations first")
+    parser.add_argument(
+        "--skip-if-seeded", action="store_true", help="do nothing (status 0) when the database has councils already"
+    )
     args = parser.parse_args(argv)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
@@ -1159,9 +1178,27 @@ def main(argv: list[str] | None = None) -> dict:
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
     sys.path.insert(0, str(ROOT))
+    if args.create_database:
+        create_database(os.environ.get("DATABASE_URL", ""))
     import django
 
     django.setup()
+    if args.migrate:
+        from django.core.management import call_command
+
+        started = time.monotonic()
+        call_command("migrate", interactive=False, verbosity=0)
+        print(f"Migrated in {time.monotonic() - started:.1f} s.", flush=True)
+    if args.skip_if_seeded:
+        from councils.models import Council
+        from proposals.models import Proposal
+
+        if Council.objects.exists():
+            print(
+                f"Already seeded ({Council.objects.count():,} councils, {Proposal.objects.count():,} proposals): "
+                "nothing written. Drop the database to seed it again."
+            )
+            return None
     return seed(scale=args.scale, seed_value=args.seed, max_rss_mb=args.max_rss_mb)
 
 
