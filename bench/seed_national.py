@@ -241,8 +241,18 @@ def split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
 
 
-def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb: int = MAX_RSS_MB) -> dict:
-    """Write the national data set into Django's default database (PostgreSQL, empty of councils)."""
+def seed(
+    *,
+    scale: float = 1.0,
+    seed_value: int = 16,
+    out=sys.stdout,
+    max_rss_mb: int = MAX_RSS_MB,
+    published_largest: bool = True,
+) -> dict:
+    """Write the national data set into Django's default database (PostgreSQL, empty of councils).
+
+    With `published_largest`, a second consultation has as many proposals as the largest, its position published
+    two quarters ago: the results page of 50,000 proposals (issue 16, item 3) has one to show."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.urls import reverse
@@ -286,7 +296,8 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
     largest = max(50, round(LARGEST * scale))
     print(
         f"Seeding {n_councils} councils, {QUARTERS} quarters, {n_consultations:,} consultations, "
-        f"{n_proposals:,} proposals (one consultation with {largest:,}); today {today}",
+        f"{n_proposals:,} proposals (one consultation open now with {largest:,}"
+        f"{', one published with as many' if published_largest else ''}); today {today}",
         file=out,
         flush=True,
     )
@@ -572,6 +583,7 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
     cid = consultation0
     # The consultation with the most proposals: open now, in the current quarter, in the middle council.
     big_council = n_councils // 2
+    bigs: list[Plan] = []  # the published one, if asked for
     for ci in range(n_councils):
         for qi, (year, quarter) in enumerate(quarters):
             first, last = quarter_bounds(year, quarter)
@@ -581,24 +593,31 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
                 opens = at(starts, 9)
                 closes = at(starts + datetime.timedelta(days=14), 18)
                 is_big = ci == big_council and qi == QUARTERS - 1 and number == 1
+                is_big_published = published_largest and ci == big_council and qi == QUARTERS - 3 and number == 1
                 if is_big:
                     opens = at(today - datetime.timedelta(days=7), 9)
                     closes = at(today + datetime.timedelta(days=7), 18)
                 plan = Plan(cid, ci, schedule_id(ci, qi), year, quarter, number, rng.choice(occasions), opens, closes)
-                plan_steps(plan, qi, rng, today, now, meeting_date, meeting_id, secretary[ci], at, is_big)
+                plan_steps(
+                    plan, qi, rng, today, now, meeting_date, meeting_id, secretary[ci], at, is_big or is_big_published
+                )
                 if is_big:
                     big = plan
+                if is_big_published:
+                    bigs.append(plan)
                 if plan.state != "planned":
                     plan.first_question, plan.questions = next_question, rng.randint(1, 3)
                     next_question += plan.questions
                 plans.append(plan)
                 cid += 1
     assert big.state == "held", big.state
+    assert all(p.state == "position_published" for p in bigs)
+    bigs.insert(0, big)
 
     # --- Proposals per consultation: one with `largest`, the rest skewed over those with an intake ------
-    with_intake = [p for p in plans if p is not big and p.state in INTAKE_STATES]
+    with_intake = [p for p in plans if p not in bigs and p.state in INTAKE_STATES]
     weights = [rng.lognormvariate(0, 1) for _ in with_intake]
-    rest = n_proposals - largest
+    rest = n_proposals - largest * len(bigs)
     total_weight = sum(weights)
     shares = [rest * x / total_weight for x in weights]
     counts = [int(s) for s in shares]
@@ -606,7 +625,8 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
         counts[i] += 1
     for p, c in zip(with_intake, counts, strict=True):
         p.proposals = min(c, largest - 1)  # never as many as the largest
-    big.proposals = largest
+    for p in bigs:
+        p.proposals = largest
     spill = n_proposals - sum(p.proposals for p in plans)
     for p in with_intake:
         if spill <= 0:
@@ -1044,6 +1064,10 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
         print(f"  {'ANALYZE':<45} {'':>10}      {time.monotonic() - t:8.1f} s", file=out)
 
     elapsed = time.monotonic() - started
+
+    def slug_of(p: Plan) -> str:
+        return f"{councils[p.council]['slug']}-{p.year}-q{p.quarter}-{p.number}"
+
     peak_mb = peak_rss_mb()
     states: dict[str, int] = {}
     for p in plans:
@@ -1053,20 +1077,17 @@ def seed(*, scale: float = 1.0, seed_value: int = 16, out=sys.stdout, max_rss_mb
         "schedules": n_councils * QUARTERS,
         "consultations": len(plans),
         "proposals": sum(p.proposals for p in plans),
-        "largest": {
-            "slug": f"{councils[big.council]['slug']}-{big.year}-q{big.quarter}-1",
-            "id": big.id,
-            "proposals": big.proposals,
-        },
+        "largest": {"slug": slug_of(big), "id": big.id, "proposals": big.proposals},
+        "largest_published": (
+            {"slug": slug_of(bigs[1]), "id": bigs[1].id, "proposals": bigs[1].proposals} if len(bigs) > 1 else None
+        ),
         "states": dict(sorted(states.items())),
         "elapsed_s": round(elapsed, 1),
         "peak_rss_mb": round(peak_mb, 1),
     }
     print(f"Consultations by state: {summary['states']}", file=out)
-    print(
-        f"The largest consultation: /kk/consultations/{summary['largest']['slug']}/ ({big.proposals:,} proposals)",
-        file=out,
-    )
+    for p in bigs:
+        print(f"{p.proposals:,} proposals, {p.state}: /kk/consultations/{slug_of(p)}/", file=out)
     print(f"Total {elapsed:.1f} s; peak RSS {peak_mb:.0f} MB (ceiling {max_rss_mb} MB)", file=out, flush=True)
     if peak_mb > max_rss_mb:
         raise SystemExit(f"Peak RSS {peak_mb:.0f} MB is above the ceiling of {max_rss_mb} MB.")
@@ -1166,6 +1187,11 @@ def main(argv: list[str] | None = None) -> dict | None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 300 councils, 1,000,000 proposals")
     parser.add_argument("--seed", type=int, default=16, help="random seed (the same data for the same seed)")
     parser.add_argument("--max-rss-mb", type=int, default=MAX_RSS_MB, help="fail above this peak RSS")
+    parser.add_argument(
+        "--no-published-largest",
+        action="store_true",
+        help="leave out the second consultation of 50,000 proposals (published, for the results page)",
+    )
     parser.add_argument("--create-database", action="store_true", help="create the database if it is missing")
     parser.add_argument("--migrate", action="store_true", help="apply the migrations first")
     parser.add_argument(
@@ -1199,7 +1225,12 @@ def main(argv: list[str] | None = None) -> dict | None:
                 "nothing written. Drop the database to seed it again."
             )
             return None
-    return seed(scale=args.scale, seed_value=args.seed, max_rss_mb=args.max_rss_mb)
+    return seed(
+        scale=args.scale,
+        seed_value=args.seed,
+        max_rss_mb=args.max_rss_mb,
+        published_largest=not args.no_published_largest,
+    )
 
 
 if __name__ == "__main__":

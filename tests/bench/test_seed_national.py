@@ -6,6 +6,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from bench import seed_national
@@ -47,6 +48,13 @@ def test_counts_scale(seeded):
     largest = Consultation.objects.get(pk=summary["largest"]["id"])
     assert largest.proposals.count() == round(seed_national.LARGEST * SCALE)
     assert largest.is_open_for_proposals()
+    # And one as large whose position is published, for the results page.
+    published = Consultation.objects.get(pk=summary["largest_published"]["id"])
+    assert published.state == State.POSITION_PUBLISHED
+    assert published.proposals.count() == largest.proposals.count()
+    assert not Consultation.objects.exclude(pk__in=[largest.pk, published.pk]).filter(
+        pk__in=Proposal.objects.values("consultation").annotate(n=Count("pk")).filter(n__gte=500).values("consultation")
+    )
     # Each council: a secretary and a chair with accounts, and members.
     assert Membership.objects.filter(role="secretary", user__isnull=False).count() == councils
     assert Membership.objects.filter(role="chair", user__isnull=False).count() == councils
@@ -107,13 +115,14 @@ def test_references_continue_from_the_counter(seeded):
 def test_pages_render(seeded, client):
     summary, _printed = seeded
     largest = Consultation.objects.get(pk=summary["largest"]["id"])
-    published = Consultation.objects.filter(state=State.POSITION_PUBLISHED).first()
+    published = Consultation.objects.get(pk=summary["largest_published"]["id"])
     for address in (
         url("consultations:list"),
         url("consultations:list", "ru") + "?step=held",
         url("consultations:detail", slug=largest.slug),
         url("consultations:detail", "ru", slug=published.slug),
         url("consultations:results", slug=published.slug),
+        url("consultations:results", "ru", slug=published.slug) + "?page=3",
         url("councils:detail", slug=largest.schedule.council.slug),
         url("councils:list"),
     ):
