@@ -8,7 +8,9 @@ each region's akimat), their memberships (a secretary and a chair with accounts,
 8 quarters of published schedules (the current quarter and the 7 before it), 20,000 consultations in the
 states their dates imply, with the workflow's log (one row per step reached), questions, recommendations,
 positions and the announcements those steps publish, and 1,000,000 proposals with their references — one
-consultation, open for proposals now, with 50,000. `--scale 0.01` writes a hundredth of it (the tests).
+consultation, open for proposals now, with 50,000, and one as large whose position was published two quarters
+ago (for the results page; `--no-published-largest` leaves it out). `--scale 0.01` writes a hundredth of it
+(the tests).
 
 Nothing goes through the workflow or the ORM's save(): rows are built as the workflow would leave them and
 streamed to COPY table by table (generators; the consultations' plan, one small record each, is the only
