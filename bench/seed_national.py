@@ -4,13 +4,13 @@
 
 On an empty, migrated PostgreSQL database it writes, at scale 1: the 20 regions and 300 councils (the 20
 regional councils and the 19 ministries' councils of `demo/data`, then numbered district councils beside
-each region's akimat), their memberships (a secretary and a chair with accounts, ten members) and meetings,
-8 quarters of published schedules (the current quarter and the 7 before it), 20,000 consultations in the
-states their dates imply, with the workflow's log (one row per step reached), questions, recommendations,
-positions and the announcements those steps publish, and 1,000,000 proposals with their references — one
-consultation, open for proposals now, with 50,000, and one as large whose position was published two quarters
-ago (for the results page; `--no-published-largest` leaves it out). `--scale 0.01` writes a hundredth of it
-(the tests).
+each region's akimat), their memberships (a secretary and a chair with accounts, ten members, fourteen in a
+ministry's council) and meetings, 8 quarters of published schedules (the current quarter and the 7 before
+it), 20,000 consultations in the states their dates imply, with the workflow's log (one row per step
+reached), questions, recommendations, positions and the announcements those steps publish, and 1,000,000
+proposals with their references — one consultation, open for proposals now, with 50,000, and one as large
+whose position was published two quarters ago (for the results page; `--no-published-largest` leaves it
+out). `--scale 0.01` writes a hundredth of it (the tests).
 
 Nothing goes through the workflow or the ORM's save(): rows are built as the workflow would leave them and
 streamed to COPY table by table (generators; the consultations' plan, one small record each, is the only
@@ -403,23 +403,27 @@ def seed(
         ),
     )
     member0 = next_id(pg, Membership._meta.db_table)
-    per_council = MEMBERS + 2
+    # A secretary, a chair and ten members; a central state body's council has 15 to 30 members by law.
+    per_council = 16
+
+    def size(i: int) -> int:
+        return per_council if councils[i]["level"] == "central" else MEMBERS + 2
+
     kinds = ["civil_society"] * 7 + ["state_body"] * 2 + ["quasi_public"]
 
     def membership_rows():
         for i in range(n_councils):
             base = member0 + i * per_council
-            for k in range(per_council):
-                kk, ru = f"{FIRST_NAMES[(i + k) % 10]} {LAST_NAMES[(i * 3 + k) % 8]}", None
-                ru = kk
+            for k in range(size(i)):
+                name = f"{FIRST_NAMES[(i + k) % 10]} {LAST_NAMES[(i * 3 + k) % 8]}"  # a name reads alike in both
                 if k == 0:
                     role, kind, user = "secretary", "", secretary[i]
                 elif k == 1:
                     role, kind, user = "chair", "civil_society", chair_user[i]
                 else:
                     role, kind, user = "member", kinds[k % len(kinds)], None
-                org = f"«{LAST_NAMES[k % 8]} және серіктестер» ЖШС" if kind else ""
-                yield (base + k, kk, kk, ru, role, kind, org, org, org or None, term[0], council_id[i], user)
+                org = f"«{LAST_NAMES[k % 8]} және серіктестер-{k}» ЖШС" if kind else ""  # one organisation each
+                yield (base + k, name, name, name, role, kind, org, org, org or None, term[0], council_id[i], user)
 
     w.copy(
         Membership,
@@ -503,7 +507,7 @@ def seed(
                     if meeting_date(qi, k) > today:
                         continue
                     # Every counted member but one: a quorum (two thirds), not unanimity.
-                    for m in range(1, per_council - 1):
+                    for m in range(1, size(ci) - 1):
                         yield (n, meeting_id(ci, qi, k), member0 + ci * per_council + m)
                         n += 1
 
