@@ -20,7 +20,7 @@ from consultations.conditions import (
     recommendation_complete,
 )
 from consultations.models import Consultation, QuarterlySchedule
-from councils.models import Council, Meeting, Membership
+from councils.models import Council, Meeting, Membership, membership_warnings
 from proposals import services as proposal_services
 from proposals.models import Proposal, ReferenceCounter
 from tests.factories import url
@@ -103,6 +103,11 @@ def test_rows_pass_model_validation(seeded):
     for model in (Council, Membership, Consultation, Proposal):
         for instance in model.objects.order_by("?")[:20]:
             instance.full_clean(validate_unique=False, validate_constraints=True)
+
+
+def test_councils_are_as_the_law_wants(seeded):
+    for council in Council.objects.all():
+        assert membership_warnings(council) == [], council.slug
 
 
 def test_references_continue_from_the_counter(seeded):
