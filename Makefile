@@ -17,7 +17,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret SITE_URL=http://testserver 
 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test setup install messages lint format check-services browser faults
+.PHONY: demo test setup install messages lint format check-services browser faults bench-seed
 
 # One line per stage; the address and the accounts come last, once the server listens (demo_server).
 demo: setup
@@ -35,6 +35,14 @@ test: setup browser check-services lint
 faults: setup
 	@scripts/require-system-packages postgresql redis-server
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
+
+# National-scale data for the benchmarks (BENCHMARKS.md): creates the database if missing, migrates, and seeds
+# 300 councils, 20,000 consultations and 1,000,000 proposals by COPY in about three minutes (nothing if seeded
+# already); e.g. make bench-seed SEED_ARGS="--scale 0.1".
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/qogam_bench
+bench-seed: setup
+	$(BIN)/python bench/seed_national.py --database-url $(BENCH_DATABASE_URL) --create-database --migrate \
+		--skip-if-seeded $(SEED_ARGS)
 
 # The end-to-end tests drive Debian's Chromium and audit pages with axe-core; poppler reads PDFs back.
 browser: $(AXE)
