@@ -3,8 +3,9 @@ publications outside the portal — the secretary or chair records that a publis
 schedule, step 3, the results) also appeared in a newspaper, on a news site or in a social network, and
 corrects or removes the record; every change is logged.
 
-The forms are shown beside each announcement on the schedule's and the consultation's pages
-(`templates/workspace/_recorded_publications.html`); these views take their posts and return to that page.
+The recorded publications' forms are shown beside each announcement on the schedule's and the consultation's
+pages (`templates/workspace/_recorded_publications.html`); these views take their posts and return to that
+page.
 A form with something to correct comes back on a page of its own, with what was typed."""
 
 from __future__ import annotations
