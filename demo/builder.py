@@ -1197,8 +1197,8 @@ class DemoBuilder:
                 ends_at=starts + datetime.timedelta(hours=2),
                 place_kk=place["kk"],
                 place_ru=place["ru"],
-                topic_kk="Азаматтарды жеке қабылдау" if n else "Қоғамдық кеңестің қызметі туралы",
-                topic_ru="Личный приём граждан" if n else "О деятельности общественного совета",
+                topic_kk=texts.RECEPTION_TOPICS["later" if n else "first"]["kk"],
+                topic_ru=texts.RECEPTION_TOPICS["later" if n else "first"]["ru"],
             )
         own_news = texts.news_for(self._council_topics)  # only the news of its own consultations
         if not own_news:

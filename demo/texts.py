@@ -56,7 +56,9 @@ INFORMATION_REQUESTS = [_without(r, "consultation") for r in read("information_r
 NEWS = [_without(n, "consultation") for n in read("news")]
 _REQUEST_TOPICS = [r["consultation"] for r in read("information_requests")]
 _NEWS_TOPICS = [n["consultation"] for n in read("news")]
-RECEPTION_PLACES = read("places")["reception_places"]  # for personal reception of citizens by council members
+RECEPTION_PLACES = read("places")["reception_places"]
+# What a member's personal reception is about: the council's work at the first, citizens' own matters after.
+RECEPTION_TOPICS = read("reception")["topics"]  # for personal reception of citizens by council members
 VENUES = read("places")["venues"]  # for a consultation held in person
 
 # Places that belong to one region (stems, in Russian and Kazakh): a local topic that names one is bound to
