@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -77,8 +78,8 @@ def submit(
     with the form's cleaned data and calls the service. Done: `success` is said and the response goes to
     `redirect_to` — each given as it is, or as a function of what `act` returned; the message is a success,
     or `(level, text)` for another level. Refused: the service's messages go to the top of the form
-    (`refuse_into`), nothing has changed, and None is returned, as on a GET or an invalid form: the view
-    shows the form again, with the status it gives a form with errors.
+    (`refuse_into`; for a formset, to the page's messages), nothing has changed, and None is returned, as on
+    a GET or an invalid form: the view shows the form again, with the status it gives a form with errors.
 
         form = PositionForm(request.POST or None)
         return submit(
@@ -91,7 +92,11 @@ def submit(
     try:
         result = act(form.cleaned_data)
     except ActionRefused as refused:
-        refuse_into(form, refused)
+        if isinstance(form, BaseFormSet):  # a list of rows has no top of its own: the page's messages say it
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            refuse_into(form, refused)
         return None
     said = success(result) if callable(success) else success
     level, text = said if isinstance(said, tuple) else (messages.SUCCESS, said)

@@ -374,19 +374,21 @@ def questions(request, slug):
     adding = ADD_ROW in request.POST
     data = with_another_row(request.POST, QuestionFormSet, "questions") if adding else request.POST or None
     formset = QuestionFormSet(data, initial=initial, prefix="questions")
-    if request.method == "POST" and not adding and formset.is_valid():
+
+    def save(_data) -> list:
         pairs = [
             (f.cleaned_data.get("text_kk", "").strip(), f.cleaned_data.get("text_ru", "").strip()) for f in formset
         ]
-        try:
-            services.set_questions(consultation, by=request.user, questions=[p for p in pairs if p[0] or p[1]])
-        except ActionRefused as refused:
-            for message in refused.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("The list of questions is saved."))
-            return redirect("workspace:consultation", slug=consultation.slug)
-    return render(
+        return services.set_questions(consultation, by=request.user, questions=[p for p in pairs if p[0] or p[1]])
+
+    return submit(
+        request,
+        formset,
+        save,
+        success=_("The list of questions is saved."),
+        redirect_to=_page_of(consultation),
+        ready=not adding,
+    ) or render(
         request,
         "workspace/questions.html",
         {
