@@ -100,6 +100,19 @@ class QuarterlySchedule(StateMachineModel):
     def is_public(self) -> bool:
         return self.published_revision > 0
 
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+    @property
+    def is_published(self) -> bool:
+        """Its current revision is published (`is_public`: some revision is)."""
+        return self.state == self.State.PUBLISHED
+
 
 class TransitionLog(models.Model):
     """Append-only: a row is written once and never changed or deleted."""
@@ -325,6 +338,29 @@ class Consultation(StateMachineModel):
             and self.window_opens_at <= at < self.window_closes_at
         )
 
+    @property
+    def is_planned(self) -> bool:
+        return self.state == self.State.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == self.State.CANCELLED
+
+    @property
+    def has_published_position(self) -> bool:
+        """Step 7 taken: the position and the results are published."""
+        return self.state == self.State.POSITION_PUBLISHED
+
+    @property
+    def accepts_entered_proposals(self) -> bool:
+        """Staff may enter proposals received outside the portal: from the announcement until the list is
+        formed (step 5 closes the intake; `proposals.services.STAFF_ENTRY_STATES`)."""
+        return self.state in (self.State.ANNOUNCED, self.State.HELD)
+
 
 # What the schedule says of a consultation (its PDF and the council page show them): once public, these change
 # only through the schedule's next revision (`ScheduleChange`). The proposal window is the intake's, not the
@@ -448,6 +484,19 @@ class ConsultationTransition(TransitionLog):
     @property
     def to_label(self) -> str:
         return Consultation.State(self.to_state).label
+
+    # What the log says of the steps bound to the proposal window, and of a step back (`workflow.STEPS`).
+    @property
+    def opened_intake(self) -> bool:
+        return self.name == "open_intake"
+
+    @property
+    def closed_intake(self) -> bool:
+        return self.name == "close_intake"
+
+    @property
+    def stepped_back(self) -> bool:
+        return self.name == "step_back"
 
 
 class Question(models.Model):
@@ -687,6 +736,19 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.language})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED
+
+    @property
+    def is_in_progress(self) -> bool:
+        """Waiting for the task or being rendered: the page showing it refreshes itself."""
+        return self.state in (self.State.PENDING, self.State.RENDERING)
 
 
 class CompliancePolicy(models.Model):

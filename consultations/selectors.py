@@ -120,6 +120,22 @@ class Intake:
         consultation, so the planned start is no longer a date to speak of in the future tense."""
         return self.state == "not_yet" and self.opens_at is not None and self.opens_at <= timezone.now()
 
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def is_not_yet_open(self) -> bool:
+        return self.state == "not_yet"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == "closed"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == "cancelled"
+
 
 def intake_of(consultation: Consultation, at: datetime.datetime | None = None) -> Intake:
     """The intake of a consultation, from its fields and its log (prefetched by `consultation_page`)."""

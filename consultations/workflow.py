@@ -95,6 +95,11 @@ class Step:
     def due_on(self, consultation: Consultation, reached: Reached, policy: CompliancePolicy) -> datetime.date | None:
         return self.due(consultation, reached, policy) if self.due else None
 
+    @property
+    def closes_intake(self) -> bool:
+        """ "Close the intake now": the workspace says until when proposals are accepted before offering it."""
+        return self is CLOSE_INTAKE
+
 
 # The states a consultation goes through, in order (a state is named for the step that enters it).
 SEQUENCE = (

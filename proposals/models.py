@@ -246,6 +246,19 @@ class Proposal(models.Model):
             return ""
         return self.organisation or self.author_name
 
+    @property
+    def is_new(self) -> bool:
+        """Received and not yet listed or set aside."""
+        return self.moderation == self.Moderation.NEW
+
+    @property
+    def is_listed(self) -> bool:
+        return self.moderation == self.Moderation.LISTED
+
+    @property
+    def is_set_aside(self) -> bool:
+        return self.moderation == self.Moderation.SET_ASIDE
+
 
 class ProposalEvent(models.Model):
     """Every change to a proposal, with who made it and when."""

@@ -1,7 +1,11 @@
 """The channels an announcement goes out on, each a small backend behind one interface.
 
-A channel says which deliveries an announcement needs on it (`targets`) and sends one (`send`). What goes
-wrong is classified by what the other end may have done:
+A channel says which targets an announcement needs on it (`targets`) and sends the announcement to one
+(`send`). It knows nothing of the rows that record deliveries: it is given the announcement, the target, the
+idempotency key, how far an earlier attempt got (`resume_after`, what the channel itself reported) and a
+`progress` callable, which a channel sending in parts calls with how far it got after each part, so that a
+later attempt resumes there; whatever that callable raises stops the sending. What goes wrong is classified
+by what the other end may have done:
 - `TemporaryFailure`: the request never reached it (refused connection, unknown host) or it said "later"
   (408, 429) — a later attempt is safe;
 - `UncertainFailure`: the request went out but no good answer came back (a timeout, a dropped connection,
@@ -22,6 +26,8 @@ import logging
 import smtplib
 import urllib.error
 import urllib.request
+import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import mail
@@ -35,7 +41,8 @@ from .models import Announcement, Delivery, Subscription, WebhookEndpoint
 logger = logging.getLogger(__name__)
 TIMEOUT = 10
 EMAIL_BATCH = 100
-Error = Delivery.Error
+Error = Delivery.Error  # the codes a failure is stored under (only the vocabulary: no row is read here)
+Progress = Callable[[str], None]  # told how far a channel sending in parts got; may raise to stop it
 
 
 class DeliveryFailure(Exception):
@@ -54,10 +61,6 @@ class UncertainFailure(TemporaryFailure):
 
 class PermanentFailure(DeliveryFailure):
     pass
-
-
-class LeaseLost(Exception):
-    """Another worker took the delivery over (this one outlived its lease): stop without touching it."""
 
 
 def page_url(announcement: Announcement, language: str) -> str:
@@ -118,14 +121,16 @@ class Telegram:
             parts.append(f"{title}\n\n{body}\n{page_url(announcement, language)}")
         return "\n\n— — —\n\n".join(parts)[:4000]
 
-    def send(self, delivery: Delivery) -> str:
+    def send(
+        self, announcement: Announcement, target: str, *, key: uuid.UUID, resume_after: str, progress: Progress
+    ) -> str:
         token = settings.TELEGRAM_BOT_TOKEN
 
         def secret_kept(detail: str) -> str:  # the token is a secret: never in what is stored or shown
             return detail.replace(token, "***") if token else detail
 
         url = f"{settings.TELEGRAM_API_URL.rstrip('/')}/bot{token}/sendMessage"
-        body = json.dumps({"chat_id": delivery.target, "text": self.text(delivery.announcement)}).encode()
+        body = json.dumps({"chat_id": target, "text": self.text(announcement)}).encode()
         try:
             answer = post_json(url, body, {})
         except UncertainFailure as error:  # it may be posted: not repeated (at most once)
@@ -150,11 +155,10 @@ class Webhook:
     def targets(self, announcement: Announcement) -> list[str]:
         return [str(pk) for pk in WebhookEndpoint.objects.filter(is_active=True).values_list("pk", flat=True)]
 
-    def body(self, delivery: Delivery) -> bytes:
-        announcement = delivery.announcement
+    def body(self, announcement: Announcement, key: uuid.UUID) -> bytes:
         subject = announcement.subject
         payload = {
-            "id": str(delivery.idempotency_key),
+            "id": str(key),
             "event": announcement.event,
             "occurred_at": (announcement.published_at or announcement.created_at).isoformat(),
             "council": announcement.council.slug,
@@ -165,22 +169,24 @@ class Webhook:
         }
         return json.dumps(payload, ensure_ascii=False).encode()
 
-    def send(self, delivery: Delivery) -> str:
-        endpoint = WebhookEndpoint.objects.filter(pk=delivery.target, is_active=True).first()
+    def send(
+        self, announcement: Announcement, target: str, *, key: uuid.UUID, resume_after: str, progress: Progress
+    ) -> str:
+        endpoint = WebhookEndpoint.objects.filter(pk=target, is_active=True).first()
         if endpoint is None:
             raise PermanentFailure(Error.RECEIVER_REMOVED)
-        body = self.body(delivery)
+        body = self.body(announcement, key)
         signature = hmac.new(endpoint.secret.encode(), body, hashlib.sha256).hexdigest()
         post_json(
             endpoint.url,
             body,
             {
-                "X-Qogam-Event": delivery.announcement.event,
-                "X-Qogam-Delivery": str(delivery.idempotency_key),
+                "X-Qogam-Event": announcement.event,
+                "X-Qogam-Delivery": str(key),
                 "X-Qogam-Signature": f"sha256={signature}",
             },
         )
-        return str(delivery.idempotency_key)
+        return str(key)
 
 
 class Email:
@@ -222,33 +228,32 @@ class Email:
             headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
         )  # fmt: skip
 
-    def send(self, delivery: Delivery) -> str:
-        """Sends after the subscriber the last attempt reached (kept in `external_id`), noting progress after
-        each batch and before giving up, so that a retry resends at most the batch a dead worker was in.
-        An address the mail server refuses is skipped (logged) rather than blocking everyone after it."""
-        from .delivery import record_progress
-
-        last = int(delivery.external_id or 0)
-        subscribers = self.subscribers(delivery.announcement).order_by("pk")
+    def send(
+        self, announcement: Announcement, target: str, *, key: uuid.UUID, resume_after: str, progress: Progress
+    ) -> str:
+        """Sends after the subscriber an earlier attempt reached (`resume_after`), reporting progress (the last
+        subscriber sent) after each batch and before giving up, so that a retry resends at most the batch a
+        dead worker was in. An address the mail server refuses is skipped (logged) rather than blocking
+        everyone after it."""
+        last = int(resume_after or 0)
+        subscribers = self.subscribers(announcement).order_by("pk")
         try:
             with mail.get_connection() as connection:
                 while batch := list(subscribers.filter(pk__gt=last)[:EMAIL_BATCH]):
                     for subscription in batch:
                         try:
-                            connection.send_messages([self.message(delivery.announcement, subscription)])
+                            connection.send_messages([self.message(announcement, subscription)])
                         except smtplib.SMTPRecipientsRefused as error:
                             if not all(code >= 500 for code, _text in error.recipients.values()):
                                 raise  # "try later" (greylisting, a rate limit): not this address's fault
                             logger.warning("Subscription %s skipped: %s", subscription.pk, error)
                         last = subscription.pk
-                    record_progress(delivery, str(last))
-        except LeaseLost:
-            raise
+                    progress(str(last))
         except smtplib.SMTPAuthenticationError as error:
-            record_progress(delivery, str(last))
+            progress(str(last))
             raise PermanentFailure(Error.MISCONFIGURED, f"SMTP {error.smtp_code}") from None
         except OSError as error:  # the server is down, or dropped the connection (smtplib's errors too)
-            record_progress(delivery, str(last))
+            progress(str(last))
             raise TemporaryFailure(Error.UNREACHABLE, f"{type(error).__name__}: {error}") from None
         return str(last)
 

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import uuid
 
@@ -27,12 +28,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .channels import BY_NAME, CHANNELS, LeaseLost, PermanentFailure, TemporaryFailure
+from .channels import BY_NAME, CHANNELS, PermanentFailure, TemporaryFailure
 from .models import Announcement, Delivery
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
 Error = Delivery.Error
+
+
+class LeaseLost(Exception):
+    """Another worker took the delivery over (this one outlived its lease): stop without touching it."""
 
 
 def enqueue(announcement: Announcement) -> list[Delivery]:
@@ -83,7 +88,13 @@ def deliver(delivery_id: int) -> str:
     delivery = Delivery.objects.select_related("announcement__council").get(pk=delivery_id)
     channel = BY_NAME[delivery.channel]
     try:
-        external_id = channel.send(delivery)
+        external_id = channel.send(
+            delivery.announcement,
+            delivery.target,
+            key=delivery.idempotency_key,
+            resume_after=delivery.external_id,
+            progress=functools.partial(record_progress, delivery),
+        )
     except LeaseLost:
         return "skipped"
     except TemporaryFailure as error:
@@ -127,8 +138,9 @@ def _finish(delivery: Delivery, state: str, *, error: str = "", **fields) -> Non
 
 
 def record_progress(delivery: Delivery, external_id: str) -> None:
-    """A channel sending in batches notes how far it got, so that a retry resumes there, and extends its
-    lease; it stops (LeaseLost) if another worker has taken the delivery over."""
+    """What a channel sending in batches is given as its `progress`: notes how far it got, so that a retry
+    resumes there, and extends the lease; it stops the channel (LeaseLost) if another worker has taken the
+    delivery over."""
     kept = Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claim=delivery.claim).update(
         external_id=external_id, next_attempt_at=lease(), updated_at=timezone.now()
     )

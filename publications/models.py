@@ -222,6 +222,10 @@ class Delivery(models.Model):
         meaning = str(self.Error(code).label)
         return f"{meaning} ({detail})" if detail else meaning
 
+    @property
+    def has_failed(self) -> bool:
+        return self.state == self.State.FAILED
+
 
 class RecordedPublicationChange(models.Model):
     """Append-only: who recorded, changed or removed a recorded publication, when, and what it was before.

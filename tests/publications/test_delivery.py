@@ -203,7 +203,7 @@ def test_an_unexpected_error_is_logged_and_retried_where_a_repeat_is_harmless(re
     announcement = announce(None)
     only(announcement)
     row = announcement.deliveries.get(channel="webhook")
-    monkeypatch.setattr(channels.Webhook, "body", lambda self, delivery: 1 / 0)
+    monkeypatch.setattr(channels.Webhook, "body", lambda self, announcement, key: 1 / 0)
     assert delivery.deliver(row.pk) == "retry"
     row.refresh_from_db()
     assert row.state == "pending" and row.last_error == "unexpected"
@@ -265,7 +265,9 @@ def test_a_webhook_whose_worker_died_mid_call_is_sent_again_and_processed_once(r
     Delivery.objects.filter(pk=row.pk).update(
         state="sending", attempts=1, next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
     )
-    channels.Webhook().send(Delivery.objects.get(pk=row.pk))
+    channels.Webhook().send(
+        announcement, row.target, key=row.idempotency_key, resume_after="", progress=lambda reached: None
+    )
     outcome = delivery.sweep()
     assert outcome["requeued"] == 1 and outcome["sent"] == 1
     assert len(receiver.requests) == 2 and len(receiver.processed) == 1  # sent twice, processed once
@@ -354,6 +356,42 @@ def test_mail_sending_resumes_after_the_last_batch_sent(fast, monkeypatch):
     assert delivery.deliver(row.pk) == "sent"
     addresses = [m.to[0] for m in mail.outbox]
     assert sorted(addresses) == [f"s{n}@mail.kz" for n in range(5)]  # each once
+
+
+def test_the_mail_channel_reports_its_progress_through_the_callable_it_is_given(fast, monkeypatch):
+    """The channel knows nothing of the delivery's row: it tells whoever sends it how far it got, batch by
+    batch, and starts after where it is told an earlier attempt got."""
+    monkeypatch.setattr(channels, "EMAIL_BATCH", 2)
+    row = mailing(5)
+    pks = list(channels.Email().subscribers(row.announcement).order_by("pk").values_list("pk", flat=True))
+    reported = []
+    mail.outbox.clear()
+    last = channels.Email().send(
+        row.announcement, row.target, key=row.idempotency_key, resume_after="", progress=reported.append
+    )
+    assert reported == [str(pks[1]), str(pks[3]), str(pks[4])] and last == str(pks[4])
+    assert len(mail.outbox) == 5
+    reported.clear()
+    mail.outbox.clear()
+    channels.Email().send(
+        row.announcement, row.target, key=row.idempotency_key, resume_after=str(pks[2]), progress=reported.append
+    )
+    assert [m.to[0] for m in mail.outbox] == ["s3@mail.kz", "s4@mail.kz"] and reported == [str(pks[4])]
+    row.refresh_from_db()
+    assert row.state == "pending" and row.external_id == ""  # the row is the caller's business
+
+
+def test_what_the_progress_callable_raises_stops_the_mailing(fast, monkeypatch):
+    monkeypatch.setattr(channels, "EMAIL_BATCH", 2)
+    row = mailing(5)
+    mail.outbox.clear()
+
+    def stop(reached):
+        raise delivery.LeaseLost(row.pk)
+
+    with pytest.raises(delivery.LeaseLost):
+        channels.Email().send(row.announcement, row.target, key=row.idempotency_key, resume_after="", progress=stop)
+    assert len(mail.outbox) == 2  # the first batch, then nothing more
 
 
 def test_an_address_the_mail_server_refuses_is_skipped_not_blocking_the_others(fast, monkeypatch):
