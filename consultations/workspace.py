@@ -295,7 +295,6 @@ def _consultation_page(request, consultation, *, bound=None, bound_form=None, st
             "previous_state": dict(State.choices)[workflow.previous_state(consultation)]
             if workflow.STEP_BACK.name in forms
             else None,
-            "bound_name": bound.name if bound else None,
             # A step refused that the page does not offer now (step 5 while the intake is open): its reasons.
             "refused_form": bound_form if bound is not None and bound not in offered else None,
             "can_act": can_act(request.user, council),

@@ -1,7 +1,7 @@
 """Announcements with their Kazakh and Russian text, prepared from templates: written, published on the
 portal, and the announcement of a council meeting.
 
-Each text is rendered once per language from the event's template, `templates/consultations/announcements/
+Each text is rendered once per language from the event's template, `templates/publications/announcements/
 <event>.txt` ("consultation.announced" → consultation_announced.txt); the secretary may give their own title
 or text instead. Publishing on the portal happens in the caller's
 transaction (see `publications.services.publish_on_portal`).
@@ -35,7 +35,7 @@ def portal_path(view_name: str, **kwargs) -> str:
 
 def render_texts(event: str, context: dict) -> dict[str, tuple[str, str]]:
     """{"kk": (title, text), "ru": (title, text)}; the template's first line is the title."""
-    template = f"consultations/announcements/{event.replace('.', '_')}.txt"
+    template = f"publications/announcements/{event.replace('.', '_')}.txt"
     texts = {}
     for lang in LANGUAGES:
         with translation.override(lang):

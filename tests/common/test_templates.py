@@ -24,8 +24,8 @@ STEPS = (
 LONG_LINES_LEFT = {
     "templates/admin/compliance/_bars.html": 4,
     "templates/base.html": 2,
-    "templates/consultations/announcements/consultation_announced.txt": 2,
-    "templates/consultations/announcements/schedule_published.txt": 1,
+    "templates/publications/announcements/consultation_announced.txt": 2,
+    "templates/publications/announcements/schedule_published.txt": 1,
     "templates/consultations/detail.html": 13,
     "templates/consultations/mail/answer.txt": 1,
     "templates/consultations/mail/reminder.txt": 1,
