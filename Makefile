@@ -16,6 +16,9 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret SITE_URL=http://testserver DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL)
 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
+# The suite runs on every core (pytest-xdist: each process has its own test database, the worker tests their own
+# Redis) and names its 20 slowest tests; e.g. make test PYTEST_ARGS="-n0 tests/proposals" for one process.
+PYTEST_ARGS ?= --numprocesses=auto --durations=20
 
 .PHONY: demo test setup install messages lint format check-services browser faults bench-seed
 
