@@ -115,6 +115,27 @@ def connect() -> None:
         signal.connect(_content_changed, dispatch_uid=f"page-cache-{id(signal)}")
 
 
+def remember(name: str, compute):
+    """What `compute()` returns (something that pickles), computed once per content version and language and
+    kept like the pages: the menus of regions and councils that many pages' forms show. Computed each time
+    when PAGE_CACHE is off or the cache does not answer."""
+    if not enabled():
+        return compute()
+    try:
+        key = f"page-cache:value:{name}:{get_language()}:{version()}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The page cache could not be read", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The page cache could not be written", exc_info=True)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The pages
 

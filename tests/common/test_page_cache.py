@@ -275,3 +275,32 @@ def test_a_message_read_without_marking_it_shown():
     request._messages.add(constants.INFO, "Сәлем")
     assert page_cache._messages_waiting(request)
     assert [str(m) for m in get_messages(request)] == ["Сәлем"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The list's menus of regions and councils
+
+
+def test_the_council_menu_is_computed_once_per_version(client, council, django_assert_max_num_queries):
+    client.get("/kk/consultations/")
+    with django_assert_max_num_queries(50) as queries:
+        page = html(client.get("/kk/consultations/?step=held"))  # another page: rendered, its menus kept
+    assert not [q for q in queries if "councils_council" in q["sql"] and 'FROM "councils_council"' in q["sql"]]
+    assert not [q for q in queries if 'FROM "councils_region"' in q["sql"]]
+    assert f'<option value="{council.slug}">Алғашқы кеңес</option>' in page
+
+
+def test_a_new_council_is_in_the_menu_at_once(client, council, django_capture_on_commit_callbacks):
+    client.get("/kk/consultations/")
+    with django_capture_on_commit_callbacks(execute=True):
+        added = CouncilFactory(name_kk="Жаңа кеңес")
+    assert f'<option value="{added.slug}">Жаңа кеңес</option>' in html(client.get("/kk/consultations/?step=held"))
+
+
+def test_the_menus_keep_their_languages_and_the_chosen_council(client, council):
+    client.get("/kk/consultations/")
+    russian = html(client.get(f"/ru/consultations/?council={council.slug}"))
+    assert f'<option value="{council.slug}" selected>Первый совет</option>' in russian
+    assert re.search(r'<option value="">[^<]+</option>', russian)  # "All councils", not chosen
+    assert re.search(r'<label for="id_council"\s*>[^<]+</label>', russian)
+    assert re.search(r'<optgroup label="[^"]+">', russian)
