@@ -196,7 +196,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
     wanted = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
-    return "*" in wanted or etag in wanted or etag.strip('"') in (tag.strip('"').removeprefix("W/") for tag in wanted)
+    # A proxy that compresses the page makes its ETag weak (W/"…"): the same page for If-None-Match.
+    return "*" in wanted or etag in (tag.removeprefix("W/") for tag in wanted)
 
 
 def cached_page(view):
