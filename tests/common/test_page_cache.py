@@ -306,3 +306,17 @@ def test_the_menus_keep_their_languages_and_the_chosen_council(client, council):
     assert re.search(r'<option value="">[^<]+</option>', russian)  # "All councils", not chosen
     assert re.search(r'<label for="id_council"\s*>[^<]+</label>', russian)
     assert re.search(r'<optgroup label="[^"]+">', russian)
+
+
+def test_a_head_request_is_answered_from_the_cache(client, council, django_assert_num_queries):
+    client.get("/kk/councils/")
+    with django_assert_num_queries(0):
+        assert client.head("/kk/councils/").status_code == 200
+
+
+def test_a_language_switch_carrying_what_was_typed_is_neither_served_nor_stored(client):
+    client.get("/ru/consultations/")  # kept, with an empty search field
+    switched = client.get("/ru/consultations/?switch_language=ru&q=словосочетание")
+    assert 'value="словосочетание"' in html(switched)
+    assert "private" in switched["Cache-Control"]
+    assert "словосочетание" not in html(client.get("/ru/consultations/"))
