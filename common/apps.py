@@ -12,3 +12,7 @@ class CommonConfig(AppConfig):
         from . import converters
 
         converters.register()  # before any app's address patterns are read
+
+        from . import page_cache
+
+        page_cache.connect()  # a write to public content makes the cached pages stale

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .language_switch import KeptBoundField
@@ -13,6 +15,41 @@ class FormRenderer(DjangoTemplates):
 
     field_template_name = "common/field.html"
     bound_field_class = KeptBoundField
+
+
+class PlainSelect(forms.Select):
+    """A <select> whose options are written in one pass here, and put into one template (common/select.html),
+    rather than Django's template per option and per option's attributes: the consultation list's council
+    menu has hundreds of options, and rendering them one template each took most of the page's time. The
+    same HTML in meaning — the label (the field's template), the option groups, the first chosen option
+    `selected` — for options that carry no attributes of their own."""
+
+    template_name = "common/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)  # not ChoiceWidget's per-option dicts
+        chosen = set(context["widget"]["value"])
+        parts = []
+
+        def option(value, label):
+            value = "" if value is None else str(value)
+            selected = value in chosen
+            if selected:
+                chosen.clear()  # as Django's: only the first match of a single select
+            return format_html('\n<option value="{}"{}>{}</option>', value, SELECTED if selected else "", label)
+
+        for value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(format_html('\n<optgroup label="{}">', value))
+                parts.extend(option(v, text) for v, text in label)
+                parts.append("\n</optgroup>")
+            else:
+                parts.append(option(value, label))
+        context["widget"]["options"] = mark_safe("".join(parts))  # each part escaped by format_html
+        return context
+
+
+SELECTED = mark_safe(" selected")
 
 
 class DateInput(forms.DateInput):

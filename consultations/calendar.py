@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common.page_cache import cached_page
 from councils.models import Council, Meeting, Reception
 from councils.selectors import upcoming_receptions
 
@@ -21,6 +22,7 @@ from .models import Consultation
 HORIZON = datetime.timedelta(days=365)
 
 
+@cached_page
 def calendar(request, slug=None):
     council = get_object_or_404(Council.objects.active(), slug=slug) if slug else None
     since = timezone.localdate() - HORIZON

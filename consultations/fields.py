@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
+from common import page_cache
+
 
 class StateWriteRefused(AttributeError):
     pass
@@ -61,6 +63,7 @@ def write_state(instance: StateMachineModel, field: str, value: str, **also) -> 
     Only workflow modules call this, on a row they have locked with select_for_update().
     """
     type(instance)._default_manager.filter(pk=instance.pk).update(**{field: value}, **also)
+    page_cache.bump()  # an UPDATE sends no signal: the public pages show the step
     instance._writing_state = True
     try:
         setattr(instance, field, value)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PlainSelect
 from councils import ordering
 from councils.models import Council, Region
 
@@ -34,6 +35,8 @@ class ConsultationFilter(django_filters.FilterSet):
         queryset=Region.objects.all(),
         group_by=ordering.kind_of,
         empty_label=_("All regions"),
+        remember_as="consultation-filter-regions",
+        widget=PlainSelect,
     )
     council = GroupedModelChoiceFilter(
         label=_("Public council"),
@@ -42,18 +45,28 @@ class ConsultationFilter(django_filters.FilterSet):
         queryset=Council.objects.active(),
         group_by=ordering.level_of,
         empty_label=_("All councils"),
+        remember_as="consultation-filter-councils",
+        widget=PlainSelect,
     )
     level = django_filters.ChoiceFilter(
         label=_("Level"),
         field_name="schedule__council__level",
         choices=sentence_case(Council.Level.choices),
         empty_label=_("All levels"),
+        widget=PlainSelect,
     )
     occasion = django_filters.ChoiceFilter(
-        label=_("Occasion"), choices=sentence_case(Consultation.Occasion.choices), empty_label=_("All occasions")
+        label=_("Occasion"),
+        choices=sentence_case(Consultation.Occasion.choices),
+        empty_label=_("All occasions"),
+        widget=PlainSelect,
     )
     step = django_filters.ChoiceFilter(
-        label=_("Step"), field_name="state", choices=Consultation.State.choices, empty_label=_("All steps")
+        label=_("Step"),
+        field_name="state",
+        choices=Consultation.State.choices,
+        empty_label=_("All steps"),
+        widget=PlainSelect,
     )
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="schedule__year", min_value=2020, max_value=2100, widget=forms.NumberInput
@@ -63,6 +76,7 @@ class ConsultationFilter(django_filters.FilterSet):
         field_name="schedule__quarter",
         choices=[(n, str(n)) for n in range(1, 5)],
         empty_label=_("All quarters"),
+        widget=PlainSelect,
     )
 
     class Meta:

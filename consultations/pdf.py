@@ -18,6 +18,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from common import page_cache
+
 from .models import Consultation, QuarterlySchedule, RenderedDocument
 from .proposal_codes import Decision, Moderation
 from .revisions import as_in_revision
@@ -291,6 +293,7 @@ def render(document_id: int) -> str:
         rendered_at=timezone.now(),
         error="",
     )
+    page_cache.bump()  # an UPDATE sends no signal: the results page lists the ready documents
     return "ready"
 
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from common.page_cache import cached_page
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
@@ -15,12 +16,14 @@ from .proposal_codes import Moderation
 PAGE_SIZE = 20
 
 
+@cached_page
 def consultation_list(request):
     filters = ConsultationFilter(request.GET or None, queryset=selectors.public_consultations())
     page = Paginator(selectors.newest_first(filters.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "consultations/list.html", {"filters": filters, "page": page})
 
 
+@cached_page
 def consultation_detail(request, slug):
     try:
         consultation = selectors.consultation_page(slug)
@@ -39,6 +42,7 @@ def consultation_detail(request, slug):
     )
 
 
+@cached_page
 def consultation_results(request, slug):
     try:
         consultation = selectors.results_page(slug)

@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce, Collate, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common import page_cache
+
 from .models import Council, Region
 
 # The Kazakh Cyrillic alphabet, 42 letters, in its official order (as taught and printed since 1940/1957; see
@@ -167,18 +169,35 @@ class GroupedModelChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        if self.field.remember_as:
+            yield from page_cache.remember(self.field.remember_as, self.as_text)
+        else:
+            for label, objects in self.groups():
+                yield (label, [self.choice(obj) for obj in objects])
+
+    def groups(self):
         # Ordered now, when the page's language is known (forms and filters are declared before it is).
         queryset = regions(self.queryset) if self.queryset.model is Region else councils(self.queryset)
-        for label, objects in groupby(queryset, key=self.field.group_by):
-            yield (label, [self.choice(obj) for obj in objects])
+        return groupby(queryset, key=self.field.group_by)
+
+    def as_text(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The groups with their options' values and labels as text, which the cache can keep."""
+        field = self.field
+        return [
+            (label, [(str(field.prepare_value(obj)), str(field.label_from_instance(obj))) for obj in objects])
+            for label, objects in self.groups()
+        ]
 
 
 class GroupedModelChoiceField(forms.ModelChoiceField):
     """A <select> of regions (`group_by=kind_of`) or councils (`group_by=level_of`) under headings, in the
-    order of `regions()` or `councils()` in the page's language."""
+    order of `regions()` or `councils()` in the page's language. With `remember_as`, a name, the options are
+    computed once per version of public content and language (common.page_cache.remember): for a field whose
+    queryset is the same for every visitor, such as the public list's filters."""
 
     iterator = GroupedModelChoiceIterator
 
-    def __init__(self, *args, group_by=level_of, **kwargs):
+    def __init__(self, *args, group_by=level_of, remember_as: str | None = None, **kwargs):
         self.group_by = group_by
+        self.remember_as = remember_as
         super().__init__(*args, **kwargs)

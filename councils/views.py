@@ -9,11 +9,14 @@ from itertools import groupby
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
+from common.page_cache import cached_page
+
 from . import ordering
 from .models import Meeting
 from .selectors import directory
 
 
+@cached_page
 def council_list(request):
     councils = directory()
     groups = [

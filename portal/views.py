@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from common.page_cache import cached_page
 from consultations import selectors
 from councils.models import Council, Meeting
 from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
@@ -18,6 +19,7 @@ from publications.selectors import recorded_publications
 MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
 
 
+@cached_page
 def home(request):
     return render(
         request,
@@ -30,6 +32,7 @@ def home(request):
     )
 
 
+@cached_page
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
     schedules = selectors.council_schedules(council)
@@ -57,6 +60,7 @@ def council_detail(request, slug):
     )
 
 
+@cached_page
 def meeting_detail(request, pk):
     """A council meeting: open to the public (Law "On Public Councils", art. 13 p. 3), with its agenda and,
     once published, its protocol and attendance."""

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common import page_cache
 from common.errors import ActionRefused
 from councils.models import Meeting
 
@@ -98,4 +99,5 @@ def publish_meeting(meeting, *, by, **given: str) -> Announcement:
             given=given,
         )
         Meeting.objects.filter(pk=locked.pk).update(agenda_published_at=at)
+        page_cache.bump()  # an UPDATE sends no signal
     return announcement

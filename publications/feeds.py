@@ -5,10 +5,12 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.page_cache import cached_page
 from councils.models import Council
 
 from .models import Announcement
@@ -16,6 +18,7 @@ from .models import Announcement
 FEED_SIZE = 50
 
 
+@method_decorator(cached_page, name="__call__")  # the same for every visitor: kept (README, "Caching")
 class NewsFeed(Feed):
     """Every announcement published on the portal."""
 

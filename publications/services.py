@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common import page_cache
 from common.errors import ActionRefused
 from councils import uploads
 from councils.models import Council
@@ -63,6 +64,7 @@ def publish_on_portal(announcement: Announcement, *, at: datetime.datetime | Non
     """
     at = at or timezone.now()
     Announcement.objects.filter(pk=announcement.pk).update(published_at=at)
+    page_cache.bump()  # an UPDATE sends no signal
     announcement.published_at = at
     Delivery.objects.get_or_create(
         announcement=announcement,

@@ -141,6 +141,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True  # no broker: tasks run in the request that sends them
+# Whole public pages for anonymous visitors, in the cache above (common/page_cache.py, README "Caching"): kept
+# PAGE_CACHE_SECONDS at most (pages that change with the clock alone), dropped at once when a row of the
+# PAGE_CACHE_APPS is written (except the models of PAGE_CACHE_IGNORED, which no public page shows); browsers
+# and proxies may keep them PAGE_CACHE_MAX_AGE seconds.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 30)
+PAGE_CACHE_APPS = {"councils", "publications", "consultations", "proposals"}
+PAGE_CACHE_IGNORED = {
+    "publications.OutgoingMail",
+    "publications.Subscription",
+    "publications.WebhookEndpoint",
+    "consultations.Reminder",
+    "proposals.ReferenceCounter",
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

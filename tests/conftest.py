@@ -36,6 +36,12 @@ def _files_for_tests(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _pages_not_cached(settings):
+    """Pages are rendered for each request (common/page_cache.py); the cache's own tests switch it on."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_a_page_says_otherwise():
     """Services' messages are compared in English; pages choose their language from their address."""
     from django.utils import translation

@@ -1,0 +1,235 @@
+"""Whole public pages for anonymous visitors, kept in the default cache (Redis in production).
+
+`cached_page` wraps a public view. An anonymous GET or HEAD is answered from the cache when the page was
+rendered since public content last changed; otherwise the view renders it and the answer is stored. The key
+is the page's language, its address (scheme, host, path) and its query string (parameters sorted; all of it
+hashed, so that a long or hostile query makes a key of the same size), and the content version.
+
+**How a change shows at once.** One version stands for all public content. It changes (`bump()`, after the
+transaction commits) whenever a row of a public app is saved or deleted: a receiver of Django's model
+signals (`connect()`, from common's AppConfig) catches the services, the workflow, the workspace, the admin,
+the beat jobs and the demo alike, so that no writer can forget. The apps whose rows are public content are
+PAGE_CACHE_APPS; PAGE_CACHE_IGNORED names their models no public page shows (the outbox, subscriptions…),
+whose writes change nothing. The few writes that bypass the signals — a queryset's `update()`, such as the
+workflow's state change (consultations/fields.py) or publishing an announcement — call `bump()` themselves.
+Pages that change with the clock alone (an intake window closing, "today") are kept PAGE_CACHE_SECONDS.
+
+**Never another visitor's page.** Signed-in visitors (secretaries, staff), a request with messages waiting,
+a language switch carrying what was typed (common/language_switch.py) and any other method are neither
+served from the cache nor stored; an answer that is not a 200, that sets a cookie or that used the CSRF
+token (a form) is not stored. Pages with a form that posts (the proposal form, the subscription form) are
+simply not wrapped.
+
+**HTTP caches.** A page that may be stored gets an ETag (the hash of its key, version included) and
+`Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE`, and a matching If-None-Match is answered 304; every
+other answer of a wrapped view gets `Cache-Control: private, no-cache`. All vary on Cookie (a signed-in
+visitor's browser must not reuse an anonymous copy); the language is in the address.
+
+PAGE_CACHE (on by default; the tests switch it off, except the cache's own) turns it all off: the view is
+called as if unwrapped.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import signals
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+
+from .language_switch import kept_input
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "page-cache:version"
+KEY_PREFIX = "page-cache:page"
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE", True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The version
+
+
+def version() -> str:
+    """The current content version; a new one is made when the cache has none (first use, eviction, flush)."""
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+        current = cache.get(VERSION_KEY)
+    return str(current)
+
+
+def _set_new_version() -> None:
+    try:
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    except Exception:  # a cache outage: pages are not served from it either, and expire by themselves
+        logger.warning("The page cache's version could not be changed", exc_info=True)
+
+
+def bump() -> None:
+    """Public content changed: every cached page is stale once the current transaction commits (at once
+    outside one). Cheap to call for every row a transaction writes: the version changes once per commit."""
+    if not enabled():
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _set_new_version()
+        return
+    connection.page_cache_stale = True
+
+    def committed():
+        # The first of the transaction's callbacks changes the version; the others find nothing to do.
+        if getattr(connection, "page_cache_stale", False):
+            connection.page_cache_stale = False
+            _set_new_version()
+
+    transaction.on_commit(committed)
+
+
+def _content_changed(sender, **kwargs) -> None:
+    if not enabled():
+        return
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label not in settings.PAGE_CACHE_APPS:
+        return
+    if meta.label in settings.PAGE_CACHE_IGNORED:
+        return
+    bump()
+
+
+def connect() -> None:
+    """Listen to every save and delete of the public apps' rows (called once, from common's AppConfig)."""
+    for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
+        signal.connect(_content_changed, dispatch_uid=f"page-cache-{id(signal)}")
+
+
+def remember(name: str, compute):
+    """What `compute()` returns (something that pickles), computed once per content version and language and
+    kept like the pages: the menus of regions and councils that many pages' forms show. Computed each time
+    when PAGE_CACHE is off or the cache does not answer."""
+    if not enabled():
+        return compute()
+    try:
+        key = f"page-cache:value:{name}:{get_language()}:{version()}"
+        value = cache.get(key)
+    except Exception:
+        logger.warning("The page cache could not be read", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The page cache could not be written", exc_info=True)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The pages
+
+
+def page_key(request: HttpRequest, current_version: str) -> str:
+    """Language, path, sorted query string and version, hashed: the same length whatever the address."""
+    query = urlencode(sorted((name, value) for name in request.GET for value in request.GET.getlist(name)))
+    raw = "\n".join([get_language() or "", request.scheme, request.get_host(), request.path, query, current_version])
+    return f"{KEY_PREFIX}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _etag(key: str) -> str:
+    return f'"{key.rsplit(":", 1)[-1][:32]}"'
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or kept_input() is not None:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    return not _messages_waiting(request)
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    """Messages stored for the visitor's next page (read without marking them as shown)."""
+    storage = getattr(request, "_messages", None)
+    if storage is None:
+        return False
+    return bool(storage._queued_messages or storage._loaded_messages)
+
+
+def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # The page asked for the CSRF token (a form that posts): its cookie goes to this visitor alone.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not _messages_waiting(request)
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _public(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _not_modified(request: HttpRequest, etag: str) -> bool:
+    wanted = parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    # A proxy that compresses the page makes its ETag weak (W/"…"): the same page for If-None-Match.
+    return "*" in wanted or etag in (tag.removeprefix("W/") for tag in wanted)
+
+
+def cached_page(view):
+    """Serve `view`'s page to anonymous visitors from the cache, as the module's docstring says."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not enabled():
+            return view(request, *args, **kwargs)
+        if not _may_use_cache(request):
+            return _private(view(request, *args, **kwargs))
+        try:
+            key = page_key(request, version())
+            stored = cache.get(key)
+        except Exception:  # Redis down: render the page as if there were no cache
+            logger.warning("The page cache could not be read", exc_info=True)
+            return _private(view(request, *args, **kwargs))
+        etag = _etag(key)
+        if _not_modified(request, etag):
+            return _public(HttpResponseNotModified(), etag)
+        if stored is not None:
+            return _public(stored, etag)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response = response.render()
+        if not _may_store(request, response):
+            return _private(response)
+        _public(response, etag)
+        try:
+            cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("The page cache could not be written", exc_info=True)
+        return response
+
+    return wrapper
