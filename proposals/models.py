@@ -188,6 +188,9 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["consultation", "moderation"], name="proposal_moderation"),
             models.Index(fields=["consultation", "submitted_at"], name="proposal_received"),
+            # The authors who asked for an answer, counted on the results page (consultations.answers): a fifth
+            # of a consultation's proposals, read without the rest (issue 16).
+            models.Index(fields=["consultation"], condition=Q(wants_answer=True), name="proposal_wants_answer"),
         ]
         constraints = [
             models.CheckConstraint(
