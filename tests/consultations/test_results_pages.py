@@ -80,6 +80,10 @@ def in_order(consultation) -> list[str]:
     return list(listed.order_by("submitted_at", "id").values_list("reference", flat=True))
 
 
+def joined(pages) -> list[str]:
+    return [reference for page in pages for reference in page]
+
+
 def get(client, address):
     response = client.get(address)
     assert response.status_code == 200, address
@@ -101,17 +105,14 @@ def walk(client, address, rel):
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_walking_the_results_forward_and_back_shows_every_proposal_of_the_list_once_in_order(
-    client, results, language
-):
+def test_walking_the_results_forward_and_back_shows_every_proposal_of_the_list_once_in_order(client, results, language):
     address = f"/{language}/consultations/{results.slug}/results/"
     forward = walk(client, address, "next")
     assert [len(page) for page in forward] == [50, 50, 22]
-    assert sum(forward, []) == in_order(results)
+    assert joined(forward) == in_order(results)
 
-    _references, links = get(client, address + "?last=1")
     back = walk(client, address + "?last=1", "prev")
-    assert sum(reversed(back), []) == in_order(results)
+    assert joined(reversed(back)) == in_order(results)
     # from the last page reached by "next", "previous" gives the same pages back
     last_forward = address + "?after=" + forward[1][-1]
     assert walk(client, last_forward, "prev") == list(reversed(forward))

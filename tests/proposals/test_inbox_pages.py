@@ -52,6 +52,10 @@ def in_order(proposals) -> list[str]:
     return list(proposals.order_by("submitted_at", "id").values_list("reference", flat=True))
 
 
+def joined(pages) -> list[str]:
+    return [reference for page in pages for reference in page]
+
+
 def get(client, address):
     response = client.get(address)
     assert response.status_code == 200, address
@@ -76,10 +80,10 @@ def test_walking_the_inbox_forward_and_back_shows_every_proposal_once_in_order(c
     address = url("workspace:inbox", language, slug=held.slug)
     forward = walk(client, address, "next")
     assert [len(page) for page in forward] == [50, 50, 31]
-    assert sum(forward, []) == in_order(held.proposals.all())
+    assert joined(forward) == in_order(held.proposals.all())
     assert walk(client, address + "?after=" + forward[1][-1], "prev") == list(reversed(forward))
     back = walk(client, address + "?last=1", "prev")
-    assert sum(reversed(back), []) == in_order(held.proposals.all())
+    assert joined(reversed(back)) == in_order(held.proposals.all())
 
 
 def test_the_filters_are_kept_from_page_to_page(client, held):
@@ -89,7 +93,7 @@ def test_the_filters_are_kept_from_page_to_page(client, held):
     assert links.links["next"].startswith("?language=ru&channel=mail&after=")
     pages = walk(client, address + query, "next")
     assert [len(page) for page in pages] == [50, 15]
-    assert sum(pages, []) == in_order(held.proposals.filter(language="ru"))
+    assert joined(pages) == in_order(held.proposals.filter(language="ru"))
     _refs, links, _html = get(client, address + links.links["next"])
     assert links.links["prev"].startswith("?language=ru&channel=mail&before=")
     assert links.links["Первая страница"] == "?language=ru&channel=mail"
