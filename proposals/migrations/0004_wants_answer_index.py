@@ -13,7 +13,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="proposal",
             index=models.Index(
-                fields=["consultation"], condition=models.Q(wants_answer=True), name="proposal_wants_answer"
+                fields=["consultation"],
+                condition=models.Q(wants_answer=True),
+                include=["moderation", "set_aside_reason", "answer_queued_at", "answer_mail", "answered_by_phone_on"],
+                name="proposal_wants_answer",
             ),
         ),
     ]
