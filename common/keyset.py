@@ -63,8 +63,8 @@ def keyset_page(
     """The page of `queryset`, in ascending order of `keys` (unique together, non-null), that `params` asks for.
 
     `cursor` is the unique field that names a row in the address; `anchors` (by default `queryset`) is where
-    that row is looked up. Two to four queries: the row named, the page, and whether there is more on the other
-    side of the row named.
+    that row is looked up. One query for the first or the last page; three from a row named: the row, the page,
+    and whether there is more on the other side of the row.
     """
     anchors = queryset if anchors is None else anchors
     ascending = queryset.order_by(*keys)
@@ -103,7 +103,8 @@ def _anchor(anchors: QuerySet, keys: Sequence[str], cursor: str, raw: str | None
     """The keys of the row whose `cursor` field is `raw`, or None when `raw` names no row of `anchors`."""
     if not raw or "\x00" in raw:
         return None
-    model_field = anchors.model._meta.get_field(cursor)
+    options = anchors.model._meta
+    model_field = options.pk if cursor == "pk" else options.get_field(cursor)
     try:
         value = model_field.to_python(raw)
         model_field.run_validators(value)  # a length or a number out of the column's range
