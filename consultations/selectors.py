@@ -169,6 +169,17 @@ def results_page(slug: str) -> Consultation:
     )
 
 
+# The order of the results page, unique: the proposals as they came (a range of the index proposal_received).
+RESULTS_ORDER = ("submitted_at", "pk")
+
+
+def results_proposals(consultation: Consultation) -> QuerySet:
+    """The proposals of the consultation's list, with their question, in the order they came."""
+    return (
+        consultation.proposals.filter(moderation=Moderation.LISTED).select_related("question").order_by(*RESULTS_ORDER)
+    )
+
+
 def council_schedules(council: Council) -> list[QuarterlySchedule]:
     """The council's published schedules, newest quarter first."""
     return list(council.schedules.published().order_by("-year", "-quarter"))

@@ -14,10 +14,14 @@ from .models import Proposal
 State = Consultation.State
 
 
+# The inbox's order, unique: the proposals as they came (read as a range of the index proposal_received).
+INBOX_ORDER = ("submitted_at", "pk")
+
+
 def inbox_proposals(consultation: Consultation, *, with_contacts: bool) -> QuerySet[Proposal]:
     """The consultation's proposals in the order they came, with their question and the original of a duplicate;
     their contacts only `with_contacts` (members read the inbox; contacts are the secretary's and chair's)."""
-    proposals = consultation.proposals.select_related("question", "duplicate_of").order_by("submitted_at", "id")
+    proposals = consultation.proposals.select_related("question", "duplicate_of").order_by(*INBOX_ORDER)
     return proposals if with_contacts else proposals.defer("contact")
 
 

@@ -3,7 +3,6 @@ decisions (in bulk where the reasons are the same), proposals received outside t
 its history and corrections, and the authors to answer by phone once the position is published."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from common.actions import acting, back, submit, workspace_view
+from common.keyset import keyset_page
 from consultations import answers
 from consultations.models import Consultation
 from consultations.permissions import consultation_or_404
@@ -34,7 +34,11 @@ def inbox(request, slug):
     acts = can_act(request.user, council)
     proposals = selectors.inbox_proposals(consultation, with_contacts=acts)
     filters = InboxFilter(request.GET or None, queryset=proposals, consultation=consultation)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A page is the proposals after (or before) one of them, never an OFFSET (common.keyset); the place is
+    # looked up among all the consultation's proposals, so it holds when the one named has left the filter.
+    page = keyset_page(
+        filters.qs, request.GET, per_page=PAGE_SIZE, keys=selectors.INBOX_ORDER, anchors=consultation.proposals.all()
+    )
     return render(
         request,
         "workspace/inbox.html",
@@ -43,6 +47,7 @@ def inbox(request, slug):
             "consultation": consultation,
             "filters": filters,
             "page": page,
+            "count": filters.qs.count(),
             "can_act": acts,
             "select_page": request.GET.get("select") == "page",
             "sort_form": SortForm(consultation=consultation),

@@ -1,0 +1,127 @@
+"""Keyset ("seek") pagination: a page of a long list found from where the page before it ended, not by an OFFSET.
+
+Django's Paginator reads page N with OFFSET (N-1)·size and counts the whole list on every page, so the last page
+of a consultation with 50,000 proposals walks all of them (issue 16). Here a page is the `per_page` rows after
+(or before) one row of the list, in the list's order — a unique tuple of keys, such as (submitted_at, pk) — which
+an index on those keys serves as a range scan, as fast at the end of the list as at its start.
+
+The address names that row by a unique public field (a proposal's reference number): `?after=QG-2026-00123`,
+`?before=…`, `?last=1` for the end of the list. The row is looked up among `anchors` (the list before the
+reader's filters: a row a filter hides, or that left the filter since, still marks a place); a value that is
+not such a row — garbage, another consultation's row, a value too long — gives the first page, never an error.
+An old `?page=N` is ignored the same way. There is no page number and no total: counting is the caller's choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+AFTER, BEFORE, LAST = "after", "before", "last"
+# The parameters a page link replaces; every other one (the filters) is kept. `page` is the Paginator's.
+PAGE_PARAMS = (AFTER, BEFORE, LAST, "page")
+
+
+@dataclass
+class KeysetPage:
+    """A page of a list; `next_params` / `previous_params` are the query parameters of the neighbouring pages
+    ({} is the first page)."""
+
+    object_list: list
+    has_next: bool = False
+    has_previous: bool = False
+    next_params: dict = field(default_factory=dict)
+    previous_params: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def last_params(self) -> dict:
+        return {LAST: "1"}
+
+
+def keyset_page(
+    queryset: QuerySet,
+    params: Mapping[str, str],
+    *,
+    per_page: int,
+    keys: Sequence[str] = ("submitted_at", "pk"),
+    cursor: str = "reference",
+    anchors: QuerySet | None = None,
+) -> KeysetPage:
+    """The page of `queryset`, in ascending order of `keys` (unique together, non-null), that `params` asks for.
+
+    `cursor` is the unique field that names a row in the address; `anchors` (by default `queryset`) is where
+    that row is looked up. One query for the first or the last page; three from a row named: the row, the page,
+    and whether there is more on the other side of the row.
+    """
+    anchors = queryset if anchors is None else anchors
+    ascending = queryset.order_by(*keys)
+    descending = queryset.order_by(*(f"-{key}" for key in keys))
+    if params.get(LAST):
+        rows = list(descending[: per_page + 1])
+        more = len(rows) > per_page
+        return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=False)
+    for param in (AFTER, BEFORE):
+        values = _anchor(anchors, keys, cursor, params.get(param))
+        if values is None:
+            continue
+        if param == AFTER:
+            rows = list(ascending.filter(_beyond(keys, values, "gt"))[: per_page + 1])
+            earlier = queryset.filter(_beyond(keys, values, "lt", inclusive=True)).exists()
+            return _page(rows[:per_page], cursor, has_previous=earlier, has_next=len(rows) > per_page)
+        rows = list(descending.filter(_beyond(keys, values, "lt"))[: per_page + 1])
+        later = queryset.filter(_beyond(keys, values, "gt", inclusive=True)).exists()
+        return _page(list(reversed(rows[:per_page])), cursor, has_previous=len(rows) > per_page, has_next=later)
+    rows = list(ascending[: per_page + 1])
+    return _page(rows[:per_page], cursor, has_previous=False, has_next=len(rows) > per_page)
+
+
+def _page(rows: list, cursor: str, *, has_previous: bool, has_next: bool) -> KeysetPage:
+    page = KeysetPage(rows, has_next=has_next, has_previous=has_previous)
+    # A page past either end (its row was the last, or the first) is empty: its neighbour is then the list's
+    # last or first page.
+    if has_next:
+        page.next_params = {AFTER: getattr(rows[-1], cursor)} if rows else {}
+    if has_previous:
+        page.previous_params = {BEFORE: getattr(rows[0], cursor)} if rows else {LAST: "1"}
+    return page
+
+
+def _anchor(anchors: QuerySet, keys: Sequence[str], cursor: str, raw: str | None) -> tuple | None:
+    """The keys of the row whose `cursor` field is `raw`, or None when `raw` names no row of `anchors`."""
+    if not raw or "\x00" in raw:
+        return None
+    options = anchors.model._meta
+    model_field = options.pk if cursor == "pk" else options.get_field(cursor)
+    try:
+        value = model_field.to_python(raw)
+        model_field.run_validators(value)  # a length or a number out of the column's range
+    except (ValidationError, TypeError, ValueError):
+        return None
+    found = list(anchors.filter(**{cursor: value}).values_list(*keys)[:1])
+    return found[0] if found else None
+
+
+def _beyond(keys: Sequence[str], values: Sequence, op: str, *, inclusive: bool = False) -> Q:
+    """Rows whose keys come after (`op` "gt") or before ("lt") `values` in the order of `keys`: the row
+    comparison (k1, k2) > (v1, v2) written out, with k1 >= v1 first so that an index on the keys is entered at
+    v1 (a range scan) rather than read from its start and filtered. `inclusive`: the row itself too."""
+    either = Q()
+    for i, key in enumerate(keys):
+        last = i == len(keys) - 1
+        term = Q(**dict(zip(keys[:i], values[:i], strict=True)))
+        term &= Q(**{f"{key}__{op}{'e' if last and inclusive else ''}": values[i]})
+        either |= term
+    return Q(**{f"{keys[0]}__{op}e": values[0]}) & either
