@@ -10,7 +10,7 @@ transaction commits) whenever a row of a public app is saved or deleted: a recei
 signals (`connect()`, from common's AppConfig) catches the services, the workflow, the workspace, the admin,
 the beat jobs and the demo alike, so that no writer can forget. The apps whose rows are public content are
 PAGE_CACHE_APPS; PAGE_CACHE_IGNORED names their models no public page shows (the outbox, subscriptions…),
-whose writes change nothing. The few writes that bypass the signals — a queryset's `update()`, such as the
+whose writes change nothing, and a row whose `shows_on_public_pages()` says False changes nothing either. The few writes that bypass the signals — a queryset's `update()`, such as the
 workflow's state change (consultations/fields.py) or publishing an announcement — call `bump()` themselves.
 Pages that change with the clock alone (an intake window closing, "today") are kept PAGE_CACHE_SECONDS.
 
@@ -105,6 +105,11 @@ def _content_changed(sender, **kwargs) -> None:
     if meta is None or meta.app_label not in settings.PAGE_CACHE_APPS:
         return
     if meta.label in settings.PAGE_CACHE_IGNORED:
+        return
+    # A row may say it shows on no public page yet: a proposal before its consultation's results are out, so
+    # that a busy intake does not empty the cache with every submission.
+    shows = getattr(kwargs.get("instance"), "shows_on_public_pages", None)
+    if callable(shows) and not shows():
         return
     bump()
 

@@ -258,6 +258,10 @@ class Proposal(models.Model):
             return ""
         return self.organisation or self.author_name
 
+    def shows_on_public_pages(self) -> bool:
+        """Only the results page shows proposals, once the position is published (common.page_cache)."""
+        return self.consultation.has_published_position
+
     @property
     def is_new(self) -> bool:
         """Received and not yet listed or set aside."""

@@ -155,6 +155,7 @@ PAGE_CACHE_IGNORED = {
     "publications.WebhookEndpoint",
     "consultations.Reminder",
     "proposals.ReferenceCounter",
+    "proposals.ProposalEvent",
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

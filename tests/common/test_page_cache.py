@@ -13,7 +13,14 @@ from common import page_cache
 from consultations import workflow
 from consultations.models import Consultation
 from councils.models import Council
-from tests.factories import CouncilFactory, consultation_at, decide_all, secretary_of, write_position
+from tests.factories import (
+    CouncilFactory,
+    add_proposal,
+    consultation_at,
+    decide_all,
+    secretary_of,
+    write_position,
+)
 from tests.public_fixtures import publish, published_at
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +141,30 @@ def test_a_published_position_shows_on_the_consultations_page_at_once(
     rendered = html(client.get(address))
     assert cached != before
     assert _without_timestamps(cached) == _without_timestamps(rendered)
+
+
+def test_a_proposal_received_while_the_window_is_open_leaves_the_cached_pages(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """No public page shows a proposal before the results: a busy intake keeps the cache."""
+    consultation = published_at(State.HELD, listed_proposals=0)
+    address = f"/kk/consultations/{consultation.slug}/"
+    client.get(address)
+    with django_capture_on_commit_callbacks(execute=True):
+        add_proposal(consultation, by=secretary_of(consultation.schedule.council))
+    with django_assert_num_queries(0):
+        assert client.get(address).status_code == 200
+
+
+def test_a_listed_proposal_corrected_after_the_results_shows_at_once(client, django_capture_on_commit_callbacks):
+    consultation = published_at(State.POSITION_PUBLISHED, listed_proposals=1)
+    address = f"/ru/consultations/{consultation.slug}/results/"
+    proposal = consultation.proposals.get()
+    assert proposal.text in html(client.get(address))
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.text = "Исправленный текст предложения"
+        proposal.save()
+    assert "Исправленный текст предложения" in html(client.get(address))
 
 
 def _without_timestamps(text: str) -> str:
