@@ -10,8 +10,9 @@ transaction commits) whenever a row of a public app is saved or deleted: a recei
 signals (`connect()`, from common's AppConfig) catches the services, the workflow, the workspace, the admin,
 the beat jobs and the demo alike, so that no writer can forget. The apps whose rows are public content are
 PAGE_CACHE_APPS; PAGE_CACHE_IGNORED names their models no public page shows (the outbox, subscriptions…),
-whose writes change nothing, and a row whose `shows_on_public_pages()` says False changes nothing either. The few writes that bypass the signals — a queryset's `update()`, such as the
-workflow's state change (consultations/fields.py) or publishing an announcement — call `bump()` themselves.
+whose writes change nothing, and a row whose `shows_on_public_pages()` says False changes nothing either. The few
+writes that bypass the signals — a queryset's `update()`, such as the workflow's state change
+(consultations/fields.py) or publishing an announcement — call `bump()` themselves.
 Pages that change with the clock alone (an intake window closing, "today") are kept PAGE_CACHE_SECONDS.
 
 **Never another visitor's page.** Signed-in visitors (secretaries, staff), a request with messages waiting,

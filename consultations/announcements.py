@@ -45,6 +45,10 @@ def consultation_context(consultation: Consultation, at: datetime.datetime | Non
         "council": consultation.schedule.council,
         "questions": list(consultation.questions.all()),
         "window": window_at(consultation, at),
+        # The window's dates and times, which a text writes as its language does (DATETIME_FORMAT: a template
+        # localizes a datetime it prints so).
+        "opens": consultation.window_opens_at,
+        "closes": consultation.window_closes_at,
     }
 
 

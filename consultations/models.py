@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -602,6 +603,12 @@ class Document(models.Model):
         """The file's type as people name it: PDF, DOCX, ODT, XLSX."""
         kind = self.file_kind
         return kind.code.upper() if kind else ""
+
+    @property
+    def type_and_size(self) -> str:
+        """What the lists say of the file beside its title: "PDF, 150,0 KB" (the size as `filesizeformat`
+        writes it, in the current language)."""
+        return ", ".join(part for part in (self.type_label, filesizeformat(self.size)) if part)
 
 
 _FILE_KINDS = {kind.content_type: kind for kind in (*uploads.DOCUMENT_KINDS, *uploads.SCAN_KINDS)}

@@ -444,3 +444,9 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_scope_display()})"
+
+    @property
+    def scope_and_target(self) -> str:
+        """What it brings, as its confirmation gives it: "one public council — <its name>", "all public councils"."""
+        target = self.council or self.region
+        return f"{self.get_scope_display()} — {target.name}" if target else self.get_scope_display()

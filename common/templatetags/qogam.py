@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import date
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
@@ -79,3 +80,12 @@ def iso_date(value: str):
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+@register.filter
+def until(first_day, last_day):
+    """When something is held, as the `date` filter writes days: its first day, and " — " and its last day when
+    that is another (`{{ consultation.starts_on|until:consultation.ends_on }}`)."""
+    if last_day and last_day != first_day:
+        return f"{date(first_day)} — {date(last_day)}"
+    return date(first_day)

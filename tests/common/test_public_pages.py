@@ -418,7 +418,7 @@ def test_browsers_find_the_feeds_and_the_icon(client, results, language):
     home, _ = page(client, f"/{language}/")
     council_page, _ = page(client, f"/{language}/councils/{council.slug}/")
 
-    feeds = re.compile(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" href="([^"]+)" title="[^"]+">')
+    feeds = re.compile(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" href="([^"]+)"\s+title="[^"]+">')
     assert feeds.findall(home) == [f"/{language}/feeds/{kind}" for kind in
                                    ("news.rss", "news.atom", "results.rss", "results.atom")]  # fmt: skip
     assert len(feeds.findall(council_page)) == 4

@@ -1,7 +1,6 @@
 """Every template of the project reads short lines and asks the models, not the codes: no line over 120
-characters (but for those still left, counted per file in `LONG_LINES_LEFT`), and no `{% if %}` comparing a
-state, a moderation, a decision or a step with a literal (a template asks a property, such as
-`consultation.is_open_for_proposals`, or the step table)."""
+characters, and no `{% if %}` comparing a state, a moderation, a decision or a step with a literal (a template
+asks a property, such as `consultation.is_open_for_proposals`, or the step table)."""
 
 import re
 from pathlib import Path
@@ -18,27 +17,6 @@ STEPS = (
     "decide|approve_questions|announce|open_intake|close_intake|compile_proposals|draft_recommendation"
     "|publish_position|cancel|step_back"
 )
-# Lines over 120 characters still left, per file: the number may only go down. These files render HTML that tests
-# compare byte for byte (a newline between tags, inside a tag or in a text would show there), and mail and
-# announcement texts print every character of a line: a Django tag cannot span lines, so those lines cannot break.
-LONG_LINES_LEFT = {
-    "templates/admin/compliance/_bars.html": 4,
-    "templates/base.html": 2,
-    "templates/publications/announcements/consultation_announced.txt": 2,
-    "templates/publications/announcements/schedule_published.txt": 1,
-    "templates/consultations/detail.html": 13,
-    "templates/consultations/mail/answer.txt": 1,
-    "templates/consultations/mail/reminder.txt": 1,
-    "templates/consultations/results.html": 10,
-    "templates/includes/also_published.html": 1,
-    "templates/includes/feed_links.html": 8,
-    "templates/includes/language_switch.html": 2,
-    "templates/proposals/status.html": 5,
-    "templates/publications/mail/confirm.txt": 1,
-    "templates/workspace/_attachments.html": 6,
-    "templates/workspace/_recorded_publications.html": 4,
-    "templates/workspace/dashboard.html": 14,
-}
 CONDITION = re.compile(r"\{%-?\s*(?:el)?if\b(?P<test>.*?)%\}")
 CODE_COMPARED = re.compile(r"\.(state|moderation|decision|event|kind)\s*(==|!=|\bin\b)\s*[\"']")
 STATE_LITERAL = re.compile(rf"[\"']({STATES})[\"']")
@@ -51,14 +29,12 @@ def template_files() -> list[Path]:
     return sorted(path for folder in folders for path in folder.rglob("*") if path.is_file() and path.suffix != ".mo")
 
 
-def problems_of(text: str, name: str = "") -> list[str]:
-    """What is wrong with a template's text, one item per fault, each naming its line (a file's long lines only
-    beyond the number `LONG_LINES_LEFT` still allows it)."""
+def problems_of(text: str) -> list[str]:
+    """What is wrong with a template's text, one item per fault, each naming its line."""
     problems = []
-    long_lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1) if len(line) > LONGEST]
-    if len(long_lines) > LONG_LINES_LEFT.get(name, 0):
-        problems += [f"line {number}: {len(line)} characters (at most {LONGEST})" for number, line in long_lines]
     for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > LONGEST:
+            problems.append(f"line {number}: {len(line)} characters (at most {LONGEST})")
         for condition in CONDITION.finditer(line):
             test = condition.group("test")
             if any(pattern.search(test) for pattern in (CODE_COMPARED, STATE_LITERAL, STEP_COMPARED)):
@@ -107,5 +83,5 @@ def test_the_checker_sees_the_templates():
 @pytest.mark.parametrize("path", template_files(), ids=lambda path: path.relative_to(ROOT).as_posix())
 def test_no_template_has_a_long_line_or_compares_a_code_with_a_literal(path):
     name = path.relative_to(ROOT).as_posix()
-    problems = problems_of(path.read_text(encoding="utf-8"), name)
+    problems = problems_of(path.read_text(encoding="utf-8"))
     assert not problems, f"{name}:\n" + "\n".join(problems)

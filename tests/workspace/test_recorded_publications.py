@@ -4,6 +4,7 @@ page's language when something is wrong."""
 
 import datetime
 import html
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -60,7 +61,8 @@ def record(client, announcement, language="kk", **given):
 
 
 def text(response) -> str:
-    return html.unescape(response.content.decode())
+    """The page as a reader meets it: entities unescaped, each run of whitespace one space."""
+    return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
 
 
 # ---------------------------------------------------------------------------------------------------------
