@@ -60,9 +60,12 @@ bench: setup
 		--skip-if-seeded --scale $(BENCH_SCALE) $(SEED_ARGS) || exit 1; \
 	$(BENCH_ENV) $(BIN)/python bench/load.py --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) \
 		--scale $(BENCH_SCALE) $(LOAD_ARGS) || status=1; \
-	for script in bench/large_consultations.py bench/proposals_pdf.py bench/submission.py; do \
-		if [ -f $$script ]; then echo; echo "== $$script"; $(BENCH_ENV) $(BIN)/python $$script || status=1; fi; \
-	done; \
+	if [ -f bench/large_consultations.py ]; then echo; echo "== bench/large_consultations.py"; \
+		$(BENCH_ENV) $(BIN)/python bench/large_consultations.py --database-url $(BENCH_DATABASE_URL) || status=1; fi; \
+	if [ -f bench/proposals_pdf.py ]; then echo; echo "== bench/proposals_pdf.py"; \
+		$(BENCH_ENV) $(BIN)/python bench/proposals_pdf.py --database-url $(BENCH_DATABASE_URL) --seeded || status=1; fi; \
+	if [ -f bench/submission.py ]; then echo; echo "== bench/submission.py"; \
+		$(BENCH_ENV) $(BIN)/python bench/submission.py || status=1; fi; \
 	echo; echo "make bench: $$(( ($$(date +%s) - started) / 60 )) min $$(( ($$(date +%s) - started) % 60 )) s" \
 		"in all (seeding included), load average $$(cut -d' ' -f1-3 /proc/loadavg)"; \
 	exit $$status

@@ -135,7 +135,7 @@ def find_wrk() -> str:
 
 
 def run_wrk(wrk: str, url: str, *, seconds: float, connections: int, threads: int) -> WrkResult:
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s", url]
+    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s", url]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -403,6 +403,27 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def versions(args, wrk: str) -> str:
+    """gunicorn's, PostgreSQL's, Redis' and wrk's versions, as far as they answer."""
+    found = []
+    with contextlib.suppress(Exception):
+        done = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True)
+        found.append(done.stdout.strip())
+    with contextlib.suppress(Exception):
+        import psycopg
+
+        with psycopg.connect(args.database_url, connect_timeout=5) as conn:
+            found.append("PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0].split()[0])
+    with contextlib.suppress(Exception):
+        import redis
+
+        found.append("Redis " + redis.Redis.from_url(args.redis_url).info("server")["redis_version"])
+    with contextlib.suppress(Exception):
+        done = subprocess.run([wrk, "-v"], capture_output=True, text=True)
+        found.append("wrk " + (done.stdout + done.stderr).split()[1])
+    return ", ".join(found)
+
+
 def machine() -> str:
     cpus = os.cpu_count()
     model = ""
@@ -435,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     wrk = find_wrk()
     now = datetime.datetime.now(datetime.UTC)
     say(f"Machine: {machine()}; load average {load_average()}; {now:%Y-%m-%d %H:%M} UTC")
+    say(f"Software: {versions(args, wrk)}")
     say(f"Database {args.database_url}; Redis {args.redis_url}; gunicorn {args.workers} sync workers; "
         f"wrk -t{args.threads} -c{args.connections}, {args.rounds} × {args.seconds:g} s per page and per bare view, "
         f"after {args.warmup:g} s of warm-up")  # fmt: skip
@@ -454,8 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         has_cache = plan["page_cache_setting"] or plan["page_cache_module"]
         modes = [m.strip() for m in args.modes.split(",") if m.strip()]
         if not has_cache and "cached" in modes:
-            say("The project has no PAGE_CACHE setting (no common/page_cache.py): the cached rows are the uncached "
-                "figures, not measured again.")  # fmt: skip
+            say("The project has no page cache (no PAGE_CACHE setting, no common/page_cache.py): the cached rows are "
+                "the uncached figures, not measured again.")  # fmt: skip
         measured_modes = [m for m in modes if m == "uncached" or has_cache]
         for mode in measured_modes:
             import redis
@@ -481,9 +503,8 @@ def main(argv: list[str] | None = None) -> int:
                     say(f"  gunicorn logged errors:\n{errors[-3000:]}")
         if "cached" in modes and not has_cache:
             for row in [r for r in rows if r.mode == "uncached"]:
-                rows.append(
-                    Row(**{**asdict(row), "mode": "cached", "note": "= uncached: no PAGE_CACHE setting", "runs": []})
-                )
+                note = "; ".join(filter(None, ["= uncached: no page cache in this tree", row.note]))
+                rows.append(Row(**{**asdict(row), "mode": "cached", "note": note, "runs": []}))
 
     minutes = (time.monotonic() - started) / 60
     say(f"\nLoad benchmark — {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
@@ -491,8 +512,9 @@ def main(argv: list[str] | None = None) -> int:
     say(HEADER)
     for row in sorted(rows, key=lambda r: {"uncached": 0, "cached": 1, "static": 2}.get(r.mode, 3)):
         say(format_row(row))
-    failed = [r for r in rows if r.mode != "info" and not r.passed]
-    say(f"{len(rows) - len(failed)} rows pass, {len(failed)} fail.")
+    judged = [r for r in rows if r.mode != "info"]
+    failed = [r for r in judged if not r.passed]
+    say(f"{len(judged) - len(failed)} rows pass, {len(failed)} fail.")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
