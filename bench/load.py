@@ -295,6 +295,7 @@ class Row:
     p99_ms: float = 0.0
     errors: int = 0
     bare_rps: float = 0.0
+    bare_p99_ms: float = 0.0
     note: str = ""
     runs: list = field(default_factory=list)
 
@@ -321,6 +322,13 @@ class Row:
         return True
 
 
+def drain(server: Server) -> None:
+    """Wait for the requests wrk left queued when it stopped (sync workers: in the listen backlog, still to be
+    served) so that they do not slow the next run: two requests in turn, each answered after those before it."""
+    for _ in range(2):
+        status_of(server.url + BARE_PATH)
+
+
 def measure(wrk, server: Server, label: str, path: str, mode: str, args) -> Row:
     """Warm-up, then page, bare, page, bare…: req/s over both page runs; p50 their mean, p99 the worse one."""
     status = status_of(server.url + path)
@@ -328,11 +336,17 @@ def measure(wrk, server: Server, label: str, path: str, mode: str, args) -> Row:
         say(f"  {label}: {path} answered {status}")
         return Row(label, path, mode, errors=1, note=f"answered {status}")
     options = {"connections": args.connections, "threads": args.threads}
-    run_wrk(wrk, server.url + path, seconds=args.warmup, **options)
+
+    def run(address: str, seconds: float) -> WrkResult:
+        result = run_wrk(wrk, address, seconds=seconds, **options)
+        drain(server)
+        return result
+
+    run(server.url + path, args.warmup)
     pages, bares = [], []
     for _ in range(args.rounds):
-        pages.append(run_wrk(wrk, server.url + path, seconds=args.seconds, **options))
-        bares.append(run_wrk(wrk, server.url + BARE_PATH, seconds=args.seconds, **options))
+        pages.append(run(server.url + path, args.seconds))
+        bares.append(run(server.url + BARE_PATH, args.seconds))
     row = Row(
         label,
         path,
@@ -342,6 +356,7 @@ def measure(wrk, server: Server, label: str, path: str, mode: str, args) -> Row:
         p99_ms=max(r.p99_ms for r in pages),
         errors=sum(r.errors for r in pages) + sum(r.errors for r in bares),
         bare_rps=sum(r.requests for r in bares) / sum(r.seconds for r in bares),
+        bare_p99_ms=max(r.p99_ms for r in bares),
         runs=[{"page": asdict(p), "bare": asdict(b)} for p, b in zip(pages, bares, strict=True)],
     )
     if row.errors:
@@ -381,7 +396,7 @@ def submission_row(server: Server, args) -> Row | None:
 
 
 HEADER = (
-    f"{'page':<42} {'mode':<9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare r/s':>8} {'ratio':>6}  "
+    f"{'page':<42} {'mode':<9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'bare r/s':>8} {'bare p99':>8} {'ratio':>6}  "
     f"{'target':<24} result"
 )
 
@@ -392,8 +407,10 @@ def format_row(row: Row) -> str:
     verdict = "pass" if row.passed else "FAIL"
     ratio = f"{row.ratio:.2f}" if row.bare_rps else "—"
     bare = f"{row.bare_rps:.0f}" if row.bare_rps else "—"
+    bare_p99 = f"{row.bare_p99_ms:.1f}" if row.bare_rps else "—"
     line = (
-        f"{row.page:<42} {row.mode:<9} {row.rps:>8.0f} {row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {bare:>8} {ratio:>6}  "
+        f"{row.page:<42} {row.mode:<9} {row.rps:>8.0f} {row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {bare:>8} {bare_p99:>8} "
+        f"{ratio:>6}  "
         f"{row.target:<24} {verdict}"
     )
     return line + (f"  ({row.note})" if row.note else "")
@@ -453,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the server is stopped on the way out
     wrk = find_wrk()
     now = datetime.datetime.now(datetime.UTC)
     say(f"Machine: {machine()}; load average {load_average()}; {now:%Y-%m-%d %H:%M} UTC")
@@ -489,6 +507,7 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"  {HEADER}")
                 run_wrk(wrk, server.url + BARE_PATH, seconds=args.warmup, connections=args.connections,
                         threads=args.threads)  # fmt: skip
+                drain(server)
                 for label, path in pages:
                     rows.append(measure(wrk, server, label, path, mode, args))
                 if mode == measured_modes[0]:
@@ -514,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         say(format_row(row))
     judged = [r for r in rows if r.mode != "info"]
     failed = [r for r in judged if not r.passed]
-    say(f"{len(judged) - len(failed)} rows pass, {len(failed)} fail.")
+    say(f"Passed: {len(judged) - len(failed)} of {len(judged)} rows; failed: {len(failed)}.")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
