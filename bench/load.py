@@ -194,16 +194,23 @@ class Server:
             "--worker-class", "sync", "--timeout", "60", "--error-logfile", str(self.log),
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
-        deadline = time.monotonic() + 60
+        try:
+            self.wait_until_healthy()
+        except BaseException:  # a failure or SIGTERM while starting: `with` would not stop it
+            self.__exit__()
+            raise
+        return self
+
+    def wait_until_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped on starting:\n{self.log.read_text()[-3000:]}")
             with contextlib.suppress(OSError):
                 if status_of(self.url + "/healthz") == 200:
-                    return self
+                    return
             time.sleep(0.3)
-        self.__exit__()
-        raise RuntimeError(f"gunicorn did not answer /healthz in 60 s:\n{self.log.read_text()[-3000:]}")
+        raise RuntimeError(f"gunicorn did not answer /healthz in {timeout:g} s:\n{self.log.read_text()[-3000:]}")
 
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
