@@ -1,14 +1,17 @@
 """The queries of one proposal sent through the portal form: the whole request, middleware included, is held to
 a budget, so that the form keeps up when a consultation draws a crowd (BENCHMARKS.md, "Submission")."""
 
+import datetime
 import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from consultations.models import Consultation
 from proposals.models import Proposal, ProposalEvent
 from publications.models import OutgoingMail
+from tests.factories import ConsentTextFactory
 from tests.public_fixtures import published_at
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +103,30 @@ def test_references_follow_each_other_and_a_second_post_of_the_form_stores_nothi
     references = sorted(Proposal.objects.values_list("reference", flat=True))
     assert len(references) == 2
     assert int(references[1][-6:]) == int(references[0][-6:]) + 1
+
+
+def test_a_new_consent_text_is_the_one_recorded_as_soon_as_it_is_in_force(
+    client, consultation, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The text in force is kept in the cache between posts; saving a new one replaces it at once, and one
+    saved ahead of its date waits for it."""
+    post(
+        client,
+        consultation,
+        "kk",
+        form(consultation),
+        django_assert_max_num_queries,
+        django_capture_on_commit_callbacks,
+    )
+    ConsentTextFactory(version=2, effective_from=timezone.now())
+    ConsentTextFactory(version=3, effective_from=timezone.now() + datetime.timedelta(days=1))
+    post(
+        client,
+        consultation,
+        "ru",
+        form(consultation),
+        django_assert_max_num_queries,
+        django_capture_on_commit_callbacks,
+    )
+    versions = [proposal.consent_text.version for proposal in Proposal.objects.order_by("reference")]
+    assert versions == [1, 2]
