@@ -84,7 +84,8 @@ def run_wrk(stack: Stack, *, form_path: str, mode: str, clients: int, seconds: i
 def check(stack: Stack, consultation_id: int, out: Path) -> dict[str, int]:
     """What the database holds against what the clients were told."""
     confirmed = [line.split() for line in out.read_text().splitlines() if line.strip()]
-    with stack.database() as db:
+    with stack.database() as db, db.transaction():
+        db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot for every count
         stored = db.execute(
             "SELECT reference, text FROM proposals_proposal WHERE consultation_id = %s", [consultation_id]
         ).fetchall()
@@ -137,6 +138,8 @@ def main() -> int:
         result = run_wrk(
             stack, form_path=form_path, mode=options.mode, clients=options.clients, seconds=options.seconds, out=out
         )
+        # The answers wrk did not wait for are finished, or not, before anything is counted.
+        stack.stop("gunicorn")
         counts = check(stack, consultation["id"], out)
         rate = result["confirmed"] / result["seconds"]
         print(
