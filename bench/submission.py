@@ -16,8 +16,10 @@ Then wrk (`apt-get install wrk`) drives bench/submission.lua: `--clients` connec
 Every proposal asks for an answer at a new email address, so that each is stored with its consent, its
 reference and its confirmation mail (the costliest post). It prints confirmed proposals a second, the
 latencies wrk measured, and the check in the database: every confirmed reference stored exactly once with
-the text its client wrote, no duplicate text, one pending confirmation mail per stored proposal. The exit
-status is 0 only if that check holds.
+the text its client wrote, no duplicate text, one pending confirmation mail per stored proposal — counted once
+gunicorn has stopped, in one snapshot — and the CPU time gunicorn and PostgreSQL used per confirmed proposal
+(on a machine others load, the rate is the stack's share of it; the CPU time says what two idle cores would
+give). The exit status is 0 only if the check holds.
 
     make bench-submit BENCH_SUBMIT_ARGS="--clients 8 --seconds 20 --mode session"
 """
@@ -64,6 +66,21 @@ class SubmissionStack(Stack):
         self.start_web(web_workers)
         self.wait_until_healthy(timeout=60)
         say(f"Stack up in {time.monotonic() - started:.0f} s")
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU time (user and system) used so far by process `root` and its living children: gunicorn's master
+    and workers, or PostgreSQL's postmaster and backends."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if root in (pid, parent):
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def run_wrk(stack: Stack, *, form_path: str, mode: str, clients: int, seconds: int, out: Path) -> dict[str, float]:
@@ -135,9 +152,15 @@ def main() -> int:
         form_path = f"/kk/consultations/{consultation['slug']}/propose/"
         out = stack.tmp / "confirmed.txt"
         load = os.getloadavg()
+        servers = {
+            "gunicorn": stack.processes["gunicorn"].pid,
+            "postgres": int((stack.pg_dir / "data" / "postmaster.pid").read_text().split()[0]),
+        }
+        cpu_before = {name: cpu_seconds(pid) for name, pid in servers.items()}
         result = run_wrk(
             stack, form_path=form_path, mode=options.mode, clients=options.clients, seconds=options.seconds, out=out
         )
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in servers.items()}
         # The answers wrk did not wait for are finished, or not, before anything is counted.
         stack.stop("gunicorn")
         counts = check(stack, consultation["id"], out)
@@ -153,6 +176,14 @@ def main() -> int:
               f"refused {result['refused']:.0f}, socket errors/non-2xx-3xx {result['errors']:.0f})")  # fmt: skip
         print(f"  latency of every request: p50 {result['p50_ms']:.1f} ms, p90 {result['p90_ms']:.1f} ms, "
               f"p99 {result['p99_ms']:.1f} ms")  # fmt: skip
+        if result["confirmed"]:
+            per = {name: 1000 * seconds / result["confirmed"] for name, seconds in cpu.items()}
+            # What the machine could confirm with both cores for the two servers alone (wrk, Redis aside).
+            print(
+                f"  CPU per confirmed proposal: gunicorn {per['gunicorn']:.1f} ms, PostgreSQL {per['postgres']:.1f} ms"
+                f" — on 2 idle cores at most {2000 / (per['gunicorn'] + per['postgres']):.0f} proposals/s"
+            )
+            result |= {f"cpu_ms_{name}": value for name, value in per.items()}
         for name, value in counts.items():
             print(f"  {name}: {value}")
         # A proposal stored whose answer wrk did not read (its time was up) is stored but not confirmed.
