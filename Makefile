@@ -20,7 +20,7 @@ AXE := .cache/axe/node_modules/axe-core/axe.min.js
 # Redis) and names its 20 slowest tests; e.g. make test PYTEST_ARGS="-n0 tests/proposals" for one process.
 PYTEST_ARGS ?= --numprocesses=auto --durations=20
 
-.PHONY: demo test setup install messages lint format check-services browser faults bench-seed bench
+.PHONY: demo test setup install messages lint format check-services browser faults bench-submit bench-seed bench
 
 # One line per stage; the address and the accounts come last, once the server listens (demo_server).
 demo: setup
@@ -38,6 +38,12 @@ test: setup browser check-services lint
 faults: setup
 	@scripts/require-system-packages postgresql redis-server
 	$(BIN)/python bench/faults.py $(FAULTS_ARGS)
+
+# Proposals a second through the portal's form (BENCHMARKS.md, "Submission"): its own PostgreSQL, Redis and
+# gunicorn on free ports, wrk as the browsers; e.g. make bench-submit BENCH_SUBMIT_ARGS="--mode session".
+bench-submit: setup
+	@scripts/require-system-packages postgresql redis-server wrk
+	$(BIN)/python bench/submission.py $(BENCH_SUBMIT_ARGS)
 
 # National-scale data for the benchmarks (BENCHMARKS.md): creates the database if missing, migrates, and seeds
 # 300 councils, 20,000 consultations and 1,000,000 proposals by COPY in about three minutes (nothing if seeded

@@ -94,6 +94,12 @@ def consultation_page(slug: str) -> Consultation:
     )
 
 
+def consultation_to_propose(slug: str) -> Consultation:
+    """The public consultation with what a post of the proposal form needs (its council, its questions), or
+    Consultation.DoesNotExist: two queries, where `consultation_page` takes five."""
+    return public_consultations().prefetch_related("questions").get(slug=slug)
+
+
 @dataclass(frozen=True)
 class Intake:
     """Where the intake of proposals stands, for the public pages to say it in the right tense."""

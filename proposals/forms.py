@@ -51,6 +51,21 @@ class LookupForm(forms.Form):
         return f"QG-{year}-{int(number):06d}"
 
 
+class QuestionField(forms.ModelChoiceField):
+    """A consultation's question, validated against the questions loaded with it (`questions`) without a
+    query: the form is posted by crowds (tests/proposals/test_submission_budget.py)."""
+
+    questions: list = []
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for question in self.questions:
+            if str(question.pk) == str(value):
+                return question
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
 class ProposalForm(forms.Form):
     author_name = forms.CharField(label=_("Your name"), max_length=200)
     author_kind = forms.ChoiceField(
@@ -69,7 +84,7 @@ class ProposalForm(forms.Form):
         help_text=_("Never published. Needed if you want an answer."),
     )  # fmt: skip
     wants_answer = forms.BooleanField(label=_("I want an answer from the council"), required=False)
-    question = forms.ModelChoiceField(
+    question = QuestionField(
         label=_("The question your proposal answers"),
         queryset=None,
         required=False,
@@ -98,9 +113,13 @@ class ProposalForm(forms.Form):
             "minimum": TEXT_MINIMUM,
             "limit": TEXT_LIMIT,
         }
-        self.fields["question"].queryset = consultation.questions.all()
-        self.fields["question"].label_from_instance = lambda question: question.text
-        if not consultation.questions.exists():
+        # One query, or none when the consultation's questions were prefetched with it.
+        questions = list(consultation.questions.all())
+        if questions:
+            self.fields["question"].queryset = consultation.questions.all()
+            self.fields["question"].questions = questions
+            self.fields["question"].label_from_instance = lambda question: question.text
+        else:
             del self.fields["question"]
 
     def clean_text(self):

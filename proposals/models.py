@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from consultations import proposal_codes
 from consultations.models import Consultation, Question, RecommendationPoint
 from councils.models import Reception
+
+logger = logging.getLogger(__name__)
 
 
 class ConsentText(models.Model):
@@ -23,6 +28,9 @@ class ConsentText(models.Model):
     effective_from = models.DateTimeField(_("in force from"), default=timezone.now)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    CACHE_KEY = "proposals:consent-text"
+    CACHE_SECONDS = 300  # a text changed behind the model's back (in SQL) is shown at most this long
+
     class Meta:
         verbose_name = _("consent text")
         verbose_name_plural = _("consent texts")
@@ -31,9 +39,52 @@ class ConsentText(models.Model):
     def __str__(self) -> str:
         return _("Consent text, version %(version)s") % {"version": self.version}
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_cached()
+        transaction.on_commit(self.forget_cached)  # a request between the save and the commit read the old one
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        transaction.on_commit(self.forget_cached)
+        return result
+
     @classmethod
     def current(cls) -> ConsentText | None:
         return cls.objects.filter(effective_from__lte=timezone.now()).order_by("-version").first()
+
+    @classmethod
+    def current_cached(cls) -> ConsentText | None:
+        """`current()`, kept in the cache: every view and post of the proposal form needs it. Forgotten when a
+        text is saved or deleted, and when the next version saved ahead comes into force; read from the
+        database when the cache (Redis) cannot be reached."""
+        try:
+            cached = cache.get(cls.CACHE_KEY)
+        except Exception:  # the cache is down: the form still works
+            logger.warning("Cache unavailable; reading the consent text from the database", exc_info=True)
+            return cls.current()
+        if cached is not None:
+            return cached[0]
+        now = timezone.now()
+        consent = cls.current()
+        following = cls.objects.filter(effective_from__gt=now).order_by("effective_from").first()
+        seconds = cls.CACHE_SECONDS
+        if following is not None:
+            seconds = max(0, min(seconds, int((following.effective_from - now).total_seconds())))
+        if seconds:
+            try:
+                cache.set(cls.CACHE_KEY, (consent,), timeout=seconds)
+            except Exception:
+                logger.warning("Cache unavailable; the consent text is not kept", exc_info=True)
+        return consent
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        try:
+            cache.delete(cls.CACHE_KEY)
+        except Exception:
+            logger.warning("Cache unavailable; the consent text kept there expires by itself", exc_info=True)
 
 
 class ReferenceCounter(models.Model):

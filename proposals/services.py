@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,26 +19,72 @@ from consultations import answers
 from consultations.models import Consultation, Question
 from councils.models import Reception
 from councils.permissions import can_act
-from publications.mail import mail_allowed, queue_mail
+from publications.mail import cap_key as mail_cap_key
+from publications.mail import lock_number as mail_lock_number
+from publications.mail import queue_mail_within_cap
 from publications.models import OutgoingMail
 
-from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
+from .models import ConsentText, Proposal, ProposalEvent
 
 Moderation = Proposal.Moderation
 State = Consultation.State
 
 # Staff enter proposals from other channels until the list is formed (step 5 closes intake).
 STAFF_ENTRY_STATES = (State.ANNOUNCED, State.HELD)
+CONFIRMATION = OutgoingMail.Kind.PROPOSAL_CONFIRMATION
 
 
 def allocate_references(year: int, count: int = 1) -> list[str]:
-    """The next `count` public references of `year`, QG-<year>-<six digits>; never reused."""
-    with transaction.atomic():
-        counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
-        first = counter.last_number + 1
-        counter.last_number += count
-        counter.save(update_fields=["last_number"])
-    return [f"QG-{year}-{n:06d}" for n in range(first, first + count)]
+    """The next `count` public references of `year`, QG-<year>-<six digits>; never reused. The year's counter
+    stays locked until the caller's transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO proposals_referencecounter AS counter (year, last_number) VALUES (%s, %s) "
+            "ON CONFLICT (year) DO UPDATE SET last_number = counter.last_number + EXCLUDED.last_number "
+            "RETURNING last_number",
+            [year, count],
+        )
+        (last,) = cursor.fetchone()
+    return [f"QG-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+# One statement takes the locks a portal proposal needs and its number: the consultation is read FOR SHARE
+# with its window checked (the workflow locks it FOR UPDATE to close the intake or form the list, and so waits
+# for the proposals being stored — and they for it); when a confirmation will be mailed, the cap's lock of the
+# address (publications.mail), so that the count of its confirmations, read in a later statement, is exact;
+# then the year's counter, incremented in place. No row comes back when the window is not open.
+CLAIM_SQL = """
+WITH open_consultation AS (
+    SELECT id FROM consultations_consultation
+    WHERE id = %(consultation)s AND state = %(held)s AND window_opens_at <= %(at)s AND %(at)s < window_closes_at
+    FOR SHARE
+), mail_cap AS (
+    SELECT pg_advisory_xact_lock(%(mail_cap_lock)s) IS NULL AS unlocked FROM open_consultation
+)
+INSERT INTO proposals_referencecounter AS counter (year, last_number)
+SELECT %(year)s, 1 FROM open_consultation, mail_cap
+ON CONFLICT (year) DO UPDATE SET last_number = counter.last_number + 1
+RETURNING last_number
+"""
+
+
+def _claim_reference(consultation: Consultation, *, at: datetime.datetime, mail_to: str) -> str | None:
+    """The next reference of `at`'s year, if the consultation's window is open at `at` (in the caller's
+    transaction, which keeps the consultation and the counter locked until it ends); None otherwise."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            CLAIM_SQL,
+            {
+                "consultation": consultation.pk,
+                "held": State.HELD,
+                "at": at,
+                "year": at.year,
+                # NULL takes no lock (the function is strict)
+                "mail_cap_lock": mail_lock_number(mail_cap_key(CONFIRMATION, mail_to)) if mail_to else None,
+            },
+        )
+        row = cursor.fetchone()
+    return f"QG-{at.year}-{row[0]:06d}" if row else None
 
 
 def submit_proposal(
@@ -60,23 +106,21 @@ def submit_proposal(
     """A citizen's proposal from the portal form. Returns (proposal, created).
 
     The form's one-time `token` makes a second post of the same form (a double click, a reload) return the
-    proposal the first one stored, and store nothing.
+    proposal the first one stored, and store nothing: the token is unique, so the second insert fails and
+    everything it did is rolled back (its number too).
     """
-    existing = Proposal.objects.filter(submission_token=token).first()
-    if existing is not None:
-        return existing, False
     at = at or timezone.now()
     if question is not None and question.consultation_id != consultation.pk:
         raise ActionRefused(_("Choose one of this consultation's questions."))
+    mail_to = contact if "@" in contact else ""
     try:
         with transaction.atomic():
-            # Locked, and checked again: the list of proposals may have been formed meanwhile.
-            current = Consultation.objects.select_for_update().get(pk=consultation.pk)
-            if not current.is_open_for_proposals(at):
+            reference = _claim_reference(consultation, at=at, mail_to=mail_to)
+            if reference is None:
                 raise ActionRefused(_("This consultation does not accept proposals now."))
             proposal = Proposal.objects.create(
                 consultation=consultation,
-                reference=allocate_references(at.year)[0],
+                reference=reference,
                 submission_token=token,
                 language=language,
                 text=text,
@@ -94,10 +138,11 @@ def submit_proposal(
                 submitted_at=at,
             )
             ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SUBMITTED, at=at)
-            if contact and "@" in contact:
+            if mail_to:
                 queue_confirmation(proposal)
-    except IntegrityError:
-        # Two posts of one form raced: the other one stored it.
+    except (IntegrityError, ActionRefused):
+        # The form was posted before (perhaps at the same moment, perhaps before the window closed): the
+        # first post stored it.
         existing = Proposal.objects.filter(submission_token=token).first()
         if existing is None:
             raise
@@ -107,9 +152,8 @@ def submit_proposal(
 
 def queue_confirmation(proposal: Proposal) -> None:
     """The confirmation mail, in the proposal's language, written with the proposal (an outbox row) — unless
-    the address has had its day's share of confirmations: anyone can type anyone's address in the form."""
-    if not mail_allowed(OutgoingMail.Kind.PROPOSAL_CONFIRMATION, proposal.contact):
-        return
+    the address has had its day's share of confirmations: anyone can type anyone's address in the form. In the
+    transaction of `submit_proposal`, which holds the cap's lock of the address."""
     with translation.override(proposal.language):
         rendered = render_to_string(
             "proposals/mail/confirmation.txt",
@@ -120,12 +164,12 @@ def queue_confirmation(proposal: Proposal) -> None:
             },
         )
     subject, _sep, body = rendered.strip().partition("\n")
-    queue_mail(
+    queue_mail_within_cap(
         to=proposal.contact,
         subject=subject.strip(),
         body=body.strip(),
         language=proposal.language,
-        kind=OutgoingMail.Kind.PROPOSAL_CONFIRMATION,
+        kind=CONFIRMATION,
     )
 
 

@@ -28,18 +28,29 @@ logger = logging.getLogger(__name__)
 
 
 def propose(request, slug):
+    # A post that is stored needs only the consultation, its council and its questions (the budget of
+    # tests/proposals/test_submission_budget.py); a page to show loads what the consultation's page shows.
+    posted = request.method == "POST"
     try:
-        consultation = consultation_selectors.consultation_page(slug)
+        consultation = (
+            consultation_selectors.consultation_to_propose(slug)
+            if posted
+            else consultation_selectors.consultation_page(slug)
+        )
     except Consultation.DoesNotExist:
         raise Http404 from None
-    consent = ConsentText.current()
+    consent = ConsentText.current_cached()
     context = {"consultation": consultation, "council": consultation.schedule.council, "consent": consent}
-    intake = consultation_selectors.intake_of(consultation)
-    unavailable = intake.state == "open" and consent is None
-    if unavailable:
-        logger.error("No consent text is in force: the proposal form cannot be shown")
-    if intake.state != "open" or unavailable:
-        return render(request, "proposals/closed.html", context | {"intake": intake, "unavailable": unavailable})
+    if not posted or consultation.intake() != "open" or consent is None:
+        if posted:
+            consultation = consultation_selectors.consultation_page(slug)
+            context["consultation"] = consultation
+        intake = consultation_selectors.intake_of(consultation)
+        unavailable = intake.state == "open" and consent is None
+        if unavailable:
+            logger.error("No consent text is in force: the proposal form cannot be shown")
+        if intake.state != "open" or unavailable:
+            return render(request, "proposals/closed.html", context | {"intake": intake, "unavailable": unavailable})
 
     if request.method == "POST":
         form = ProposalForm(request.POST, consultation=consultation)

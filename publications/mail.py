@@ -51,14 +51,23 @@ def queue_mail(
     return mail
 
 
+def lock_number(key: str) -> int:
+    """The PostgreSQL advisory lock that requests counting under `key` take (see `hold_count`)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+
+
+def cap_key(kind: str, to: str) -> str:
+    """What the cap of mails of `kind` to `to` counts under (`mail_allowed`, `queue_mail_within_cap`)."""
+    return f"mail-cap:{kind}:{to.strip().lower()}"
+
+
 def hold_count(key: str) -> None:
     """Make requests counting under `key` wait for each other until the caller's transaction ends, so that
     requests arriving together cannot all see the count below the cap (a PostgreSQL advisory lock)."""
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return
-    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_number(key)])
 
 
 def recently_queued(
@@ -79,11 +88,50 @@ def mail_allowed(kind: str, to: str) -> bool:
     counted apart). Call it in the transaction that queues the mail: requests for one address then queue one
     after the other."""
     limit, window = settings.ANONYMOUS_MAIL_CAP
-    hold_count(f"mail-cap:{kind}:{to.strip().lower()}")
+    hold_count(cap_key(kind, to))
     allowed = recently_queued(kind, to=to, within=datetime.timedelta(seconds=window)) < limit
     if not allowed:
         logger.info("Mail cap reached: no %s mail queued", kind)
     return allowed
+
+
+def queue_mail_within_cap(*, to: str, subject: str, body: str, language: str, kind: str) -> OutgoingMail | None:
+    """`mail_allowed` and `queue_mail` in one statement: the mail is written unless `to` has had its cap of
+    `kind` (ANONYMOUS_MAIL_CAP) in the window; None then. For a busy form, where every query counts.
+
+    The caller has taken the cap's lock (`lock_number(cap_key(kind, to))`) in an earlier statement of its
+    transaction, so that the count here sees the mails of the requests that held it before (each statement
+    reads what was committed when it began). PostgreSQL only."""
+    limit, window = settings.ANONYMOUS_MAIL_CAP
+    mail = OutgoingMail(to=to, subject=subject, body=body, language=language, kind=kind)
+    fields = [field for field in OutgoingMail._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(OutgoingMail._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = ", ".join(f"CAST(%s AS {field.db_type(connection)})" for field in fields)
+    sql = (
+        f"INSERT INTO {table} ({columns}) SELECT {values} WHERE ("
+        f'SELECT count(*) FROM {table} WHERE "kind" = %s AND lower("to") = %s AND "created_at" >= %s'
+        ') < %s RETURNING "id"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *(field.get_db_prep_save(field.pre_save(mail, True), connection) for field in fields),
+                kind,
+                to.strip().lower(),
+                timezone.now() - datetime.timedelta(seconds=window),
+                limit,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        logger.info("Mail cap reached: no %s mail queued", kind)
+        return None
+    mail.pk = row[0]
+    mail._state.adding = False
+    transaction.on_commit(lambda: wake_sender(mail.pk))
+    return mail
 
 
 def wake_sender(mail_id: int) -> None:
