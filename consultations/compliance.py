@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Min, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -453,14 +454,17 @@ class LogRow(NamedTuple):
 
 @dataclass
 class Published:
-    """An announcement as the rules read it, with its dates on the portal and outside (`_published`)."""
+    """An announcement as the rules read it: its days on the portal and outside (`_published`)."""
 
     pk: int
     event: str
-    published_at: datetime.datetime | None
     portal_on: datetime.date | None
     external_on: datetime.date | None
     _meta = Announcement._meta  # its admin page (`_admin`)
+
+    @property
+    def published_at(self) -> datetime.date | None:  # whether it is on the portal, as `_published` asks
+        return self.portal_on
 
 
 def review(
@@ -511,6 +515,9 @@ def review(
         | Q(subject_type=schedule_type, subject_id__in=[s.pk for s in schedules.values()])
     )
     # The first external publication of each (the deliveries' earliest sending, as `_external_date`).
+    # The days in the current time zone, from the database (`timezone.localdate` of each, without reading
+    # tens of thousands of timestamps); the first external publication of each: its deliveries' earliest day.
+    zone = timezone.get_current_timezone()
     external = dict(
         Delivery.objects.filter(
             announcement__in=loaded.values("id"),
@@ -519,22 +526,15 @@ def review(
             sent_at__isnull=False,
         )
         .values("announcement_id")
-        .annotate(first=Min("sent_at"))
+        .annotate(first=Min(TruncDate("sent_at", tzinfo=zone)))
         .values_list("announcement_id", "first")
     )
-    zone = timezone.get_current_timezone()
     announcements = defaultdict(lambda: defaultdict(list))
     schedule_announcements = defaultdict(list)
-    for pk, event, subject_type, subject_id, published_at in loaded.values_list(  # newest first, as listed
-        "id", "event", "subject_type_id", "subject_id", "published_at"
+    for pk, event, subject_type, subject_id, portal_on in loaded.values_list(  # newest first, as listed
+        "id", "event", "subject_type_id", "subject_id", TruncDate("published_at", tzinfo=zone)
     ):
-        a = Published(
-            pk,
-            event,
-            published_at,
-            portal_on=timezone.localdate(published_at, zone) if published_at else None,
-            external_on=timezone.localdate(external[pk], zone) if pk in external else None,
-        )
+        a = Published(pk, event, portal_on, external.get(pk))
         if subject_type == consultation_type.pk:
             announcements[subject_id][event].append(a)
         else:
