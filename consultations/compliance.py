@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Min, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Meeting, Membership, Quorum
@@ -66,7 +69,7 @@ TITLES = {
 class Evidence:
     label: str
     date: datetime.date | None = None
-    url: str = ""
+    url: str = ""  # the admin page of what it is about: a lazy string (`_admin`), reversed when shown
 
 
 @dataclass
@@ -149,8 +152,9 @@ class Facts:
     consultations: list[Consultation]
     steps: dict[int, dict[str, datetime.date]]  # consultation id → state → the date it was reached
     announcements: dict[int, dict[str, list[Announcement]]]  # consultation id → event → announcements
-    recommendations: dict[int, Recommendation]
+    recommendations: dict[int, Recommendation | Sent]
     quorums: dict[int, Quorum]
+    evidence: bool = True  # False: the verdicts alone (the matrix and its exports show no evidence)
 
     @property
     def first_day(self) -> datetime.date:
@@ -162,6 +166,8 @@ class Facts:
 
 
 def _external_date(announcement: Announcement) -> datetime.date | None:
+    if isinstance(announcement, Published):  # review() has read every delivery in one query
+        return announcement.external_on
     dates = [
         timezone.localdate(d.sent_at)
         for d in announcement.deliveries.all()
@@ -170,11 +176,17 @@ def _external_date(announcement: Announcement) -> datetime.date | None:
     return min(dates) if dates else None
 
 
+def _portal_date(announcement: Announcement) -> datetime.date:
+    if isinstance(announcement, Published):
+        return announcement.portal_on
+    return timezone.localdate(announcement.published_at)
+
+
 def _published(
     announcements: list[Announcement],
 ) -> tuple[datetime.date | None, datetime.date | None, Announcement | None]:
     """(on the portal, in an external publication, which announcement): the earliest complete one."""
-    candidates = [(timezone.localdate(a.published_at), _external_date(a), a) for a in announcements if a.published_at]
+    candidates = [(_portal_date(a), _external_date(a), a) for a in announcements if a.published_at]
     complete = [c for c in candidates if c[1]]
     if complete:
         return min(complete, key=lambda c: max(c[0], c[1]))
@@ -185,8 +197,17 @@ def _result(code: str, verdict: str, deadline: datetime.date | None = None) -> R
     return RuleResult(code, str(TITLES[code]), verdict, deadline)
 
 
+def _reverse_admin(view: str, pk: int) -> str:
+    return reverse(view, args=[pk])
+
+
+_lazy_admin = lazy(_reverse_admin, str)
+
+
 def _admin(obj) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    """The object's admin page; reversed only when a page shows it (the matrix shows no evidence, and
+    reversing ~50,000 addresses took a third of its time)."""
+    return _lazy_admin(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
 
 
 def _due(deadline: datetime.date, today: datetime.date) -> bool:
@@ -204,7 +225,7 @@ def schedule_approved(f: Facts) -> RuleResult:
     result = _result("schedule_approved", NOT_YET_DUE, deadline)
     approvals = [t for t in f.schedule_log if t.to_state == QuarterlySchedule.State.APPROVED and t.meeting_id]
     quorate = [t for t in approvals if f.quorums[t.meeting_id].reached]
-    for t in approvals:
+    for t in approvals if f.evidence else ():
         quorum = f.quorums[t.meeting_id]
         number = f" № {t.meeting.protocol_number}" if t.meeting.protocol_number else ""
         result.evidence.append(
@@ -225,7 +246,7 @@ def schedule_published(f: Facts) -> RuleResult:
     deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
     result = _result("schedule_published", NOT_YET_DUE, deadline)
     portal, external, announcement = _published(f.schedule_announcements)
-    if announcement is not None:
+    if announcement is not None and f.evidence:
         result.evidence.append(Evidence(str(_("On the portal")), portal, _admin(announcement)))
         if external:
             result.evidence.append(Evidence(str(_("External publication")), external, _admin(announcement)))
@@ -243,13 +264,20 @@ def consultation_held(f: Facts) -> RuleResult:
     """At least one consultation of the quarter is held (reaches step 4)."""
     result = _result("consultation_held", NOT_YET_DUE, f.last_day)
     held = [c for c in f.consultations if f.steps[c.pk].get(State.HELD)]
-    for c in held:
+    for c in held if f.evidence else ():
         result.evidence.append(Evidence(c.title, f.steps[c.pk][State.HELD], _admin(c)))
     if any(f.steps[c.pk][State.HELD] <= f.last_day for c in held):
         result.verdict = COMPLIANT
     elif _due(f.last_day, f.today):
         result.verdict, result.note = NON_COMPLIANT, str(_("No consultation was held in the quarter."))
     return result
+
+
+def _label_verdict(consultation: Consultation, verdict: str) -> str:
+    return f"{consultation.title}: {VERDICTS[verdict]}"
+
+
+_verdict_of = lazy(_label_verdict, str)  # written when shown: the matrix shows no evidence
 
 
 def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
@@ -265,8 +293,8 @@ def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
             continue
         verdict, deadline, date = judged
         verdicts.append(verdict)
-        label = f"{consultation.title}: {VERDICTS[verdict]}"
-        result.evidence.append(Evidence(label, date, _admin(consultation)))
+        if f.evidence:
+            result.evidence.append(Evidence(_verdict_of(consultation, verdict), date, _admin(consultation)))
         result.deadline = max(filter(None, [result.deadline, deadline]), default=None)
     if verdicts:
         result.verdict = (
@@ -383,8 +411,67 @@ def state_body_answers(f: Facts) -> StateBodyAnswers:
 # Reviewing many councils at once
 
 
-def review(councils, quarters: list[tuple[int, int]], *, today: datetime.date | None = None) -> list[CouncilQuarter]:
-    """Every council × quarter, judged; in a fixed number of queries."""
+# What the rules and the deadlines read of a consultation (the texts of thousands are not loaded).
+CONSULTATION_FIELDS = (
+    "id", "schedule_id", "number", "title", "title_kk", "title_ru", "occasion", "state", "window_opens_at",
+    "window_closes_at",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class ConsultationRow:
+    """A consultation as the verdicts read it (`review` without evidence): no title, no model instance."""
+
+    pk: int
+    schedule_id: int
+    occasion: str
+    window_opens_at: datetime.datetime | None
+    window_closes_at: datetime.datetime | None
+
+    @property
+    def is_draft_act(self) -> bool:
+        return self.occasion == Consultation.Occasion.DRAFT_ACT
+
+
+class Sent(NamedTuple):
+    """A recommendation's road to the state body, as the rules read it."""
+
+    sent_on: datetime.date | None
+    answer_received_on: datetime.date | None
+
+
+class LogRow(NamedTuple):
+    """A consultation's log entry, as `workflow.steps_reached` reads it."""
+
+    id: int
+    consultation_id: int
+    name: str
+    from_state: str
+    to_state: str
+    recorded_at: int  # the entry's rank in the order of recording (`recorded_at`, then `id`)
+    occurred_on: datetime.date
+
+
+@dataclass
+class Published:
+    """An announcement as the rules read it: its days on the portal and outside (`_published`)."""
+
+    pk: int
+    event: str
+    portal_on: datetime.date | None
+    external_on: datetime.date | None
+    _meta = Announcement._meta  # its admin page (`_admin`)
+
+    @property
+    def published_at(self) -> datetime.date | None:  # whether it is on the portal, as `_published` asks
+        return self.portal_on
+
+
+def review(
+    councils, quarters: list[tuple[int, int]], *, today: datetime.date | None = None, evidence: bool = True
+) -> list[CouncilQuarter]:
+    """Every council × quarter, judged; in a fixed number of queries. Without `evidence`, the rules give
+    their verdicts, deadlines and notes and no evidence (the same verdicts, in a fraction of the time)."""
     today = today or timezone.localdate()
     councils = list(councils)
     policy = CompliancePolicy.current()
@@ -394,37 +481,69 @@ def review(councils, quarters: list[tuple[int, int]], *, today: datetime.date | 
         (s.council_id, s.year, s.quarter): s
         for s in QuarterlySchedule.objects.filter(council__in=councils, year__in=years)
     }
-    schedule_ids = [s.pk for s in schedules.values()]
     schedule_logs = defaultdict(list)
     for t in (
-        ScheduleTransition.objects.filter(schedule_id__in=schedule_ids)
+        ScheduleTransition.objects.filter(schedule__council__in=councils, schedule__year__in=years)
         .select_related("meeting")
         .order_by("occurred_on", "id")
     ):
         schedule_logs[t.schedule_id].append(t)
+    # The ids go to the database as subqueries: lists of tens of thousands of parameters cost more to send.
+    of_schedules = Consultation.objects.filter(schedule__council__in=councils, schedule__year__in=years)
     consultations = defaultdict(list)
-    for c in Consultation.objects.filter(schedule_id__in=schedule_ids).order_by("number"):
-        consultations[c.schedule_id].append(c)
-    consultation_ids = [c.pk for group in consultations.values() for c in group]
+    if evidence:  # the evidence names each consultation and links its admin page
+        for c in of_schedules.only(*CONSULTATION_FIELDS).order_by("number"):
+            consultations[c.schedule_id].append(c)
+    else:
+        for row in of_schedules.order_by("number").values_list(*ConsultationRow.__slots__):
+            consultations[row[1]].append(ConsultationRow(*row))
+    consultation_ids = of_schedules.values("id")
+    # The logs as plain rows (tens of thousands nationally), in the order `steps_reached` sorts them.
     logs = defaultdict(list)
-    for t in ConsultationTransition.objects.filter(consultation_id__in=consultation_ids):
-        logs[t.consultation_id].append(t)
+    rows = (
+        ConsultationTransition.objects.filter(consultation_id__in=consultation_ids)
+        .order_by("recorded_at", "id")
+        .values_list("id", "consultation_id", "name", "from_state", "to_state", "occurred_on")
+    )
+    for rank, (pk, consultation_id, name, from_state, to_state, occurred_on) in enumerate(rows):
+        logs[consultation_id].append(LogRow(pk, consultation_id, name, from_state, to_state, rank, occurred_on))
     steps = defaultdict(dict, {pk: workflow.steps_reached(log) for pk, log in logs.items()})
-    deliveries = Prefetch("deliveries", queryset=Delivery.objects.all())
     consultation_type = ContentType.objects.get_for_model(Consultation)
     schedule_type = ContentType.objects.get_for_model(QuarterlySchedule)
+    loaded = Announcement.objects.filter(
+        Q(subject_type=consultation_type, subject_id__in=consultation_ids)
+        | Q(subject_type=schedule_type, subject_id__in=[s.pk for s in schedules.values()])
+    )
+    # The first external publication of each (the deliveries' earliest sending, as `_external_date`).
+    # The days in the current time zone, from the database (`timezone.localdate` of each, without reading
+    # tens of thousands of timestamps); the first external publication of each: its deliveries' earliest day.
+    zone = timezone.get_current_timezone()
+    external = dict(
+        Delivery.objects.filter(
+            announcement__in=loaded.values("id"),
+            channel__in=EXTERNAL,
+            state=Delivery.State.SENT,
+            sent_at__isnull=False,
+        )
+        .values("announcement_id")
+        .annotate(first=Min(TruncDate("sent_at", tzinfo=zone)))
+        .values_list("announcement_id", "first")
+    )
     announcements = defaultdict(lambda: defaultdict(list))
-    for a in Announcement.objects.filter(
-        subject_type=consultation_type, subject_id__in=consultation_ids
-    ).prefetch_related(deliveries):
-        announcements[a.subject_id][a.event].append(a)
     schedule_announcements = defaultdict(list)
-    for a in Announcement.objects.filter(subject_type=schedule_type, subject_id__in=schedule_ids).prefetch_related(
-        deliveries
+    for pk, event, subject_type, subject_id, portal_on in loaded.values_list(  # newest first, as listed
+        "id", "event", "subject_type_id", "subject_id", TruncDate("published_at", tzinfo=zone)
     ):
-        schedule_announcements[a.subject_id].append(a)
+        a = Published(pk, event, portal_on, external.get(pk))
+        if subject_type == consultation_type.pk:
+            announcements[subject_id][event].append(a)
+        else:
+            schedule_announcements[subject_id].append(a)
     recommendations = {
-        r.consultation_id: r for r in Recommendation.objects.filter(consultation_id__in=consultation_ids)
+        row[0]: Sent(*row[1:])
+        for row in Recommendation.objects.filter(consultation_id__in=consultation_ids).values_list(
+            "consultation_id", "sent_on", "answer_received_on"
+        )
     }
     quorums = _quorums([t.meeting for log in schedule_logs.values() for t in log if t.meeting_id], councils)
 
@@ -446,6 +565,7 @@ def review(councils, quarters: list[tuple[int, int]], *, today: datetime.date | 
                 announcements=announcements,
                 recommendations=recommendations,
                 quorums=quorums,
+                evidence=evidence,
             )
             rules = [rule(facts) for rule in RULES]
             for rule in rules:
