@@ -73,6 +73,8 @@ bench: setup
 		$(BENCH_ENV) $(BIN)/python bench/large_consultations.py --database-url $(BENCH_DATABASE_URL) || status=1; fi; \
 	if [ -f bench/proposals_pdf.py ]; then echo; echo "== bench/proposals_pdf.py"; \
 		$(BENCH_ENV) $(BIN)/python bench/proposals_pdf.py --database-url $(BENCH_DATABASE_URL) --seeded || status=1; fi; \
+	if [ -f bench/compliance_matrix.py ]; then echo; echo "== bench/compliance_matrix.py"; \
+		$(BENCH_ENV) $(BIN)/python bench/compliance_matrix.py || status=1; fi; \
 	if [ -f bench/submission.py ]; then echo; echo "== bench/submission.py"; \
 		$(BENCH_ENV) $(BIN)/python bench/submission.py || status=1; fi; \
 	echo; echo "make bench: $$(( ($$(date +%s) - started) / 60 )) min $$(( ($$(date +%s) - started) % 60 )) s" \

@@ -26,6 +26,8 @@ PATHS = [
     ("XLSX, all quarters", "/admin/compliance/export.xlsx?quarter=all&lang=kk"),
 ]
 PDF = ("PDF, all quarters", "/admin/compliance/export.pdf?quarter=all&lang=kk")
+# Issue 16: the matrix of 300 councils × 4 quarters in under 500 ms (the pages; the downloads have no target).
+TARGET_MS = 500
 
 
 def main() -> None:
@@ -65,7 +67,11 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     print(f"{Council.objects.active().count()} active councils; load average {os.getloadavg()[0]:.1f}")
-    print(f"| request | KB | first | best of {args.repeat} | its CPU time | queries |\n|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| request | KB | first | best of {args.repeat} | its CPU time | queries | target |\n"
+        "|---|---:|---:|---:|---:|---:|---|"
+    )
+    missed = 0
     for label, path in [*PATHS, *([PDF] if args.pdf else [])]:
         headers = {}
         if "lang=ru" in path and "export" not in path:
@@ -79,12 +85,17 @@ def main() -> None:
                 times.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
             assert response.status_code == 200, (path, response.status_code)
+        best = min(times[1:] or times)
+        verdict = "—"
+        if label.startswith("matrix"):
+            verdict = f"< {TARGET_MS} ms: " + ("pass" if best * 1000 < TARGET_MS else "MISSED")
+            missed += best * 1000 >= TARGET_MS
         print(
             f"| {label} `{path}` | {len(content) / 1024:.0f} | {times[0] * 1000:.0f} ms "
-            f"| {min(times[1:] or times) * 1000:.0f} ms | {cpu[times.index(min(times[1:] or times))] * 1000:.0f} ms "
-            f"| {len(captured)} |"
+            f"| {best * 1000:.0f} ms | {cpu[times.index(best)] * 1000:.0f} ms | {len(captured)} | {verdict} |"
         )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    sys.exit(1 if missed else 0)
 
 
 if __name__ == "__main__":

@@ -271,3 +271,23 @@ def test_each_chart_has_its_figures_in_a_table_beside_it(ministry, councils):
         assert len(bars) == len(tabled)
         assert all(nxt - (top + height) >= 8 for (top, height), (nxt, _h) in itertools.pairwise(bars))  # gaps
     assert "Квартал 3" in figures[0] or "3 квартал" in figures[0]
+
+
+def test_a_second_look_reuses_the_verdicts_and_a_change_judges_them_anew(
+    ministry, councils, settings, django_capture_on_commit_callbacks
+):
+    """The verdicts are kept until content changes (common.page_cache), so that 300 councils are not judged on
+    every look; any change of what they rest on has them judged anew at the next look."""
+    settings.PAGE_CACHE = True
+    _active, idle = councils
+
+    def judged() -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            assert idle.name_kk in ministry.get("/admin/compliance/?quarter=all").content.decode()
+        return any("consultations_consultationtransition" in query["sql"] for query in queries.captured_queries)
+
+    assert judged()
+    assert not judged()
+    with django_capture_on_commit_callbacks(execute=True):
+        idle.save()
+    assert judged()
