@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qogam.settings")
+    # The pages as rendered, not as the page cache hands them to anonymous visitors (bench/load.py measures that).
+    os.environ.setdefault("PAGE_CACHE", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ.setdefault("SITE_URL", "http://testserver")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
