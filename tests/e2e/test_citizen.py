@@ -94,6 +94,24 @@ def test_results_council_and_phone_sized_pages_pass_the_audit(browser, live_serv
     audit(phone, "11-form-phone-kk")
 
 
+def test_a_citizen_pages_through_long_results_on_a_phone(browser, live_server, migration_data):
+    """The results page by page (keyset links): forward and back, all four links on the screen, in Russian."""
+    results = published_at(Consultation.State.POSITION_PUBLISHED, listed_proposals=105)
+    phone = browser.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/ru/consultations/{results.slug}/results/")
+    first = phone.locator("article.proposal h3").first.inner_text()
+    phone.get_by_role("link", name="Следующая страница").click()
+    phone.wait_for_url(re.compile(r"after="))
+    assert phone.locator("article.proposal").count() == 50
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(phone, "11b-results-page-2-phone-ru")
+    phone.get_by_role("link", name="Предыдущая страница").click()
+    phone.wait_for_url(re.compile(r"before="))
+    assert phone.locator("article.proposal").count() == 50
+    assert phone.locator("article.proposal h3").first.inner_text() == first
+
+
 def test_a_citizen_subscribes_confirms_by_the_button_and_unsubscribes(browser, live_server, migration_data):
     import re as regex
 
