@@ -311,8 +311,9 @@ class Part:
         return self.count == 1
 
 
-def render(document_id: int) -> str:
-    """Render a pending document once and store its file. Safe to call twice."""
+def render(document_id: int, *, on_part=None) -> str:
+    """Render a pending document once and store its file. Safe to call twice. `on_part(part, pages)` is called
+    after each part (the benchmark prints them)."""
     with transaction.atomic():
         document = (
             RenderedDocument.objects.select_for_update(skip_locked=True).defer("data").filter(pk=document_id).first()
@@ -324,7 +325,7 @@ def render(document_id: int) -> str:
         document.save(update_fields=["state", "progress"])
     try:
         with tempfile.TemporaryDirectory(prefix="qogam-pdf-") as directory:
-            path, pages = render_to_file(document, Path(directory))
+            path, pages = render_to_file(document, Path(directory), on_part=on_part)
             with path.open("rb") as file:
                 document.file.save(f"{document.kind}-{document.pk}.pdf", File(file), save=False)
     except Exception as error:
@@ -346,7 +347,7 @@ def render(document_id: int) -> str:
 
 def render_to_file(document: RenderedDocument, directory: Path, *, on_part=None) -> tuple[Path, int]:
     """Render the document into `directory` and return the PDF's path and its number of pages, updating the
-    document's progress after each part (and calling `on_part(part, pages)`, for the benchmark)."""
+    document's progress after each part."""
     from weasyprint import HTML, URLFetcher  # heavy, and only needed here
     from weasyprint.text.fonts import FontConfiguration
 
