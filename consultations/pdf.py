@@ -2,8 +2,14 @@
 recommendation, and its position with the results.
 
 A document's data is frozen when the document is made — at publication for the public ones — as a
-snapshot in both languages; rendering (WeasyPrint, imported only here) happens once, in a task or on the
-first download of a small one, and the file is served unchanged afterwards.
+snapshot in both languages (`RenderedDocument.data`); rendering (WeasyPrint, imported only here) happens once,
+in a task or on the first download of a small one, and the file is served unchanged afterwards.
+
+The list of proposals may have 50,000 rows. Its rows are written into the snapshot by PostgreSQL itself
+(`_freeze_rows`), rendered in parts of `PDF_PART_ROWS` rows sliced back out of the snapshot by the database,
+and the parts joined by poppler's `pdfunite`: neither the request that publishes nor the worker that renders
+ever holds the whole list (see "Rendering" below). The document stays what was published: it is rendered
+from its snapshot alone, never from the proposals as they are when the worker gets to it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Consultation, QuarterlySchedule, RenderedDocument
+from .models import Consultation, QuarterlySchedule, Question, RenderedDocument
 from .proposal_codes import Decision, Moderation
 from .revisions import as_in_revision
 
@@ -97,30 +103,91 @@ def _consultation(consultation: Consultation) -> dict:
     }
 
 
-def snapshot_proposals(consultation: Consultation) -> dict:
+def snapshot_proposals(consultation: Consultation, *, rows: bool = True) -> dict:
+    """The list of proposals; without its rows (`rows=False`) when the database writes them in itself
+    (`_freeze_rows`)."""
+    return _consultation(consultation) | {
+        "items": proposal_rows(consultation) if rows else [],
+        "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
+    }
+
+
+def proposal_rows(consultation: Consultation) -> list[dict]:
+    """The list's rows, built in Python (what `_freeze_rows` writes in PostgreSQL, row for row)."""
     proposals = (
         consultation.proposals.filter(moderation=Moderation.LISTED)
         .select_related("question")
         .order_by("submitted_at", "id")
     )
-    return _consultation(consultation) | {
-        "items": [
+    return [
+        {
+            "reference": p.reference,
+            "received": timezone.localtime(p.submitted_at).date().isoformat(),
+            "author": p.public_author,
+            "channel": label(p, "channel"),
+            "question": both(p.question, "text") if p.question else None,
+            "text": p.text,
+            "language": p.language,
+            "decision": p.decision,
+            "decision_label": label(p, "decision"),
+            "reasons": both(p, "decision_reasons"),
+        }
+        for p in proposals
+    ]
+
+
+def _choice_labels(model, field: str) -> str:
+    """A coded field's display names in both languages, by code, as JSON for the database."""
+    choices = model._meta.get_field(field).choices
+    labels = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            for value, shown in choices:
+                labels.setdefault(value, {})[lang] = str(shown)
+    return json.dumps(labels)
+
+
+def _freeze_rows(document: RenderedDocument, consultation: Consultation) -> None:
+    """Write the list of proposals' rows into the document's snapshot, in PostgreSQL itself: a list of 50,000
+    is tens of megabytes of JSON, and several times that as Python objects in the request that publishes it.
+    Row for row what `proposal_rows` builds (a test holds them equal)."""
+    proposal = consultation.proposals.model  # the proposals' app is above this one: reached by the relation
+    both_sql = (  # as `both`: each language's text, else the other's
+        "jsonb_build_object('kk', COALESCE(NULLIF({0}_kk, ''), {0}_ru, ''), "
+        "'ru', COALESCE(NULLIF({0}_ru, ''), {0}_kk, ''))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {RenderedDocument._meta.db_table} SET data = jsonb_set(data, '{{items}}', (
+                SELECT COALESCE(jsonb_agg(jsonb_build_object(
+                    'reference', p.reference,
+                    'received', to_char(p.submitted_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD'),
+                    'author', CASE WHEN p.hide_name THEN ''
+                        ELSE COALESCE(NULLIF(p.organisation, ''), p.author_name) END,
+                    'channel', COALESCE(%(channels)s::jsonb -> p.channel, %(blank)s::jsonb),
+                    'question', CASE WHEN q.id IS NULL THEN NULL ELSE {both_sql.format("q.text")} END,
+                    'text', p.text,
+                    'language', p.language,
+                    'decision', p.decision,
+                    'decision_label', COALESCE(%(decisions)s::jsonb -> p.decision, %(blank)s::jsonb),
+                    'reasons', {both_sql.format("p.decision_reasons")}
+                ) ORDER BY p.submitted_at, p.id), '[]'::jsonb)
+                FROM {proposal._meta.db_table} p LEFT JOIN {Question._meta.db_table} q ON q.id = p.question_id
+                WHERE p.consultation_id = %(consultation)s AND p.moderation = %(listed)s
+            ))
+            WHERE id = %(document)s
+            """,
             {
-                "reference": p.reference,
-                "received": timezone.localtime(p.submitted_at).date().isoformat(),
-                "author": p.public_author,
-                "channel": label(p, "channel"),
-                "question": both(p.question, "text") if p.question else None,
-                "text": p.text,
-                "language": p.language,
-                "decision": p.decision,
-                "decision_label": label(p, "decision"),
-                "reasons": both(p, "decision_reasons"),
-            }
-            for p in proposals
-        ],
-        "set_aside": consultation.proposals.filter(moderation=Moderation.SET_ASIDE).count(),
-    }
+                "tz": settings.TIME_ZONE,
+                "channels": _choice_labels(proposal, "channel"),
+                "decisions": _choice_labels(proposal, "decision"),
+                "blank": json.dumps(dict.fromkeys(LANGUAGES, "")),
+                "consultation": consultation.pk,
+                "listed": Moderation.LISTED,
+                "document": document.pk,
+            },
+        )
 
 
 def snapshot_recommendation(consultation: Consultation) -> dict:
@@ -158,6 +225,22 @@ SNAPSHOTS = {
 }
 
 
+def _rows_by_database(kind: str) -> bool:
+    return kind == Kind.PROPOSALS and connection.vendor == "postgresql"
+
+
+def _snapshot(kind: str, consultation: Consultation) -> dict:
+    if _rows_by_database(kind):
+        return snapshot_proposals(consultation, rows=False)
+    return SNAPSHOTS[kind](consultation)
+
+
+def _rows_in_database(document: RenderedDocument, consultation: Consultation) -> None:
+    if _rows_by_database(document.kind):
+        _freeze_rows(document, consultation)
+        del document.data  # now stale: deferred, so that it is read back only if someone asks for it
+
+
 def kinds_for(consultation: Consultation) -> list[str]:
     kinds = [Kind.PROPOSALS, Kind.POSITION]
     if consultation.is_draft_act:
@@ -187,13 +270,15 @@ def publish_results_documents(consultation: Consultation) -> list[RenderedDocume
     """Freeze the results documents (called in the transaction that publishes the position)."""
     documents = []
     for kind in kinds_for(consultation):
-        document, _created = RenderedDocument.objects.get_or_create(
+        document, created = RenderedDocument.objects.get_or_create(
             kind=kind,
             consultation=consultation,
             is_published=True,
             language=consultation.schedule.council.document_language,
-            defaults={"data": SNAPSHOTS[kind](consultation)},
+            defaults={"data": _snapshot(kind, consultation)},
         )
+        if created:
+            _rows_in_database(document, consultation)
         _render_after_commit(document)
         documents.append(document)
     return documents
@@ -205,7 +290,7 @@ def preview(
     """A document of the data as it stands now, for the secretary (replacing an older preview)."""
     subject = {"consultation": consultation} if consultation else {"schedule": schedule}
     council = consultation.schedule.council if consultation else schedule.council
-    data = snapshot_schedule(schedule) if kind == Kind.SCHEDULE else SNAPSHOTS[kind](consultation)
+    data = snapshot_schedule(schedule) if kind == Kind.SCHEDULE else _snapshot(kind, consultation)
     with transaction.atomic():
         for old in RenderedDocument.objects.filter(kind=kind, is_published=False, **subject):
             old.file.delete(save=False)
@@ -217,6 +302,8 @@ def preview(
             revision=schedule.revision if schedule else 0,
             **subject,
         )
+        if consultation:
+            _rows_in_database(document, consultation)
     _render_after_commit(document)
     return document
 

@@ -166,3 +166,22 @@ def test_a_document_over_the_memory_ceiling_fails_rather_than_exhaust_the_worker
     document.refresh_from_db()
     assert document.has_failed and "PDF_MAX_RSS_MB" in document.error and "part 1 of 3" in document.error
     assert not document.file
+
+
+def test_the_database_freezes_the_same_rows_as_python_would(council):
+    """PostgreSQL writes the list's rows into the snapshot itself (a list of 50,000 would fill the publishing
+    request's memory): every field as `proposal_rows` gives it — hidden names, organisations, questions, both
+    languages' labels and reasons, an undecided proposal."""
+    consultation = published_at(Consultation.State.POSITION_PUBLISHED, council=council)
+    listed = consultation.proposals.filter(moderation="listed")
+    first = listed.first()
+    question = consultation.questions.first()
+    many_proposals(consultation, 3)
+    listed.filter(reference="QG-2026-700000").update(hide_name=True, question=question)
+    listed.filter(reference="QG-2026-700001").update(organisation="«Жасыл ел» қоғамдық бірлестігі", channel="social")
+    listed.filter(reference="QG-2026-700002").update(decision="", decision_reasons_kk="", decision_reasons_ru="")
+    listed.filter(pk=first.pk).update(decision_reasons_kk="")  # the other language's reasons stand in
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    assert len(document.data["items"]) == listed.count() == 4
+    assert document.data["items"] == pdf.proposal_rows(consultation)
+    assert document.data == pdf.snapshot_proposals(consultation)
