@@ -10,7 +10,7 @@ published consultation with the most listed proposals of a database seeded by be
 its list of proposals as the secretary's preview does (`pdf.preview`, timed: the snapshot), and renders it with
 `pdf.render` — the function the worker's task calls — in a child process of its own, so that the peak resident
 memory it prints is the rendering's alone. It prints each part (rows, pages so far, seconds, memory), then the
-time, parts, pages, file size and peak RSS, and reads the PDF back with poppler: `pdfinfo` for the pages,
+time (wall clock and CPU), parts, pages, file size and peak RSS, and reads the PDF back with poppler: `pdfinfo` for the pages,
 `pdftotext` for every reference, which must all be there, in order. It exits with status 1 when a check fails
 or the document failed (the memory ceiling included).
 """
@@ -151,6 +151,8 @@ def render_child(document_id: int) -> None:
         "result": result,
         "seconds": round(time.monotonic() - started, 1),
         "peak_rss_mb": peak_rss_mb(),
+        # CPU time: on a shared machine the wall clock mostly measures the neighbours
+        "cpu_seconds": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
     }
     print("SUMMARY " + json.dumps(summary), flush=True)
 
@@ -177,7 +179,8 @@ def check(document_id: int, summary: dict) -> bool:
     parts = -(-len(expected) // settings.PDF_PART_ROWS)
     ok = references == expected and pages == document.pages
     print(
-        f"Rendered {len(expected):,} rows in {summary['seconds']:.0f} s ({summary['seconds'] / 60:.1f} min), "
+        f"Rendered {len(expected):,} rows in {summary['seconds']:.0f} s ({summary['seconds'] / 60:.1f} min; "
+        f"CPU {summary.get('cpu_seconds', 0):.0f} s), "
         f"{parts} parts of {settings.PDF_PART_ROWS} rows, {pages:,} pages (pdfinfo; {document.pages:,} counted), "
         f"{os.path.getsize(path) / 2**20:.1f} MB; peak RSS {summary['peak_rss_mb']} MB "
         f"(ceiling {settings.PDF_MAX_RSS_MB} MB)."
