@@ -10,9 +10,9 @@ published consultation with the most listed proposals of a database seeded by be
 its list of proposals as the secretary's preview does (`pdf.preview`, timed: the snapshot), and renders it with
 `pdf.render` — the function the worker's task calls — in a child process of its own, so that the peak resident
 memory it prints is the rendering's alone. It prints each part (rows, pages so far, seconds, memory), then the
-time (wall clock and CPU), parts, pages, file size and peak RSS, and reads the PDF back with poppler: `pdfinfo` for the pages,
-`pdftotext` for every reference, which must all be there, in order. It exits with status 1 when a check fails
-or the document failed (the memory ceiling included).
+time (wall clock and CPU), parts, pages, file size and peak RSS, and reads the PDF back with poppler: `pdfinfo`
+for the pages, `pdftotext` for every reference, which must all be there, in order. It exits with status 1 when
+a check fails or the document failed (the memory ceiling included).
 """
 
 from __future__ import annotations
