@@ -472,7 +472,8 @@ def _head(document: RenderedDocument) -> tuple[dict, int]:
     if document.kind == Kind.PROPOSALS and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT data - 'items', jsonb_array_length(data -> 'items') FROM {RenderedDocument._meta.db_table} "
+                "SELECT data - 'items', jsonb_array_length(COALESCE(data -> 'items', '[]'::jsonb)) "
+                f"FROM {RenderedDocument._meta.db_table} "
                 "WHERE id = %s",
                 [document.pk],
             )
