@@ -148,6 +148,8 @@ def test_a_long_list_renders_in_parts_into_one_pdf_with_every_proposal_in_order(
     assert re.findall(r"QG-2026-7\d{5}", text_of(path)) == [f"QG-2026-7{n:05d}" for n in range(25)]
     pages = page_texts(path)
     assert len(pages) == pages_of(path) == document.pages >= 3
+    numbered = re.findall(r"^\s*(\d+)\s+QG-2026-7(\d{5})", "\n".join(pages), re.M)
+    assert [(int(number), int(n)) for number, n in numbered] == [(n + 1, n) for n in range(25)]  # № goes on
     for number, page in enumerate(pages, 1):
         lines = [line for line in page.splitlines() if line.strip()]
         assert "Ұлытау облысының қоғамдық кеңесі" in lines[0], number  # the running header, in every part
