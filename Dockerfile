@@ -1,9 +1,11 @@
 # The portal's image: web (gunicorn), worker and beat run from it.
 FROM python:3.11-slim-bookworm
 
-# gettext: compilemessages; Pango and DejaVu: WeasyPrint's PDFs with every Kazakh letter.
+# gettext: compilemessages; Pango and DejaVu: WeasyPrint's PDFs with every Kazakh letter; poppler-utils: pdfunite
+# joins the parts of a long list of proposals (consultations/pdf.py).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-dejavu-extra \
+    poppler-utils \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

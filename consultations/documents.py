@@ -19,13 +19,16 @@ Kind = RenderedDocument.Kind
 
 def _serve(request, document: RenderedDocument, *, template: str, context: dict):
     """The file when it is ready. A small document is rendered on its first download (so is any without a
-    worker to do it); a large one shows its progress while a worker renders it."""
+    worker to do it); a large one shows its progress while a worker renders it. Documents are loaded without
+    their snapshot (`defer("data")`): the page that shows a 50,000-row list's progress refreshes every few
+    seconds, and has no use for its tens of megabytes."""
     if document.state == RenderedDocument.State.PENDING and (pdf.is_small(document) or not pdf.has_worker()):
         pdf.render(document.pk)
         document.refresh_from_db()
     if document.state == RenderedDocument.State.READY:
-        name = f"{document.data.get('slug') or document.data['council']['slug']}-{document.kind}.pdf"
-        return FileResponse(document.file.open("rb"), filename=name, content_type="application/pdf")
+        return FileResponse(
+            document.file.open("rb"), filename=pdf.download_name(document), content_type="application/pdf"
+        )
     status = 500 if document.state == RenderedDocument.State.FAILED else 202
     return render(request, template, context | {"document": document}, status=status)
 
@@ -41,7 +44,9 @@ def results_document(request, slug, kind):
         consultation = selectors.results_page(slug)
     except Consultation.DoesNotExist:
         raise Http404 from None
-    document = RenderedDocument.objects.filter(consultation=consultation, kind=kind, is_published=True).first()
+    document = (
+        RenderedDocument.objects.defer("data").filter(consultation=consultation, kind=kind, is_published=True).first()
+    )
     if document is None:
         raise Http404
     return _serve(request, document, template="documents/preparing.html", context={"consultation": consultation})
@@ -51,7 +56,8 @@ def schedule_document(request, council_slug, year, quarter):
     council = get_object_or_404(Council.objects.active(), slug=council_slug)
     schedule = get_object_or_404(QuarterlySchedule.objects.published(), council=council, year=year, quarter=quarter)
     document = (
-        RenderedDocument.objects.filter(schedule=schedule, kind=Kind.SCHEDULE, is_published=True)
+        RenderedDocument.objects.defer("data")
+        .filter(schedule=schedule, kind=Kind.SCHEDULE, is_published=True)
         .order_by("-revision")
         .first()
     )
@@ -67,7 +73,7 @@ def schedule_document(request, council_slug, year, quarter):
 def _document_or_404(request, pk) -> RenderedDocument:
     councils = Council.objects.readable_by(request.user)
     return get_object_or_404(
-        RenderedDocument.objects.filter(
+        RenderedDocument.objects.defer("data").filter(
             Q(consultation__schedule__council__in=councils) | Q(schedule__council__in=councils)
         ),
         pk=pk,

@@ -225,6 +225,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # DATA_UPLOAD_MAX_MEMORY_SIZE, and a file larger than FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a
 # temporary file rather than held in memory.
 DOCUMENT_MAX_MEGABYTES = env_int("DOCUMENT_MAX_MEGABYTES", 20)
+
+# The PDF list of proposals is rendered in parts of PDF_PART_ROWS rows, each its own WeasyPrint document,
+# joined by poppler's pdfunite: WeasyPrint's memory grows with the rows it lays out at once (5,000 rows took
+# 1.4 GB). After each part the worker's resident memory is checked against PDF_MAX_RSS_MB, and the document
+# fails rather than run the machine out of memory (consultations/pdf.py; BENCHMARKS.md).
+PDF_PART_ROWS = env_int("PDF_PART_ROWS", 500)
+PDF_MAX_RSS_MB = env_int("PDF_MAX_RSS_MB", 700)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields: the longest text forms are far below
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 STORAGES = {

@@ -1,5 +1,6 @@
 """The PDF documents, parsed back as a reader would read them (pdftotext, pdfinfo from poppler-utils)."""
 
+import re
 import shutil
 import subprocess
 
@@ -114,3 +115,75 @@ def test_a_large_document_waiting_for_a_worker_shows_its_progress(client, counci
     assert 'http-equiv="refresh"' in response.content.decode() and "<progress" in response.content.decode()
     assert pdf.render(document.pk) == "ready"
     assert client.get(url("workspace:document_file", pk=document.pk)).status_code == 200
+
+
+def page_texts(path) -> list[str]:
+    """Each page's text, laid out as on the page (pdftotext puts a form feed after each)."""
+    layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    return layout.stdout.split("\f")[:-1]
+
+
+def test_a_long_list_renders_in_parts_into_one_pdf_with_every_proposal_in_order(client, council, settings):
+    """Two and a half parts' worth of rows: one PDF, every reference once and in order, the heading once, the
+    council named at the top of every page and the pages numbered on from part to part; the page that waits
+    for it shows its progress moving part by part."""
+    settings.PDF_PART_ROWS = 10
+    consultation = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=0)
+    many_proposals(consultation, 25)
+    from tests.factories import secretary_of
+
+    client.force_login(secretary_of(council))
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    shown = []
+
+    def on_part(part, pages):
+        page = client.get(url("workspace:document", pk=document.pk)).content.decode()
+        shown.append(int(re.search(r'<progress max="100" value="(\d+)"', page).group(1)))
+
+    assert pdf.render(document.pk, on_part=on_part) == "ready"
+    assert shown == sorted(shown) and len(set(shown)) == 3 and shown[-1] < 100  # the third part is the last
+    document.refresh_from_db()
+    assert document.progress == 100
+    path = document.file.path
+    assert re.findall(r"QG-2026-7\d{5}", text_of(path)) == [f"QG-2026-7{n:05d}" for n in range(25)]
+    pages = page_texts(path)
+    assert len(pages) == pages_of(path) == document.pages >= 3
+    numbered = re.findall(r"^\s*(\d+)\s+QG-2026-7(\d{5})", "\n".join(pages), re.M)
+    assert [(int(number), int(n)) for number, n in numbered] == [(n + 1, n) for n in range(25)]  # № goes on
+    for number, page in enumerate(pages, 1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        assert "Ұлытау облысының қоғамдық кеңесі" in lines[0], number  # the running header, in every part
+        assert lines[-1].split()[-1] == str(number)  # the footer's page number goes on across the parts
+    assert text_of(path).count("Тізбеде 25 ұсыныс") == 1  # the heading, once, with the whole list's count
+    assert text_of(path).count("Тіркеу нөмірі / Регистрационный") == len(pages)  # the table's head on every page
+
+
+def test_a_document_over_the_memory_ceiling_fails_rather_than_exhaust_the_worker(council, settings):
+    settings.PDF_PART_ROWS = 10
+    settings.PDF_MAX_RSS_MB = 1
+    consultation = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=0)
+    many_proposals(consultation, 25)
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    assert pdf.render(document.pk) == "failed"
+    document.refresh_from_db()
+    assert document.has_failed and "PDF_MAX_RSS_MB" in document.error and "part 1 of 3" in document.error
+    assert not document.file
+
+
+def test_the_database_freezes_the_same_rows_as_python_would(council):
+    """PostgreSQL writes the list's rows into the snapshot itself (a list of 50,000 would fill the publishing
+    request's memory): every field as `proposal_rows` gives it — hidden names, organisations, questions, both
+    languages' labels and reasons, an undecided proposal."""
+    consultation = published_at(Consultation.State.POSITION_PUBLISHED, council=council)
+    listed = consultation.proposals.filter(moderation="listed")
+    first = listed.first()
+    question = consultation.questions.first()
+    many_proposals(consultation, 3)
+    listed.filter(reference="QG-2026-700000").update(hide_name=True, question=question)
+    listed.filter(reference="QG-2026-700001").update(organisation="«Жасыл ел» қоғамдық бірлестігі", channel="social")
+    listed.filter(reference="QG-2026-700002").update(decision="", decision_reasons_kk="", decision_reasons_ru="")
+    listed.filter(pk=first.pk).update(decision_reasons_kk="")  # the other language's reasons stand in
+    document = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    assert len(document.data["items"]) == listed.count() == 4
+    assert document.data["items"] == pdf.proposal_rows(consultation)
+    assert document.data == pdf.snapshot_proposals(consultation)
