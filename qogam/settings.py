@@ -145,7 +145,8 @@ else:
 # PAGE_CACHE_SECONDS at most (pages that change with the clock alone), dropped at once when a row of the
 # PAGE_CACHE_APPS is written (except the models of PAGE_CACHE_IGNORED, which no public page shows); browsers
 # and proxies may keep them PAGE_CACHE_MAX_AGE seconds.
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
+# Off by default with DEBUG (the demo, development): a template edited shows at once.
+PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 30)
 PAGE_CACHE_APPS = {"councils", "publications", "consultations", "proposals"}
