@@ -222,9 +222,10 @@ def cached_page(view):
             logger.warning("The page cache could not be read", exc_info=True)
             return _private(view(request, *args, **kwargs))
         etag = _etag(key)
-        if _not_modified(request, etag):
-            return _public(HttpResponseNotModified(), etag)
         if stored is not None:
+            # Only a page that is kept answers 304: an address that gives a 404 or a form never does.
+            if _not_modified(request, etag):
+                return _public(HttpResponseNotModified(), etag)
             return _public(stored, etag)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:

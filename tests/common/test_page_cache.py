@@ -289,6 +289,13 @@ def test_a_matching_if_none_match_is_answered_304_without_a_body(
     assert client.get("/kk/councils/", HTTP_IF_NONE_MATCH=etag).status_code == 200  # changed since
 
 
+def test_only_a_kept_page_answers_304(client, council):
+    """`If-None-Match: *` (or a stale tag) never turns a missing page or one not yet kept into a 304."""
+    assert client.get("/kk/councils/no-such-council/", HTTP_IF_NONE_MATCH="*").status_code == 404
+    assert client.get("/kk/councils/", HTTP_IF_NONE_MATCH="*").status_code == 200  # rendered, then kept
+    assert client.get("/kk/councils/", HTTP_IF_NONE_MATCH="*").status_code == 304
+
+
 def test_with_the_setting_off_pages_are_rendered_each_time(client, council, settings, django_assert_max_num_queries):
     settings.PAGE_CACHE = False
     client.get("/kk/councils/")
