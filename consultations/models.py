@@ -720,6 +720,8 @@ class RenderedDocument(models.Model):
     file = models.FileField(_("file"), upload_to=rendered_document_path, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    # When the render last moved (its start, each part): a render that stops moving lost its worker.
+    progress_at = models.DateTimeField(_("progress at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

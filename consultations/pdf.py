@@ -411,7 +411,8 @@ def render(document_id: int, *, on_part=None) -> str:
             return "skipped"
         document.state = RenderedDocument.State.RENDERING
         document.progress = 5
-        document.save(update_fields=["state", "progress"])
+        document.progress_at = timezone.now()
+        document.save(update_fields=["state", "progress", "progress_at"])
     try:
         with tempfile.TemporaryDirectory(prefix="qogam-pdf-") as directory:
             path, pages = render_to_file(document, Path(directory), on_part=on_part)
@@ -522,7 +523,7 @@ def _check_memory(part: Part) -> None:
 
 
 def _progress(document: RenderedDocument, percent: int) -> None:
-    RenderedDocument.objects.filter(pk=document.pk).update(progress=percent)
+    RenderedDocument.objects.filter(pk=document.pk).update(progress=percent, progress_at=timezone.now())
 
 
 def row_count(document: RenderedDocument) -> int:

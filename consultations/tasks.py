@@ -19,14 +19,21 @@ def render_document(document_id: int) -> str:
     return pdf.render(document_id)
 
 
+# A part of 500 rows takes 5–90 s (BENCHMARKS.md); a render silent for this long has lost its worker.
+RENDER_STALLED = datetime.timedelta(minutes=15)
+
+
 @shared_task(ignore_result=True)
 def render_pending_documents() -> int:
-    """The sweep: render what a lost task left waiting."""
-    stale = timezone.now() - datetime.timedelta(minutes=2)
-    ids = RenderedDocument.objects.filter(state=RenderedDocument.State.PENDING, created_at__lt=stale).values_list(
-        "pk", flat=True
+    """The sweep: render what a lost task left waiting, and take over a render whose worker died (killed or out
+    of memory mid-render: its progress has not moved for RENDER_STALLED, while a part takes seconds)."""
+    now = timezone.now()
+    State = RenderedDocument.State
+    RenderedDocument.objects.filter(state=State.RENDERING, progress_at__lt=now - RENDER_STALLED).update(
+        state=State.PENDING, progress=0
     )
-    return sum(pdf.render(pk) == "ready" for pk in list(ids[:20]))
+    ids = RenderedDocument.objects.filter(state=State.PENDING, created_at__lt=now - datetime.timedelta(minutes=2))
+    return sum(pdf.render(pk) == "ready" for pk in list(ids.values_list("pk", flat=True)[:20]))
 
 
 @shared_task(ignore_result=True)

@@ -170,6 +170,33 @@ def test_a_document_over_the_memory_ceiling_fails_rather_than_exhaust_the_worker
     assert not document.file
 
 
+def test_the_sweep_takes_over_a_render_whose_worker_died_and_leaves_a_moving_one(council):
+    """A worker killed (or out of memory) mid-render leaves its document "being prepared": the beat's sweep
+    renders it again once its progress has stood still for RENDER_STALLED; a render still moving is left alone."""
+    import datetime
+
+    from django.utils import timezone
+
+    from consultations import tasks
+
+    consultation = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=0)
+    many_proposals(consultation, 3)
+    stalled = pdf.preview(Kind.PROPOSALS, consultation=consultation)
+    other = published_at(Consultation.State.PROPOSALS_COMPILED, council=council, listed_proposals=1)
+    moving = pdf.preview(Kind.PROPOSALS, consultation=other)
+    long_ago = timezone.now() - tasks.RENDER_STALLED - datetime.timedelta(minutes=1)
+    RenderedDocument.objects.filter(pk__in=[stalled.pk, moving.pk]).update(
+        state=RenderedDocument.State.RENDERING, progress=40, created_at=long_ago
+    )
+    RenderedDocument.objects.filter(pk=stalled.pk).update(progress_at=long_ago)
+    RenderedDocument.objects.filter(pk=moving.pk).update(progress_at=timezone.now())
+    assert tasks.render_pending_documents() == 1
+    stalled.refresh_from_db()
+    moving.refresh_from_db()
+    assert stalled.is_ready and stalled.file and "QG-2026-700000" in text_of(stalled.file.path)
+    assert moving.state == RenderedDocument.State.RENDERING and moving.progress == 40
+
+
 def test_the_database_freezes_the_same_rows_as_python_would(council):
     """PostgreSQL writes the list's rows into the snapshot itself (a list of 50,000 would fill the publishing
     request's memory): every field as `proposal_rows` gives it — hidden names, organisations, questions, both
