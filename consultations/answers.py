@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common import page_cache
 from publications.mail import queue_mail
 from publications.models import OutgoingMail
 from publications.services import HISTORY
@@ -86,6 +87,8 @@ def answer_authors(consultation: Consultation, *, by=None, at: datetime.datetime
             mail = queue_mail(to=proposal.contact, language=proposal.language, **_answer_mail(consultation, proposal))
             consultation.proposals.filter(pk=proposal.pk).update(answer_mail=mail, answer_queued_at=now, updated_at=now)
             proposal.events.create(action="answered", by=by, at=now, note=_("An answer was mailed to the author."))
+    if proposals:
+        page_cache.bump()  # an UPDATE sends no signal: the results page counts the authors answered
     return len(proposals)
 
 

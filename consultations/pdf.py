@@ -420,11 +420,13 @@ def render(document_id: int, *, on_part=None) -> str:
                 document.file.save(f"{document.kind}-{document.pk}.pdf", File(file), save=False)
     except Exception as error:
         logger.exception("Rendering document %s failed", document_id)
-        RenderedDocument.objects.filter(pk=document.pk).update(
+        # Only a render still under way fails: one the sweep took over (tasks.render_pending_documents) may
+        # have finished meanwhile.
+        RenderedDocument.objects.filter(pk=document.pk, state=RenderedDocument.State.RENDERING).update(
             state=RenderedDocument.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         return "failed"
-    RenderedDocument.objects.filter(pk=document.pk).update(
+    stored = RenderedDocument.objects.filter(pk=document.pk, state=RenderedDocument.State.RENDERING).update(
         file=document.file.name,
         state=RenderedDocument.State.READY,
         progress=100,
@@ -432,6 +434,9 @@ def render(document_id: int, *, on_part=None) -> str:
         rendered_at=timezone.now(),
         error="",
     )
+    if not stored:  # another render of the same document finished first: its file is the document's
+        document.file.delete(save=False)
+        return "skipped"
     page_cache.bump()  # an UPDATE sends no signal: the results page lists the ready documents
     return "ready"
 

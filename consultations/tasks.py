@@ -4,6 +4,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from common.errors import ActionRefused
@@ -29,9 +30,8 @@ def render_pending_documents() -> int:
     of memory mid-render: its progress has not moved for RENDER_STALLED, while a part takes seconds)."""
     now = timezone.now()
     State = RenderedDocument.State
-    RenderedDocument.objects.filter(state=State.RENDERING, progress_at__lt=now - RENDER_STALLED).update(
-        state=State.PENDING, progress=0
-    )
+    silent = Q(progress_at__lt=now - RENDER_STALLED) | Q(progress_at=None, created_at__lt=now - RENDER_STALLED)
+    RenderedDocument.objects.filter(silent, state=State.RENDERING).update(state=State.PENDING, progress=0)
     ids = RenderedDocument.objects.filter(state=State.PENDING, created_at__lt=now - datetime.timedelta(minutes=2))
     return sum(pdf.render(pk) == "ready" for pk in list(ids.values_list("pk", flat=True)[:20]))
 

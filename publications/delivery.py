@@ -28,6 +28,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common import page_cache
+
 from .channels import BY_NAME, CHANNELS, PermanentFailure, TemporaryFailure
 from .models import Announcement, Delivery
 
@@ -128,13 +130,15 @@ def deliver(delivery_id: int) -> str:
 
 
 def _finish(delivery: Delivery, state: str, *, error: str = "", **fields) -> None:
-    Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claim=delivery.claim).update(
+    finished = Delivery.objects.filter(pk=delivery.pk, state=State.SENDING, claim=delivery.claim).update(
         state=state,
         last_error=str(error)[:2000],
         next_attempt_at=fields.pop("next_attempt_at", None),
         updated_at=timezone.now(),
         **fields,
     )
+    if finished and state == State.SENT:
+        page_cache.bump()  # an UPDATE sends no signal: the compliance review counts when it went out
 
 
 def record_progress(delivery: Delivery, external_id: str) -> None:
