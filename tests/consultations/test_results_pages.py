@@ -3,7 +3,6 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -12,41 +11,13 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from proposals.models import Proposal
+from tests.keyset_pages import joined, read_page
 from tests.public_fixtures import published_at
 
 pytestmark = pytest.mark.django_db
 State = Consultation.State
 PAGE_SIZE = 50
 REFERENCE = re.compile(r'<h3 class="meta"><span[^>]*>(QG-[0-9-]+)</span>')
-
-
-class PageLinks(HTMLParser):
-    """The links of the pagination: {rel or text: href}."""
-
-    def __init__(self):
-        super().__init__()
-        self.links = {}
-        self._href = None
-        self._in_nav = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "nav" and "pagination" in (attrs.get("class") or ""):
-            self._in_nav = True
-            self.label = attrs.get("aria-label")
-        elif tag == "a" and self._in_nav:
-            self._href = attrs["href"]
-            if attrs.get("rel"):
-                self.links[attrs["rel"]] = self._href
-
-    def handle_data(self, data):
-        if self._href and data.strip():
-            self.links[data.strip()] = self._href
-            self._href = None
-
-    def handle_endtag(self, tag):
-        if tag == "nav":
-            self._in_nav = False
 
 
 def add_listed(consultation, count, *, start=0, moderation=Proposal.Moderation.LISTED):
@@ -80,17 +51,9 @@ def in_order(consultation) -> list[str]:
     return list(listed.order_by("submitted_at", "id").values_list("reference", flat=True))
 
 
-def joined(pages) -> list[str]:
-    return [reference for page in pages for reference in page]
-
-
 def get(client, address):
-    response = client.get(address)
-    assert response.status_code == 200, address
-    html = response.content.decode()
-    links = PageLinks()
-    links.feed(html)
-    return REFERENCE.findall(html), links
+    references, links, _html = read_page(client, address, REFERENCE)
+    return references, links
 
 
 def walk(client, address, rel):

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from proposals.models import Proposal
-from tests.consultations.test_results_pages import PageLinks
 from tests.factories import consultation_at, secretary_of, url
+from tests.keyset_pages import joined, read_page
 
 pytestmark = pytest.mark.django_db
 State = Consultation.State
@@ -52,17 +52,8 @@ def in_order(proposals) -> list[str]:
     return list(proposals.order_by("submitted_at", "id").values_list("reference", flat=True))
 
 
-def joined(pages) -> list[str]:
-    return [reference for page in pages for reference in page]
-
-
 def get(client, address):
-    response = client.get(address)
-    assert response.status_code == 200, address
-    html = response.content.decode()
-    links = PageLinks()
-    links.feed(html)
-    return REFERENCE.findall(html), links, html
+    return read_page(client, address, REFERENCE)
 
 
 def walk(client, address, rel):
