@@ -72,6 +72,19 @@ def version() -> str:
     return str(current)
 
 
+def changed_at() -> float | None:
+    """When public content last changed, as far as the cache knows (seconds since the epoch; the version is that
+    moment in nanoseconds, or the moment the cache first had none): None when PAGE_CACHE is off or the cache
+    does not answer."""
+    if not enabled():
+        return None
+    try:
+        return int(version()) / 1e9
+    except Exception:
+        logger.warning("The page cache could not be read", exc_info=True)
+        return None
+
+
 def _set_new_version() -> None:
     try:
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)

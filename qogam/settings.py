@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from this site (no outside CDN)
+    "corsheaders",
     # Bottom to top, as imports run (README, "Architecture"; tests/test_layers.py keeps it true).
     "common",
     "councils",
@@ -69,11 +73,14 @@ INSTALLED_APPS = [
     "proposals",
     "workspace",
     "portal",
+    "opendata",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The open-data API may be read from any site's scripts (GET only; CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -360,3 +367,39 @@ CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 
 # Demo accounts (seed_demo) use this password.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "qogam-demo-2026")
+
+# The open-data API (opendata/, README "Open data"): read-only, anonymous, the same for every client; a client
+# address may make API_THROTTLE_RATE requests ("<n>/<second|minute|hour|day>"); pages of API_PAGE_SIZE objects.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE") or "600/minute"
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.policies.ClientThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_THROTTLE_RATE},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.policies.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Qogam open data API",
+    "DESCRIPTION": (
+        "Public consultations of Kazakhstan's public councils: councils, schedules, consultations, meetings, "
+        "announcements and results. Read-only; every text in Kazakh and Russian ({\"kk\": …, \"ru\": …})."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")

@@ -22,6 +22,7 @@ urlpatterns = [
         "admin/compliance/export.<code:fmt>", admin.site.admin_view(compliance_admin.export), name="compliance-export"
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("opendata.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -15,7 +15,7 @@ LAYERS = (
     ("publications",),
     ("consultations",),
     ("proposals",),
-    ("workspace", "portal"),
+    ("workspace", "portal", "opendata"),
     ("demo",),  # it seeds every app, the workspace's accounts included
     ("qogam",),
 )

@@ -1,0 +1,24 @@
+"""The open-data API's addresses, under /api/v1/ (no language prefix: every object carries both languages)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import api
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("", api.Index.as_view(), name="index"),
+    path("regions/", api.RegionList.as_view(), name="regions"),
+    path("councils/", api.CouncilList.as_view(), name="councils"),
+    path("councils/<slug:slug>/", api.CouncilDetail.as_view(), name="council"),
+    path("schedules/", api.ScheduleList.as_view(), name="schedules"),
+    path("consultations/", api.ConsultationList.as_view(), name="consultations"),
+    path("consultations/<slug:slug>/", api.ConsultationDetail.as_view(), name="consultation"),
+    path("consultations/<slug:slug>/results/", api.Results.as_view(), name="results"),
+    path("consultations/<slug:slug>/proposals/", api.ProposalList.as_view(), name="proposals"),
+    path("meetings/", api.MeetingList.as_view(), name="meetings"),
+    path("announcements/", api.AnnouncementList.as_view(), name="announcements"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="opendata:schema"), name="docs"),
+]
