@@ -3,6 +3,7 @@ carrying a NUL character refused before anything looks them up."""
 
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import get_resolver
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -81,10 +82,15 @@ class RefuseNulMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.COOKIES):
-            return bad_request(request)
+            return _refused(request)
         if request.method == "POST" and _has_nul(request.POST):
-            return bad_request(request)
+            return _refused(request)
         return self.get_response(request)
+
+
+def _refused(request):
+    """The project's 400 (qogam/urls.py's handler400: a JSON answer under /api/, this module's page elsewhere)."""
+    return get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(400)(request)
 
 
 def _has_nul(values) -> bool:

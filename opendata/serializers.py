@@ -84,7 +84,9 @@ def _coded_schema(choices: type, nullable: bool = False) -> dict:
 
 
 def coded(choices: type, *, nullable: bool = False, **kwargs) -> Coded:
-    return extend_schema_field(_coded_schema(choices, nullable))(Coded)(choices, **kwargs)
+    # A class of its own for each list, so that each carries its own schema (the decorator marks the class).
+    field_class = type(f"{choices.__qualname__.replace('.', '')}Field", (Coded,), {})
+    return extend_schema_field(_coded_schema(choices, nullable))(field_class)(choices, **kwargs)
 
 
 def page_urls(view_name: str, *args) -> dict[str, str]:
@@ -193,7 +195,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
             "cancellation_reason", "early_closing_reason", "questions", "url", "results",
         ]  # fmt: skip
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_results(self, consultation) -> str | None:
         if consultation.state != Consultation.State.POSITION_PUBLISHED:
             return None
@@ -315,8 +317,22 @@ class ProtocolField(serializers.Field):
         }
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-2][0-9]:[0-5][0-9]$",
+        "nullable": True,
+        "description": "Local time in Kazakhstan, HH:MM (a time of day, not an instant: no offset).",
+    }
+)
+class LocalTime(serializers.TimeField):
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", read_only=True, **kwargs)
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     council = CouncilRefSerializer()
+    start_time = LocalTime()
     place = Bilingual()
     agenda = Bilingual()
     protocol_number = serializers.SerializerMethodField()

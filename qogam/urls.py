@@ -51,3 +51,9 @@ urlpatterns += i18n_patterns(
 )
 # Uploaded files are never served from MEDIA_ROOT as such: the views above hand out each one only when
 # it is public (a published protocol, a document of a published consultation, a published PDF).
+
+# Errors: JSON under /api/, the site's pages elsewhere.
+handler400 = "opendata.errors.bad_request"
+handler403 = "opendata.errors.permission_denied"
+handler404 = "opendata.errors.page_not_found"
+handler500 = "opendata.errors.server_error"

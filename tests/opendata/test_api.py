@@ -237,3 +237,15 @@ def test_the_schema_describes_every_list_and_the_docs_load_nothing_from_elsewher
     assert "swagger-ui" in html and "https://" not in html and "http://cdn" not in html
     for asset in ("swagger-ui.css", "swagger-ui-bundle.js"):
         assert f"/static/drf_spectacular_sidecar/swagger-ui-dist/{asset}" in html
+
+
+def test_errors_under_the_api_are_json_in_the_callers_language_and_the_site_keeps_its_pages(client):
+    missing = client.get("/api/v1/no-such-list/", HTTP_ACCEPT_LANGUAGE="ru")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    assert missing.json()["detail"]
+    nul = client.get("/api/v1/consultations/?q=a%00b")
+    assert nul.status_code == 400 and nul["Content-Type"] == "application/json"
+    assert client.get("/api/v1/consultations/no-such-consultation/").json()["detail"]
+    page = client.get("/kk/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    assert client.get("/kk/consultations/?q=a%00b")["Content-Type"].startswith("text/html")
