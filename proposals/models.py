@@ -105,6 +105,14 @@ class ReferenceCounter(models.Model):
 ANSWER_COUNTED = ["moderation", "set_aside_reason", "answer_queued_at", "answer_mail", "answered_by_phone_on"]
 
 
+def public_author(*, hide_name: bool, organisation: str, author_name: str) -> str:
+    """What may be published of a proposal's author (the pages, the API, the open-data files): the organisation
+    or the name, unless the author asked not to be named."""
+    if hide_name:
+        return ""
+    return organisation or author_name
+
+
 class Proposal(models.Model):
     """A proposal (ұсыныс / предложение) from a citizen or an organisation, and the council's answer to it."""
 
@@ -305,9 +313,7 @@ class Proposal(models.Model):
     @property
     def public_author(self) -> str:
         """What the results page may show of the author: the organisation or name, unless hidden."""
-        if self.hide_name:
-            return ""
-        return self.organisation or self.author_name
+        return public_author(hide_name=self.hide_name, organisation=self.organisation, author_name=self.author_name)
 
     def shows_on_public_pages(self) -> bool:
         """Only the results page shows proposals, once the position is published (common.page_cache)."""

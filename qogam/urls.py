@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path(
         "councils/<slug:council_slug>/schedules/<int:year>-q<int:quarter>.pdf", schedule_document, name="schedule-pdf"
     ),
+    path("", include("opendata.download_urls")),
     path("workspace/", include("workspace.urls")),
     path("calendar.ics", calendar, name="calendar"),
     path("councils/<slug:slug>/calendar.ics", calendar, name="council-calendar"),
