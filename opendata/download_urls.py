@@ -13,6 +13,8 @@ urlpatterns = [
         downloads.consultation_proposals,
         name="consultation",
     ),
+    path("open-data/", downloads.open_data, name="open-data"),
+    path("open-data/<str:name>", downloads.open_data_file, name="open-data-file"),
     path(
         "councils/<slug:slug>/results/<int:year>-q<int:quarter>.<code:fmt>",
         downloads.council_quarter_proposals,

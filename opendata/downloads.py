@@ -1,6 +1,6 @@
-"""The public downloads of results: a consultation's listed proposals with the council's decisions, as CSV or
-XLSX (from its results page), and a council's quarter (from the council's page). Anyone may take them; they
-hold what the results pages show, no more (opendata/datasets.py).
+"""The public downloads: a consultation's listed proposals with the council's decisions, as CSV or XLSX (from
+its results page), a council's quarter (from the council's page), and the open-data page with its files.
+Anyone may take them; they hold what the results pages show, no more (opendata/datasets.py).
 
 A file is written as it is read: the CSV streams row by row, the XLSX is written by openpyxl's write-only
 mode into a temporary file. Either way 50,000 rows cost a few megabytes of memory, not the whole table. Every
@@ -13,7 +13,7 @@ import csv
 import tempfile
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from common.spreadsheets import XLSX_CONTENT_TYPE, neutralise
@@ -21,7 +21,7 @@ from consultations import selectors
 from consultations.models import Consultation
 from councils.models import Council
 
-from . import datasets
+from . import datasets, publishing
 
 FORMATS = ("csv", "xlsx")
 
@@ -102,3 +102,23 @@ def council_quarter_proposals(request, slug, year, quarter, fmt):
         raise Http404
     proposals = datasets.of_council_quarter(council, year, quarter)
     return respond(datasets.PROPOSALS, proposals, fmt, f"proposals-{slug}-{year}-q{quarter}")
+
+
+@require_safe
+def open_data(request):
+    """The open-data page: the API and its docs, and each quarter's files with their passports."""
+    catalogue = publishing.catalogue()
+    for dataset in catalogue:
+        dataset["year"], dataset["quarter"] = publishing.quarter_of_code(dataset["code"])
+        dataset["rows"] = sum(file["rows"] for file in dataset["files"])
+    return render(request, "opendata/index.html", {"catalogue": catalogue})
+
+
+@require_safe
+def open_data_file(request, name):
+    """A file the catalogue lists (a quarter's CSV or its passport), as written by the last publication."""
+    path = publishing.published_file(name)
+    if path is None or not path.exists():
+        raise Http404
+    content_type = "application/json" if name.endswith(".json") else "text/csv; charset=utf-8"
+    return FileResponse(path.open("rb"), as_attachment=name.endswith(".csv"), filename=name, content_type=content_type)

@@ -189,6 +189,7 @@ CELERY_TASK_ROUTES = {
     "consultations.tasks.publish_due_announcements": {"queue": "messages"},
     "consultations.tasks.open_due_intakes": {"queue": "messages"},
     "consultations.tasks.remind_secretaries": {"queue": "messages"},
+    "opendata.tasks.publish_open_data": {"queue": "documents"},
 }
 CELERY_BEAT_SCHEDULE = {
     # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
@@ -199,6 +200,8 @@ CELERY_BEAT_SCHEDULE = {
     "render-pending-documents": {"task": "consultations.tasks.render_pending_documents", "schedule": 120.0},
     # Step 4 happens by itself when a consultation's proposal window opens.
     "open-due-intakes": {"task": "consultations.tasks.open_due_intakes", "schedule": 300.0},
+    # The open-data files of the current and the previous quarter, rewritten each day (opendata/publishing.py).
+    "publish-open-data": {"task": "opendata.tasks.publish_open_data", "schedule": 24 * 3600.0},
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -406,3 +409,13 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
 CORS_ALLOW_CREDENTIALS = False
 CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+
+# The open-data files (opendata/publishing.py): at most OPEN_DATA_MAX_FILE_BYTES each (the national open-data
+# portal's limit), and the owner their passports name (the body that runs the portal).
+OPEN_DATA_MAX_FILE_BYTES = env_int("OPEN_DATA_MAX_FILE_BYTES", 10 * 1024 * 1024)
+OPEN_DATA_OWNER = {
+    "nameKk": os.environ.get("OPEN_DATA_OWNER_KK") or "Қазақстан Республикасы Мәдениет және ақпарат министрлігі",
+    "nameRu": os.environ.get("OPEN_DATA_OWNER_RU") or "Министерство культуры и информации Республики Казахстан",
+    "nameEn": os.environ.get("OPEN_DATA_OWNER_EN")
+    or "Ministry of Culture and Information of the Republic of Kazakhstan",
+}

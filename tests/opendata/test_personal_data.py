@@ -4,6 +4,7 @@ for in every answer of the API — each list followed page by page, each object,
 download the API's objects lead to."""
 
 import io
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
 from consultations.models import Consultation
+from opendata import publishing
 from proposals.models import Proposal
 from tests.factories import add_proposal, quorate_meeting, secretary_of
 from tests.public_fixtures import published_at
@@ -44,6 +46,10 @@ def crawl(client) -> dict[str, str]:
     """Every address under /api/v1/ reachable from its index, and every download its objects lead to."""
     seen: dict[str, str] = {}
     queue = ["/api/v1/", "/api/v1/schema/"]
+    for dataset in publishing.publish(publishing.quarters_with_schedules()):  # the quarterly files too
+        queue += [f"/kk/open-data/{file['name']}" for file in dataset["files"]] + [
+            f"/kk/open-data/{dataset['code']}.json"
+        ]
     while queue:
         path = queue.pop()
         if path in seen:
@@ -51,16 +57,17 @@ def crawl(client) -> dict[str, str]:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
         seen[path] = text_of(response)
-        if not response["Content-Type"].startswith("application/json"):
+        if not (path.startswith("/api/") and response["Content-Type"] == "application/json"):
             continue
-        for link in links(response.json()):
+        answer = json.loads(seen[path])
+        for link in links(answer):
             address = urlsplit(link)
             target = address.path + (f"?{address.query}" if address.query else "")
             if address.path.startswith("/api/v1/") and address.path != "/api/v1/docs/":
                 queue.append(target)
             elif address.path.endswith("/results/"):  # a results page: its two downloads
                 queue += [f"{address.path}proposals.csv", f"{address.path}proposals.xlsx"]
-        for schedule in response.json().get("results", []) if "schedules" in path else []:
+        for schedule in answer.get("results", []) if "schedules" in path else []:
             council, year, quarter = schedule["council"]["slug"], schedule["year"], schedule["quarter"]
             queue += [f"/kk/councils/{council}/results/{year}-q{quarter}.{fmt}" for fmt in ("csv", "xlsx")]
     return seen
@@ -92,10 +99,10 @@ def test_no_contact_hidden_name_or_unpublished_proposal_reaches_the_api_or_a_dow
 
     pages = crawl(client)
     downloads = [path for path in pages if not path.startswith("/api/")]
-    assert len(downloads) >= 4 and any(path.endswith(".xlsx") for path in downloads)
+    assert len(downloads) >= 6 and any(path.endswith(".xlsx") for path in downloads)
+    assert any(path.startswith("/kk/open-data/") for path in downloads)
     assert any("/proposals/" in path for path in pages)
     published = Proposal.objects.get(pk=results["named"].pk)
     assert any(published.text in text for text in pages.values())  # the crawl does reach the proposals
     leaks = [(path, secret) for path, text in pages.items() for secret in hidden if secret in text]
     assert leaks == []
-
