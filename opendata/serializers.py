@@ -244,7 +244,6 @@ class ResultsSerializer(serializers.Serializer):
     proposals = serializers.SerializerMethodField(help_text="The listed proposals in this API.")
     url = PageUrls("consultations:results", "slug")
 
-
     @extend_schema_field(OpenApiTypes.URI)
     def get_proposals(self, consultation) -> str:
         return settings.SITE_URL + reverse("opendata:proposals", args=[consultation.slug])
