@@ -161,32 +161,35 @@ def compute(scope: Scope, *, now: datetime.datetime | None = None) -> Statistics
     consultations = _consultations(scope)
     closed = consultations.filter(Q(state__in=AFTER_INTAKE) | Q(state=State.HELD, window_closes_at__lte=now))
 
-    per_consultation = closed.annotate(received=Count("proposals")).aggregate(
-        consultations=Count("id"), proposals=Sum("received"), mean=Avg("received"), median=Median("received")
+    # One pass over the proposals: each closed consultation's counts (all, by channel, listed and decided
+    # where its position is published), then summed. Three queries took three times as long nationally.
+    position = Q(state=State.POSITION_PUBLISHED, proposals__moderation=Proposal.Moderation.LISTED)
+    reasons = ~Q(proposals__decision_reasons_kk="") | ~Q(proposals__decision_reasons_ru="")
+    channels = {f"channel_{code}": Count("proposals", filter=Q(proposals__channel=code)) for code in Proposal.Channel}
+    counted = closed.annotate(
+        received=Count("proposals"),
+        listed_here=Count("proposals", filter=position),
+        decided_here=Count("proposals", filter=position & ~Q(proposals__decision="") & reasons),
+        **channels,
+    ).aggregate(
+        consultations=Count("id"),
+        proposals=Sum("received"),
+        mean=Avg("received"),
+        median=Median("received"),
+        listed=Sum("listed_here"),
+        decided=Sum("decided_here"),
+        **{f"total_{name}": Sum(name) for name in channels},
     )
-    stats.consultations = per_consultation["consultations"]
-    stats.proposals = per_consultation["proposals"] or 0
-    stats.mean_proposals, stats.median_proposals = per_consultation["mean"], per_consultation["median"]
-
-    by_channel = dict(
-        Proposal.objects.filter(consultation__in=closed.values("id"))
-        .order_by()
-        .values_list("channel")
-        .annotate(n=Count("id"))
-    )
+    stats.consultations = counted["consultations"]
+    stats.proposals = counted["proposals"] or 0
+    stats.mean_proposals, stats.median_proposals = counted["mean"], counted["median"]
     stats.channels = [
-        ChannelCount(code, str(label), by_channel.get(code, 0)) for code, label in Proposal.Channel.choices
+        ChannelCount(code, str(label), counted[f"total_channel_{code}"] or 0)
+        for code, label in Proposal.Channel.choices
     ]
+    stats.listed, stats.decided_with_reasons = counted["listed"] or 0, counted["decided"] or 0
 
     published = consultations.filter(state=State.POSITION_PUBLISHED)
-    decisions = Proposal.objects.filter(
-        consultation__in=published.values("id"), moderation=Proposal.Moderation.LISTED
-    ).aggregate(
-        listed=Count("id"),
-        decided=Count("id", filter=~Q(decision="") & (~Q(decision_reasons_kk="") | ~Q(decision_reasons_ru=""))),
-    )
-    stats.listed, stats.decided_with_reasons = decisions["listed"], decisions["decided"]
-
     days = (
         published.filter(window_closes_at__isnull=False, state_since__isnull=False)
         .annotate(days=DaysBetween(F("state_since"), TruncDate("window_closes_at", tzinfo=zone)))

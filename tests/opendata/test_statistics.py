@@ -114,11 +114,11 @@ def test_the_whole_portal_counts_every_council_and_a_council_only_its_own(datase
 
 
 def test_the_number_of_queries_does_not_grow_with_the_consultations(dataset, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         statistics.compute(_scope())
     for _ in range(3):
         consultation_at(State.POSITION_PUBLISHED, council=dataset["b"], listed_proposals=2)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert statistics.compute(_scope()).positions == 5
 
 
