@@ -27,6 +27,7 @@ class Chart:
     heading: str  # what the labels are (the table's first column)
     value_heading: str  # what the values are (its second)
     bars: list[Bar]
+    counted: int = 0  # what the figures are of (consultations, proposals, answers…): none, no chart
 
     WIDTH = 420
     BAR = 260
@@ -38,7 +39,7 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(bar.value for bar in self.bars)
+        return not self.counted
 
     def rows(self) -> list[tuple[Bar, int, int]]:
         """(bar, its top, its length)."""
@@ -77,26 +78,26 @@ def charts(stats: Statistics) -> list[Chart]:
         Chart("per-consultation", _("Proposals per consultation"), _("Figure"), _("Proposals"), [
             Bar(_("Mean"), stats.mean_proposals or 0, _number(stats.mean_proposals)),
             Bar(_("Median"), stats.median_proposals or 0, _number(stats.median_proposals)),
-        ]),
+        ], stats.consultations),
         Chart("channels", _("Proposals by channel"), _("Channel"), _("Proposals"), [
             Bar(channel.label.capitalize(), channel.proposals, str(channel.proposals)) for channel in stats.channels
-        ]),
+        ], stats.proposals),
         Chart("decisions", _("Listed proposals decided with reasons"), _("Decision"), _("Proposals"), [
             Bar(_("Decided with reasons"), decided, _part(decided, listed)),
             Bar(_("Without a decision or reasons"), listed - decided, _part(listed - decided, listed)),
-        ]),
+        ], listed),
         Chart("days", _("Days from the close of the intake to the position"), _("Figure"), _("Days"), [
             Bar(_("Mean"), stats.mean_days_to_position or 0, _number(stats.mean_days_to_position)),
             Bar(_("Median"), stats.median_days_to_position or 0, _number(stats.median_days_to_position)),
-        ]),
+        ], stats.positions),
         Chart("answers", _("The state bodies' answers to the recommendations"), _("Answer"), _("Quantity"), [
             Bar(_("In time"), answers.in_time, str(answers.in_time)),
             Bar(_("Late"), answers.late, str(answers.late)),
             Bar(_("Overdue, not received"), answers.overdue, str(answers.overdue)),
             Bar(_("Awaited, not yet due"), answers.waiting, str(answers.waiting)),
-        ]),
+        ], answers.total),
         Chart("schedules", _("Schedules published on time"), _("Schedules"), _("Quantity"), [
             Bar(_("Published on time"), on_time, _part(on_time, due)),
             Bar(_("Late or not published"), due - on_time, _part(due - on_time, due)),
-        ]),
+        ], due),
     ]  # fmt: skip

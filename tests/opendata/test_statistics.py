@@ -202,3 +202,11 @@ def test_the_ministry_sees_the_statistics_in_the_admin(client, dataset):
     assert 'href="/admin/statistics/"' in matrix
     html = client.get("/admin/statistics/").content.decode()
     assert html.count('role="img"') == 6
+
+
+def test_a_period_with_nothing_to_count_says_so_instead_of_drawing(client, dataset):
+    html = client.get("/ru/statistics/?year=2021").content.decode()
+    assert html.count("За этот период считать нечего.") == 5
+    # Every active council was expected to publish its schedules, late or not: those are still counted.
+    assert html.count("<svg") == 1 and 'aria-labelledby="schedules-name' in html
+    assert html.count("<caption") == 6  # the tables still say what would be counted
