@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ from councils.models import Council, Meeting, Membership, Quorum
 from publications.models import Announcement, Delivery
 
 from . import workflow
-from .deadlines import ANSWER_WORKING_DAYS, send_due
+from .deadlines import answer_due, schedule_due, send_due
 from .models import (
     CompliancePolicy,
     ComplianceRuleBasis,
@@ -39,7 +40,6 @@ from .models import (
     ScheduleTransition,
     quarter_bounds,
 )
-from .working_days import add_working_days
 
 State = Consultation.State
 EXTERNAL = (Delivery.Channel.TELEGRAM, Delivery.Channel.WEBHOOK, Delivery.Channel.RECORDED)
@@ -99,6 +99,20 @@ class StateBodyAnswers:
     @property
     def total(self) -> int:
         return self.in_time + self.late + self.waiting + self.overdue
+
+    def count(
+        self, sent_on: datetime.date, received: datetime.date | None, today: datetime.date, times: int = 1
+    ) -> None:
+        """Counts an answer to a recommendation sent on `sent_on` (`times` such answers: the statistics
+        count them grouped by their dates): due 10 working days after it was sent."""
+        deadline = answer_due(sent_on)
+        if received is not None:
+            self.in_time += times * (received <= deadline)
+            self.late += times * (received > deadline)
+        elif today > deadline:
+            self.overdue += times
+        else:
+            self.waiting += times
 
 
 @dataclass
@@ -221,7 +235,7 @@ def _due(deadline: datetime.date, today: datetime.date) -> bool:
 def schedule_approved(f: Facts) -> RuleResult:
     """The schedule is approved at a quorate meeting (the recommendations; Law "On Public Councils",
     art. 13 p. 2), by the policy's day of the quarter."""
-    deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
+    deadline = schedule_due(f.year, f.quarter, f.policy)
     result = _result("schedule_approved", NOT_YET_DUE, deadline)
     approvals = [t for t in f.schedule_log if t.to_state == QuarterlySchedule.State.APPROVED and t.meeting_id]
     quorate = [t for t in approvals if f.quorums[t.meeting_id].reached]
@@ -243,7 +257,7 @@ def schedule_approved(f: Facts) -> RuleResult:
 
 def schedule_published(f: Facts) -> RuleResult:
     """The approved schedule is published on the portal and in social networks or the media."""
-    deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
+    deadline = schedule_due(f.year, f.quarter, f.policy)
     result = _result("schedule_published", NOT_YET_DUE, deadline)
     portal, external, announcement = _published(f.schedule_announcements)
     if announcement is not None and f.evidence:
@@ -395,15 +409,7 @@ def state_body_answers(f: Facts) -> StateBodyAnswers:
         recommendation = f.recommendations.get(c.pk)
         if recommendation is None or recommendation.sent_on is None:
             continue
-        deadline = add_working_days(recommendation.sent_on, ANSWER_WORKING_DAYS)
-        received = recommendation.answer_received_on
-        if received is not None:
-            answers.in_time += received <= deadline
-            answers.late += received > deadline
-        elif f.today > deadline:
-            answers.overdue += 1
-        else:
-            answers.waiting += 1
+        answers.count(recommendation.sent_on, recommendation.answer_received_on, f.today)
     return answers
 
 
@@ -572,6 +578,39 @@ def review(
                 rule.basis = bases.get(rule.code, "")
             results.append(CouncilQuarter(council, year, quarter, rules, state_body_answers(facts)))
     return results
+
+
+def published_rows(loaded) -> Iterator[tuple[int, int, Published]]:
+    """(subject type, subject id, the announcement as the rules read it) of each announcement, newest first,
+    in two queries whatever their number; as `review` reads them (the participation statistics read the
+    schedules' announcements with it)."""
+    zone = timezone.get_current_timezone()
+    external = dict(
+        Delivery.objects.filter(
+            announcement__in=loaded.values("id"),
+            channel__in=EXTERNAL,
+            state=Delivery.State.SENT,
+            sent_at__isnull=False,
+        )
+        .values("announcement_id")
+        .annotate(first=Min(TruncDate("sent_at", tzinfo=zone)))
+        .values_list("announcement_id", "first")
+    )
+    for pk, event, subject_type, subject_id, portal_on in loaded.values_list(  # newest first, as listed
+        "id", "event", "subject_type_id", "subject_id", TruncDate("published_at", tzinfo=zone)
+    ):
+        yield subject_type, subject_id, Published(pk, event, portal_on, external.get(pk))
+
+
+def published_on(announcements: list[Announcement | Published]) -> datetime.date | None:
+    """The day it was published both on the portal and outside, as the rules judge it; None while not both."""
+    portal, external, _announcement = _published(announcements)
+    return max(portal, external) if portal and external else None
+
+
+def verdict(done: datetime.date | None, deadline: datetime.date, today: datetime.date) -> str:
+    """A step done on `done` (None: not yet) against its deadline, as the rules judge it."""
+    return _judge(done, deadline, today)[0]
 
 
 def _quorums(meetings: list[Meeting], councils: list[Council]) -> dict[int, Quorum]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .models import CompliancePolicy, Consultation
+from .models import CompliancePolicy, Consultation, quarter_bounds
 from .working_days import add_working_days
 
 State = Consultation.State
@@ -35,6 +35,11 @@ def _after_close(consultation: Consultation, days: int) -> datetime.date | None:
     if consultation.window_closes_at is None:
         return None
     return timezone.localdate(consultation.window_closes_at) + datetime.timedelta(days=days)
+
+
+def schedule_due(year: int, quarter: int, policy: CompliancePolicy) -> datetime.date:
+    """The quarter's schedule is approved and published by the policy's day of the quarter."""
+    return quarter_bounds(year, quarter)[0] + datetime.timedelta(days=policy.schedule_day - 1)
 
 
 def before_window_opens(consultation: Consultation, reached: Reached, policy: CompliancePolicy):

@@ -250,7 +250,8 @@ class AnnouncementList(OpenDataView, generics.ListAPIView):
 
 
 ENDPOINTS = (
-    "regions", "councils", "schedules", "consultations", "meetings", "announcements", "schema", "docs",
+    "regions", "councils", "schedules", "consultations", "meetings", "announcements", "statistics", "schema",
+    "docs",
 )  # fmt: skip
 
 

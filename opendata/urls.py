@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api
+from . import api, statistics_api
 
 app_name = "opendata"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("consultations/<slug:slug>/proposals/", api.ProposalList.as_view(), name="proposals"),
     path("meetings/", api.MeetingList.as_view(), name="meetings"),
     path("announcements/", api.AnnouncementList.as_view(), name="announcements"),
+    path("statistics/", statistics_api.Statistics.as_view(), name="statistics"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="opendata:schema"), name="docs"),
 ]

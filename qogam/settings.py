@@ -392,7 +392,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Qogam open data API",
     "DESCRIPTION": (
         "Public consultations of Kazakhstan's public councils: councils, schedules, consultations, meetings, "
-        'announcements and results. Read-only; every text in Kazakh and Russian ({"kk": …, "ru": …}).'
+        "announcements, results and participation statistics. Read-only; every text in Kazakh and Russian "
+        '({"kk": …, "ru": …}).'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -6,6 +6,7 @@ from consultations import compliance_admin
 from consultations.calendar import calendar
 from consultations.documents import schedule_document
 from councils.views import meeting_protocol
+from opendata import views as opendata_views
 from portal import views
 from publications.feeds import NewsAtomFeed, NewsFeed, ResultsAtomFeed, ResultsFeed
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path(
         "admin/compliance/export.<code:fmt>", admin.site.admin_view(compliance_admin.export), name="compliance-export"
     ),
+    path("admin/statistics/", admin.site.admin_view(opendata_views.admin_statistics), name="admin-statistics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("opendata.urls")),
 ]
@@ -28,6 +30,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("councils/", include("portal.council_urls")),
+    path("statistics/", opendata_views.portal_statistics, name="statistics"),
+    path("councils/<slug:slug>/statistics/", opendata_views.council_statistics, name="council-statistics"),
     path("consultations/", include("consultations.urls")),
     path("", include("proposals.urls")),
     path("", include("publications.urls")),

@@ -142,3 +142,16 @@ def test_a_citizen_subscribes_confirms_by_the_button_and_unsubscribes(browser, l
     page.wait_for_load_state()
     audit(page, "44-unsubscribed-ru")
     assert Subscription.objects.get().unsubscribed_at is not None
+
+
+def test_the_statistics_pages_pass_the_audit_on_a_phone_too(browser, live_server, consultations):
+    council = Consultation.objects.get(state=Consultation.State.POSITION_PUBLISHED).schedule.council
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/ru/statistics/")
+    assert page.get_by_role("img", name="Предложения по каналам поступления").is_visible()
+    audit(page, "12-statistics-ru")
+    phone = browser.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/kk/councils/{council.slug}/statistics/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(phone, "13-council-statistics-phone-kk")
