@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Min, Q
+from django.db.models import F, Func, Lookup, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -155,14 +156,25 @@ class Facts:
     recommendations: dict[int, Recommendation | Sent]
     quorums: dict[int, Quorum]
     evidence: bool = True  # False: the verdicts alone (the matrix and its exports show no evidence)
+    # The rules' titles in the active language: `review` translates them once for its thousands of results.
+    titles: dict[str, str] = field(default_factory=lambda: translated(TITLES))
 
-    @property
+    @cached_property
     def first_day(self) -> datetime.date:
         return quarter_bounds(self.year, self.quarter)[0]
 
-    @property
+    @cached_property
     def last_day(self) -> datetime.date:
         return quarter_bounds(self.year, self.quarter)[1]
+
+    @cached_property
+    def going_ahead(self) -> list[Consultation]:
+        """The consultations not cancelled: those the rules judged one by one apply to."""
+        return [c for c in self.consultations if not self.steps[c.pk].get(State.CANCELLED)]
+
+
+def translated(texts: dict) -> dict[str, str]:
+    return {code: str(text) for code, text in texts.items()}
 
 
 def _external_date(announcement: Announcement) -> datetime.date | None:
@@ -193,8 +205,8 @@ def _published(
     return candidates[0] if candidates else (None, None, None)
 
 
-def _result(code: str, verdict: str, deadline: datetime.date | None = None) -> RuleResult:
-    return RuleResult(code, str(TITLES[code]), verdict, deadline)
+def _result(f: Facts, code: str, verdict: str, deadline: datetime.date | None = None) -> RuleResult:
+    return RuleResult(code, f.titles[code], verdict, deadline)
 
 
 def _reverse_admin(view: str, pk: int) -> str:
@@ -222,7 +234,7 @@ def schedule_approved(f: Facts) -> RuleResult:
     """The schedule is approved at a quorate meeting (the recommendations; Law "On Public Councils",
     art. 13 p. 2), by the policy's day of the quarter."""
     deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
-    result = _result("schedule_approved", NOT_YET_DUE, deadline)
+    result = _result(f, "schedule_approved", NOT_YET_DUE, deadline)
     approvals = [t for t in f.schedule_log if t.to_state == QuarterlySchedule.State.APPROVED and t.meeting_id]
     quorate = [t for t in approvals if f.quorums[t.meeting_id].reached]
     for t in approvals if f.evidence else ():
@@ -244,7 +256,7 @@ def schedule_approved(f: Facts) -> RuleResult:
 def schedule_published(f: Facts) -> RuleResult:
     """The approved schedule is published on the portal and in social networks or the media."""
     deadline = f.first_day + datetime.timedelta(days=f.policy.schedule_day - 1)
-    result = _result("schedule_published", NOT_YET_DUE, deadline)
+    result = _result(f, "schedule_published", NOT_YET_DUE, deadline)
     portal, external, announcement = _published(f.schedule_announcements)
     if announcement is not None and f.evidence:
         result.evidence.append(Evidence(str(_("On the portal")), portal, _admin(announcement)))
@@ -262,7 +274,7 @@ def schedule_published(f: Facts) -> RuleResult:
 
 def consultation_held(f: Facts) -> RuleResult:
     """At least one consultation of the quarter is held (reaches step 4)."""
-    result = _result("consultation_held", NOT_YET_DUE, f.last_day)
+    result = _result(f, "consultation_held", NOT_YET_DUE, f.last_day)
     held = [c for c in f.consultations if f.steps[c.pk].get(State.HELD)]
     for c in held if f.evidence else ():
         result.evidence.append(Evidence(c.title, f.steps[c.pk][State.HELD], _admin(c)))
@@ -283,19 +295,18 @@ _verdict_of = lazy(_label_verdict, str)  # written when shown: the matrix shows 
 def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
     """A rule judged for each consultation it applies to: compliant when all are, non-compliant when one
     failed, not yet due while one is pending; not applicable when none applies."""
-    result = _result(code, NOT_APPLICABLE)
-    verdicts = []
-    for consultation in f.consultations:
-        if f.steps[consultation.pk].get(State.CANCELLED):
-            continue
+    result = _result(f, code, NOT_APPLICABLE)
+    verdicts = set()
+    for consultation in f.going_ahead:
         judged = judge(consultation)
         if judged is None:
             continue
         verdict, deadline, date = judged
-        verdicts.append(verdict)
+        verdicts.add(verdict)
         if f.evidence:
             result.evidence.append(Evidence(_verdict_of(consultation, verdict), date, _admin(consultation)))
-        result.deadline = max(filter(None, [result.deadline, deadline]), default=None)
+        if result.deadline is None or deadline > result.deadline:  # the latest (a judged one has a deadline)
+            result.deadline = deadline
     if verdicts:
         result.verdict = (
             NON_COMPLIANT if NON_COMPLIANT in verdicts else NOT_YET_DUE if NOT_YET_DUE in verdicts else COMPLIANT
@@ -417,16 +428,27 @@ CONSULTATION_FIELDS = (
     "window_closes_at",
 )  # fmt: skip
 
+# The states whose dates the rules and the deadlines read (`Facts.steps`): the review reads only the log entries
+# that reach one of them or step back from one (half of the log).
+STATES_READ = (
+    State.HELD,
+    State.PROPOSALS_COMPILED,
+    State.RECOMMENDATION_DRAFTED,
+    State.POSITION_PUBLISHED,
+    State.CANCELLED,
+)
+
 
 @dataclass(slots=True)
 class ConsultationRow:
-    """A consultation as the verdicts read it (`review` without evidence): no title, no model instance."""
+    """A consultation as the verdicts read it (`review` without evidence): no title, no model instance; the
+    window's days already in the portal's time zone (from the database), as `Consultation.opens_on` gives them."""
 
     pk: int
     schedule_id: int
     occasion: str
-    window_opens_at: datetime.datetime | None
-    window_closes_at: datetime.datetime | None
+    opens_on: datetime.date | None
+    closes_on: datetime.date | None
 
     @property
     def is_draft_act(self) -> bool:
@@ -440,15 +462,12 @@ class Sent(NamedTuple):
     answer_received_on: datetime.date | None
 
 
-class LogRow(NamedTuple):
-    """A consultation's log entry, as `workflow.steps_reached` reads it."""
+class ScheduleLogRow(NamedTuple):
+    """A schedule's log entry as `schedule_approved` reads it (`review` without evidence: no meeting)."""
 
-    id: int
-    consultation_id: int
-    name: str
-    from_state: str
+    schedule_id: int
     to_state: str
-    recorded_at: int  # the entry's rank in the order of recording (`recorded_at`, then `id`)
+    meeting_id: int | None
     occurred_on: datetime.date
 
 
@@ -481,43 +500,42 @@ def review(
         (s.council_id, s.year, s.quarter): s
         for s in QuarterlySchedule.objects.filter(council__in=councils, year__in=years)
     }
+    zone = timezone.get_current_timezone()
     schedule_logs = defaultdict(list)
-    for t in (
-        ScheduleTransition.objects.filter(schedule__council__in=councils, schedule__year__in=years)
-        .select_related("meeting")
-        .order_by("occurred_on", "id")
-    ):
-        schedule_logs[t.schedule_id].append(t)
-    # The ids go to the database as subqueries: lists of tens of thousands of parameters cost more to send.
+    schedule_log = ScheduleTransition.objects.filter(schedule__council__in=councils, schedule__year__in=years)
+    if evidence:  # the evidence names the meeting and links its admin page
+        for t in schedule_log.select_related("meeting").order_by("occurred_on", "id"):
+            schedule_logs[t.schedule_id].append(t)
+    else:
+        for row in schedule_log.order_by("occurred_on", "id").values_list(*ScheduleLogRow._fields):
+            schedule_logs[row[0]].append(ScheduleLogRow(*row))
     of_schedules = Consultation.objects.filter(schedule__council__in=councils, schedule__year__in=years)
     consultations = defaultdict(list)
     if evidence:  # the evidence names each consultation and links its admin page
         for c in of_schedules.only(*CONSULTATION_FIELDS).order_by("number"):
             consultations[c.schedule_id].append(c)
     else:
-        for row in of_schedules.order_by("number").values_list(*ConsultationRow.__slots__):
+        for row in of_schedules.order_by("number").values_list(
+            "id", "schedule_id", "occasion", TruncDate("window_opens_at", tzinfo=zone),
+            TruncDate("window_closes_at", tzinfo=zone),
+        ):  # fmt: skip
             consultations[row[1]].append(ConsultationRow(*row))
-    consultation_ids = of_schedules.values("id")
-    # The logs as plain rows (tens of thousands nationally), in the order `steps_reached` sorts them.
-    logs = defaultdict(list)
-    rows = (
-        ConsultationTransition.objects.filter(consultation_id__in=consultation_ids)
+    consultation_ids = [c.pk for listed in consultations.values() for c in listed]
+    # The logs as plain rows, in the order of recording, folded into the dates of the states read.
+    steps = workflow.steps_reached_by_consultation(
+        ConsultationTransition.objects.filter(OneOf(F("consultation_id"), consultation_ids))
+        .filter(Q(to_state__in=STATES_READ) | Q(name=workflow.STEP_BACK.name, from_state__in=STATES_READ))
         .order_by("recorded_at", "id")
-        .values_list("id", "consultation_id", "name", "from_state", "to_state", "occurred_on")
+        .values_list("consultation_id", "name", "from_state", "to_state", "occurred_on")
     )
-    for rank, (pk, consultation_id, name, from_state, to_state, occurred_on) in enumerate(rows):
-        logs[consultation_id].append(LogRow(pk, consultation_id, name, from_state, to_state, rank, occurred_on))
-    steps = defaultdict(dict, {pk: workflow.steps_reached(log) for pk, log in logs.items()})
     consultation_type = ContentType.objects.get_for_model(Consultation)
     schedule_type = ContentType.objects.get_for_model(QuarterlySchedule)
     loaded = Announcement.objects.filter(
-        Q(subject_type=consultation_type, subject_id__in=consultation_ids)
-        | Q(subject_type=schedule_type, subject_id__in=[s.pk for s in schedules.values()])
+        Q(OneOf(F("subject_id"), consultation_ids), subject_type=consultation_type)
+        | Q(OneOf(F("subject_id"), [s.pk for s in schedules.values()]), subject_type=schedule_type)
     )
-    # The first external publication of each (the deliveries' earliest sending, as `_external_date`).
     # The days in the current time zone, from the database (`timezone.localdate` of each, without reading
     # tens of thousands of timestamps); the first external publication of each: its deliveries' earliest day.
-    zone = timezone.get_current_timezone()
     external = dict(
         Delivery.objects.filter(
             announcement__in=loaded.values("id"),
@@ -541,12 +559,13 @@ def review(
             schedule_announcements[subject_id].append(a)
     recommendations = {
         row[0]: Sent(*row[1:])
-        for row in Recommendation.objects.filter(consultation_id__in=consultation_ids).values_list(
+        for row in Recommendation.objects.filter(OneOf(F("consultation_id"), consultation_ids)).values_list(
             "consultation_id", "sent_on", "answer_received_on"
         )
     }
-    quorums = _quorums([t.meeting for log in schedule_logs.values() for t in log if t.meeting_id], councils)
+    quorums = _quorums(schedule_log.filter(meeting__isnull=False).values("meeting_id"))
 
+    titles = translated(TITLES)
     results = []
     for council in councils:
         for year, quarter in quarters:
@@ -566,6 +585,7 @@ def review(
                 recommendations=recommendations,
                 quorums=quorums,
                 evidence=evidence,
+                titles=titles,
             )
             rules = [rule(facts) for rule in RULES]
             for rule in rules:
@@ -574,19 +594,31 @@ def review(
     return results
 
 
-def _quorums(meetings: list[Meeting], councils: list[Council]) -> dict[int, Quorum]:
-    """The quorum of each meeting, from two queries whatever their number."""
-    meetings = {m.pk: m for m in meetings}
-    members = defaultdict(list)
-    for m in Membership.objects.filter(council__in=councils).counted():
-        members[m.council_id].append(m)
-    present = defaultdict(set)
-    for meeting_id, membership_id in Meeting.attendees.through.objects.filter(meeting_id__in=meetings).values_list(
-        "meeting_id", "membership_id"
-    ):
-        present[meeting_id].add(membership_id)
-    quorums = {}
-    for meeting in meetings.values():
-        current = {m.pk for m in members[meeting.council_id] if m.is_current_on(meeting.date)}
-        quorums[meeting.pk] = Quorum(members=len(current), present=len(present[meeting.pk] & current))
-    return quorums
+def _quorums(meeting_ids) -> dict[int, Quorum]:
+    """The quorum of each meeting (`Meeting.quorum`), counted by the database in one query whatever their
+    number."""
+    members = Membership.objects.filter(council_id=OuterRef("council_id")).on(OuterRef("date")).counted()
+    counted = Membership.objects.filter(council_id=OuterRef(OuterRef("council_id")))
+    present = Meeting.attendees.through.objects.filter(
+        meeting_id=OuterRef("pk"), membership__in=counted.on(OuterRef(OuterRef("date"))).counted().values("pk")
+    )
+    rows = Meeting.objects.filter(pk__in=meeting_ids).annotate(members=_count(members), present=_count(present))
+    return {pk: Quorum(members=m, present=p) for pk, m, p in rows.values_list("pk", "members", "present")}
+
+
+class OneOf(Lookup):
+    """`OneOf(F("column"), ids)`: `column = ANY(%s)`, the ids as one array parameter. A list of thousands of
+    parameters costs Django and the driver milliseconds each time, and a subquery reads the consultations'
+    wide rows again for each query."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+
+
+def _count(queryset):
+    """How many rows the subquery `queryset` has, as a column of the outer query."""
+    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
