@@ -12,7 +12,9 @@ of councils, then judges in memory.
 from __future__ import annotations
 
 import datetime
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -110,7 +112,7 @@ class CouncilQuarter:
     rules: list[RuleResult]
     state_body: StateBodyAnswers
 
-    @property
+    @cached_property  # the matrix asks it several times for each of its thousand cells
     def verdict(self) -> str:
         return overall([rule.verdict for rule in self.rules], [rule.code for rule in self.rules])
 
@@ -486,6 +488,21 @@ class Published:
         return self.portal_on
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while the review builds its ~100,000 small objects, none in a cycle, that
+    live until it returns: each of its full passes walks the whole process (a third of the national review's
+    time). Whatever it finds is collected afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def review(
     councils, quarters: list[tuple[int, int]], *, today: datetime.date | None = None, evidence: bool = True
 ) -> list[CouncilQuarter]:
@@ -515,7 +532,9 @@ def review(
         for c in of_schedules.only(*CONSULTATION_FIELDS).order_by("number"):
             consultations[c.schedule_id].append(c)
     else:
-        for row in of_schedules.order_by("number").values_list(
+        # `rewrite(False)` here and below: no translated field is read, and modeltranslation's fallbacks would
+        # rebuild each of the tens of thousands of rows as dictionaries.
+        for row in of_schedules.rewrite(False).order_by("number").values_list(
             "id", "schedule_id", "occasion", TruncDate("window_opens_at", tzinfo=zone),
             TruncDate("window_closes_at", tzinfo=zone),
         ):  # fmt: skip
@@ -549,7 +568,7 @@ def review(
     )
     announcements = defaultdict(lambda: defaultdict(list))
     schedule_announcements = defaultdict(list)
-    for pk, event, subject_type, subject_id, portal_on in loaded.values_list(  # newest first, as listed
+    for pk, event, subject_type, subject_id, portal_on in loaded.rewrite(False).values_list(  # newest first
         "id", "event", "subject_type_id", "subject_id", TruncDate("published_at", tzinfo=zone)
     ):
         a = Published(pk, event, portal_on, external.get(pk))
@@ -559,9 +578,9 @@ def review(
             schedule_announcements[subject_id].append(a)
     recommendations = {
         row[0]: Sent(*row[1:])
-        for row in Recommendation.objects.filter(OneOf(F("consultation_id"), consultation_ids)).values_list(
-            "consultation_id", "sent_on", "answer_received_on"
-        )
+        for row in Recommendation.objects.rewrite(False)
+        .filter(OneOf(F("consultation_id"), consultation_ids))
+        .values_list("consultation_id", "sent_on", "answer_received_on")
     }
     quorums = _quorums(schedule_log.filter(meeting__isnull=False).values("meeting_id"))
 
@@ -607,16 +626,17 @@ def _quorums(meeting_ids) -> dict[int, Quorum]:
 
 
 class OneOf(Lookup):
-    """`OneOf(F("column"), ids)`: `column = ANY(%s)`, the ids as one array parameter. A list of thousands of
-    parameters costs Django and the driver milliseconds each time, and a subquery reads the consultations'
-    wide rows again for each query."""
+    """`OneOf(F("column"), ids)`: `column = ANY(%s::bigint[])`, the ids as one parameter, an array written as
+    text. A list of thousands of parameters costs Django and the driver milliseconds each time (so does a list
+    adapted item by item), and a subquery reads the consultations' wide rows again for each query."""
 
     lookup_name = "one_of"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+        array = ",".join(map(str, self.rhs))
+        return f"{lhs} = ANY(%s::bigint[])", (*params, f"{{{array}}}")
 
 
 def _count(queryset):

@@ -149,9 +149,10 @@ def build(values: dict) -> dict:
     chosen = [result for _council, cells in rows for result in cells]
 
     def totals(key) -> list[tuple[str, list[int], Bar]]:
+        labels = {council.pk: key(council) for council in councils}  # once per council, not per quarter
         groups = defaultdict(list)
         for result in chosen:
-            groups[key(result.council)].append(result.verdict)
+            groups[labels[result.council.pk]].append(result.verdict)
         return [
             (label, [Counter(verdicts)[code] for code in COLUMNS], _share(verdicts))
             for label, verdicts in groups.items()  # in the councils' order: by level, then region, alphabetical
