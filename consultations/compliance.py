@@ -200,7 +200,13 @@ def _published(
     announcements: list[Announcement],
 ) -> tuple[datetime.date | None, datetime.date | None, Announcement | None]:
     """(on the portal, in an external publication, which announcement): the earliest complete one."""
-    candidates = [(_portal_date(a), _external_date(a), a) for a in announcements if a.published_at]
+    if not announcements:
+        return None, None, None
+    candidates = [
+        (a.portal_on, a.external_on, a) if isinstance(a, Published) else (_portal_date(a), _external_date(a), a)
+        for a in announcements
+        if a.published_at
+    ]
     complete = [c for c in candidates if c[1]]
     if complete:
         return min(complete, key=lambda c: max(c[0], c[1]))
@@ -535,8 +541,8 @@ def review(
         # `rewrite(False)` here and below: no translated field is read, and modeltranslation's fallbacks would
         # rebuild each of the tens of thousands of rows as dictionaries.
         for row in of_schedules.rewrite(False).order_by("number").values_list(
-            "id", "schedule_id", "occasion", TruncDate("window_opens_at", tzinfo=zone),
-            TruncDate("window_closes_at", tzinfo=zone),
+            "id", "schedule_id", "occasion", LocalDate("window_opens_at", tzinfo=zone),
+            LocalDate("window_closes_at", tzinfo=zone),
         ):  # fmt: skip
             consultations[row[1]].append(ConsultationRow(*row))
     consultation_ids = [c.pk for listed in consultations.values() for c in listed]
@@ -569,7 +575,7 @@ def review(
     announcements = defaultdict(lambda: defaultdict(list))
     schedule_announcements = defaultdict(list)
     for pk, event, subject_type, subject_id, portal_on in loaded.rewrite(False).values_list(  # newest first
-        "id", "event", "subject_type_id", "subject_id", TruncDate("published_at", tzinfo=zone)
+        "id", "event", "subject_type_id", "subject_id", LocalDate("published_at", tzinfo=zone)
     ):
         a = Published(pk, event, portal_on, external.get(pk))
         if subject_type == consultation_type.pk:
@@ -623,6 +629,14 @@ def _quorums(meeting_ids) -> dict[int, Quorum]:
     )
     rows = Meeting.objects.filter(pk__in=meeting_ids).annotate(members=_count(members), present=_count(present))
     return {pk: Quorum(members=m, present=p) for pk, m, p in rows.values_list("pk", "members", "present")}
+
+
+class LocalDate(TruncDate):
+    """`TruncDate` whose values PostgreSQL returns as dates already: Django's conversion of each, for other
+    databases, took a tenth of the review's time over its ~30,000 rows."""
+
+    def get_db_converters(self, connection):
+        return self.output_field.get_db_converters(connection)
 
 
 class OneOf(Lookup):
