@@ -12,9 +12,7 @@ of councils, then judges in memory.
 from __future__ import annotations
 
 import datetime
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -27,6 +25,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from common import collector
 from councils.models import Council, Meeting, Membership, Quorum
 from publications.models import Announcement, Delivery
 
@@ -494,21 +493,7 @@ class Published:
         return self.portal_on
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused while the review builds its ~100,000 small objects, none in a cycle, that
-    live until it returns: each of its full passes walks the whole process (a third of the national review's
-    time). Whatever it finds is collected afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@_collector_paused()
+@collector.paused()  # ~100,000 objects built, none in a cycle (common/collector.py)
 def review(
     councils, quarters: list[tuple[int, int]], *, today: datetime.date | None = None, evidence: bool = True
 ) -> list[CouncilQuarter]:

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from common import page_cache, spreadsheets
+from common import collector, page_cache, spreadsheets
 from common.quarters import quarter_of
 from councils import ordering
 from councils.models import Council, Region
@@ -193,6 +193,7 @@ def _check(request) -> None:
         raise PermissionDenied
 
 
+@collector.paused()  # the review, the cached verdicts' thousands of objects and the page's (common/collector.py)
 def matrix(request):
     _check(request)
     values = ComplianceFilter(request.GET or None).values()
