@@ -30,7 +30,7 @@ from councils.models import Council, Meeting, Membership, Quorum
 from publications.models import Announcement, Delivery
 
 from . import workflow
-from .deadlines import ANSWER_WORKING_DAYS, send_due
+from .deadlines import ANSWER_WORKING_DAYS, Reached, send_due
 from .models import (
     CompliancePolicy,
     ComplianceRuleBasis,
@@ -300,12 +300,13 @@ _verdict_of = lazy(_label_verdict, str)  # written when shown: the matrix shows 
 
 
 def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
-    """A rule judged for each consultation it applies to: compliant when all are, non-compliant when one
-    failed, not yet due while one is pending; not applicable when none applies."""
+    """A rule judged for each consultation it applies to (`judge(consultation, the dates its steps were
+    reached)`): compliant when all are, non-compliant when one failed, not yet due while one is pending; not
+    applicable when none applies."""
     result = _result(f, code, NOT_APPLICABLE)
     verdicts = set()
     for consultation in f.going_ahead:
-        judged = judge(consultation)
+        judged = judge(consultation, f.steps[consultation.pk])
         if judged is None:
             continue
         verdict, deadline, date = judged
@@ -335,12 +336,12 @@ def citizens_informed(f: Facts) -> RuleResult:
     """Citizens are informed before the proposal window opens, on the portal and in social networks or the
     media (the recommendations, step 3)."""
 
-    def judge(c: Consultation):
+    def judge(c: Consultation, reached: Reached):
         portal, external, _announcement = _published(
             f.announcements[c.pk].get(Announcement.Event.CONSULTATION_ANNOUNCED, [])
         )
         done = max(portal, external) if portal and external else None
-        return _judge(done, workflow.ANNOUNCE.due_on(c, f.steps[c.pk], f.policy), f.today)
+        return _judge(done, workflow.ANNOUNCE.due_on(c, reached, f.policy), f.today)
 
     return _per_consultation("citizens_informed", f, judge)
 
@@ -348,9 +349,9 @@ def citizens_informed(f: Facts) -> RuleResult:
 def list_formed(f: Facts) -> RuleResult:
     """The list of proposals is formed (step 5) within the policy's days after the window closes."""
 
-    def judge(c: Consultation):
+    def judge(c: Consultation, reached: Reached):
         step = workflow.COMPILE_PROPOSALS
-        return _judge(f.steps[c.pk].get(step.target), step.due_on(c, f.steps[c.pk], f.policy), f.today)
+        return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
 
     return _per_consultation("list_formed", f, judge)
 
@@ -358,11 +359,11 @@ def list_formed(f: Facts) -> RuleResult:
 def recommendation_drafted(f: Facts) -> RuleResult:
     """For a draft legal act, the council's recommendation (step 6) within the policy's days after step 5."""
 
-    def judge(c: Consultation):
+    def judge(c: Consultation, reached: Reached):
         step = workflow.DRAFT_RECOMMENDATION
         if not step.applies(c):
             return None
-        return _judge(f.steps[c.pk].get(step.target), step.due_on(c, f.steps[c.pk], f.policy), f.today)
+        return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
 
     return _per_consultation("recommendation_drafted", f, judge)
 
@@ -370,10 +371,10 @@ def recommendation_drafted(f: Facts) -> RuleResult:
 def recommendation_sent(f: Facts) -> RuleResult:
     """The recommendation is sent to the state body within 7 working days (Law "On Public Control", art. 13)."""
 
-    def judge(c: Consultation):
+    def judge(c: Consultation, reached: Reached):
         recommendation = f.recommendations.get(c.pk)
         sent = recommendation.sent_on if recommendation else None
-        return _judge(sent, send_due(f.steps[c.pk]), f.today)
+        return _judge(sent, send_due(reached), f.today)
 
     return _per_consultation("recommendation_sent", f, judge)
 
@@ -382,13 +383,13 @@ def results_published(f: Facts) -> RuleResult:
     """The position and results (step 7) are published, also externally, within the policy's days after the
     window closes (the recommendations, step 7)."""
 
-    def judge(c: Consultation):
+    def judge(c: Consultation, reached: Reached):
         step = workflow.PUBLISH_POSITION
         portal, external, _announcement = _published(
             f.announcements[c.pk].get(Announcement.Event.RESULTS_PUBLISHED, [])
         )
-        done = max(portal, external) if portal and external and f.steps[c.pk].get(step.target) else None
-        return _judge(done, step.due_on(c, f.steps[c.pk], f.policy), f.today)
+        done = max(portal, external) if portal and external and reached.get(step.target) else None
+        return _judge(done, step.due_on(c, reached, f.policy), f.today)
 
     return _per_consultation("results_published", f, judge)
 
