@@ -1,11 +1,20 @@
 """The ministry's compliance matrix and its exports against a national-scale database (BENCHMARKS.md, "The
-compliance matrix"): Django's test client in this process, as a superuser, DEBUG off; for each request the
-server time of the first and the best of three more, its queries and its size.
+compliance matrix"): Django's test client in this process, as a superuser, DEBUG off. For each request, its
+server time (wall clock) and CPU time in this process, its queries and its size:
 
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qogam_bench .venv/bin/python bench/compliance_matrix.py
+- cold: the first look after a change. The content version is changed before each of these requests
+  (`page_cache.bump()`, as any write does), so the verdicts are judged anew: the first such request, and the
+  best of `--repeat` more (the first of the run also pays what a process does once: compiling the templates,
+  reading the holidays);
+- warm: the best of `--repeat` looks with the verdicts kept.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qogam_bench REDIS_URL=redis://127.0.0.1:6379/11 \
+        .venv/bin/python bench/compliance_matrix.py
 
 The database is the one bench/seed_national.py writes. The script adds one superuser (`bench-ministry`) if
-it is missing, and changes nothing else.
+it is missing, and changes nothing else there; it changes the page cache's version in REDIS_URL's cache (use
+a Redis database of your own). Issue 16's target applies to the matrix's pages, cold and warm; the exit
+status is 1 when one misses it.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ TARGET_MS = 500
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="requests after the first (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="cold looks after the first, and warm looks (default 3)")
     parser.add_argument("--pdf", action="store_true", help="the PDF export too (slow: WeasyPrint)")
     args = parser.parse_args()
 
@@ -56,6 +65,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from common import page_cache
     from councils.models import Council
 
     user, created = get_user_model().objects.get_or_create(
@@ -68,31 +78,40 @@ def main() -> None:
     client.force_login(user)
     print(f"{Council.objects.active().count()} active councils; load average {os.getloadavg()[0]:.1f}")
     print(
-        f"| request | KB | first | best of {args.repeat} | its CPU time | queries | target |\n"
-        "|---|---:|---:|---:|---:|---:|---|"
+        f"| request | KB | cold: first | cold: best of {args.repeat} | its CPU | queries | warm: best of "
+        f"{args.repeat} | its CPU | queries | target (< {TARGET_MS} ms) |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     missed = 0
     for label, path in [*PATHS, *([PDF] if args.pdf else [])]:
         headers = {}
         if "lang=ru" in path and "export" not in path:
             path, headers = path.replace("&lang=ru", ""), {"accept-language": "ru"}
-        times, cpu = [], []
-        for _ in range(1 + args.repeat):
+
+        def look(cold: bool, path=path, headers=headers) -> tuple[float, float, int, int]:
+            """(wall, CPU, queries, size) of one request; `cold`: after a change of the content version."""
+            if cold:
+                page_cache.bump()
             with CaptureQueriesContext(connection) as captured:
                 start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path, headers=headers)
                 content = response.content if not response.streaming else b"".join(response.streaming_content)
-                times.append(time.perf_counter() - start)
-                cpu.append(time.process_time() - start_cpu)
+                wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
             assert response.status_code == 200, (path, response.status_code)
-        best = min(times[1:] or times)
+            return wall, cpu, len(captured), len(content)
+
+        cold = [look(cold=True) for _ in range(1 + args.repeat)]
+        warm = [look(cold=False) for _ in range(args.repeat)]
+        best_cold, best_warm = min(cold[1:] or cold), min(warm)
         verdict = "—"
         if label.startswith("matrix"):
-            verdict = f"< {TARGET_MS} ms: " + ("pass" if best * 1000 < TARGET_MS else "MISSED")
-            missed += best * 1000 >= TARGET_MS
+            met = best_cold[0] * 1000 < TARGET_MS and best_warm[0] * 1000 < TARGET_MS
+            verdict = "cold and warm: " + ("pass" if met else "MISSED")
+            missed += not met
         print(
-            f"| {label} `{path}` | {len(content) / 1024:.0f} | {times[0] * 1000:.0f} ms "
-            f"| {best * 1000:.0f} ms | {cpu[times.index(best)] * 1000:.0f} ms | {len(captured)} | {verdict} |"
+            f"| {label} `{path}` | {cold[0][3] / 1024:.0f} | {cold[0][0] * 1000:.0f} ms "
+            f"| {best_cold[0] * 1000:.0f} ms | {best_cold[1] * 1000:.0f} ms | {best_cold[2]} "
+            f"| {best_warm[0] * 1000:.0f} ms | {best_warm[1] * 1000:.0f} ms | {best_warm[2]} | {verdict} |"
         )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     sys.exit(1 if missed else 0)

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from common import page_cache, spreadsheets
+from common import collector, page_cache, spreadsheets
 from common.quarters import quarter_of
 from councils import ordering
 from councils.models import Council, Region
@@ -149,9 +149,10 @@ def build(values: dict) -> dict:
     chosen = [result for _council, cells in rows for result in cells]
 
     def totals(key) -> list[tuple[str, list[int], Bar]]:
+        labels = {council.pk: key(council) for council in councils}  # once per council, not per quarter
         groups = defaultdict(list)
         for result in chosen:
-            groups[key(result.council)].append(result.verdict)
+            groups[labels[result.council.pk]].append(result.verdict)
         return [
             (label, [Counter(verdicts)[code] for code in COLUMNS], _share(verdicts))
             for label, verdicts in groups.items()  # in the councils' order: by level, then region, alphabetical
@@ -192,6 +193,7 @@ def _check(request) -> None:
         raise PermissionDenied
 
 
+@collector.paused()  # the review, the cached verdicts' thousands of objects and the page's (common/collector.py)
 def matrix(request):
     _check(request)
     values = ComplianceFilter(request.GET or None).values()

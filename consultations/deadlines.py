@@ -27,14 +27,15 @@ SEND_WORKING_DAYS = 7  # Law "On Public Control", art. 13: the council sends its
 ANSWER_WORKING_DAYS = 10  # … and the state body answers it
 
 
+# The window's days come from the consultation (`opens_on`, `closes_on`): the compliance review reads them
+# for thousands of consultations at once, already converted by the database.
 def _opens(consultation: Consultation) -> datetime.date | None:
-    return timezone.localdate(consultation.window_opens_at) if consultation.window_opens_at else None
+    return consultation.opens_on
 
 
 def _after_close(consultation: Consultation, days: int) -> datetime.date | None:
-    if consultation.window_closes_at is None:
-        return None
-    return timezone.localdate(consultation.window_closes_at) + datetime.timedelta(days=days)
+    closes = consultation.closes_on
+    return closes + datetime.timedelta(days=days) if closes else None
 
 
 def schedule_due(year: int, quarter: int, policy: CompliancePolicy) -> datetime.date:

@@ -303,6 +303,15 @@ class Consultation(StateMachineModel):
         return self.occasion == self.Occasion.DRAFT_ACT
 
     @property
+    def opens_on(self) -> datetime.date | None:
+        """The day the proposal window opens, in the portal's time zone: the deadlines count in days."""
+        return timezone.localdate(self.window_opens_at) if self.window_opens_at else None
+
+    @property
+    def closes_on(self) -> datetime.date | None:
+        return timezone.localdate(self.window_closes_at) if self.window_closes_at else None
+
+    @property
     def is_public(self) -> bool:
         """In a published revision of its schedule: what it says there changes only through a new revision."""
         return self.revision <= self.schedule.published_revision

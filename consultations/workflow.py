@@ -23,6 +23,7 @@ locks nor logs; `StateField` keeps the column out of reach of everything else.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -311,6 +312,22 @@ def _reaching_entries(transitions: Iterable[ConsultationTransition]) -> dict[str
 def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
     """The date on which each state was reached, from the log (`_reaching_entries`)."""
     return {state: entry.occurred_on for state, entry in _reaching_entries(transitions).items()}
+
+
+def steps_reached_by_consultation(
+    rows: Iterable[tuple[int, str, str, str, datetime.date]],
+) -> dict[int, Reached]:
+    """`steps_reached` of many consultations in one pass over their logs' rows — (consultation id, name, from
+    state, to state, date), in the order of recording — by the rule of `_reaching_entries`: the compliance
+    review reads tens of thousands of them."""
+    reached: dict[int, Reached] = defaultdict(dict)
+    step_back = STEP_BACK.name
+    for consultation_id, name, from_state, to_state, occurred_on in rows:
+        if name == step_back:
+            reached[consultation_id].pop(from_state, None)
+        elif from_state != to_state:
+            reached[consultation_id][to_state] = occurred_on
+    return reached
 
 
 def reached_by(consultation: Consultation) -> Reached:

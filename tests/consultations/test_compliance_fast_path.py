@@ -98,7 +98,7 @@ def external(consultation: Consultation, event: str, day: datetime.date) -> None
 @pytest.fixture
 def varied(today):
     """Councils whose quarter has every kind of consultation: each step, both occasions, cancelled, published in
-    the media or not, a recommendation sent and answered or not; one council with nothing at all."""
+    the media or not, a recommendation sent and answered or not, steps undone; one council with nothing at all."""
     busy, partial, idle = CouncilFactory(), CouncilFactory(), CouncilFactory()
     by = secretary_of(busy)
     for state in (State.DECIDED, State.ANNOUNCED, State.HELD, State.PROPOSALS_COMPILED, State.POSITION_PUBLISHED):
@@ -110,6 +110,11 @@ def varied(today):
         sent_on=today - datetime.timedelta(days=2), answer_received_on=today
     )
     external(answered, Announcement.Event.RESULTS_PUBLISHED, today)
+    # Steps undone: the review reads the log's entries for the states the rules read, step backs included.
+    undrafted = consultation_at(State.RECOMMENDATION_DRAFTED, council=busy, by=by, occasion="draft_act")
+    workflow.step_back(undrafted, by=by, reason="Қате")
+    reopened = consultation_at(State.PROPOSALS_COMPILED, council=busy, by=by)
+    workflow.step_back(reopened, by=by, reason="Қате")
     announced = published_at(State.ANNOUNCED, council=partial)
     external(announced, Announcement.Event.CONSULTATION_ANNOUNCED, today)
     consultation_at(State.CANCELLED, council=partial)
