@@ -105,9 +105,9 @@ def main() -> None:
         best_cold, best_warm = min(cold[1:] or cold), min(warm)
         verdict = "—"
         if label.startswith("matrix"):
-            met = best_cold[0] * 1000 < TARGET_MS and best_warm[0] * 1000 < TARGET_MS
-            verdict = "cold and warm: " + ("pass" if met else "MISSED")
-            missed += not met
+            cold_met, warm_met = best_cold[0] * 1000 < TARGET_MS, best_warm[0] * 1000 < TARGET_MS
+            verdict = f"cold {'pass' if cold_met else 'MISSED'}, warm {'pass' if warm_met else 'MISSED'}"
+            missed += not (cold_met and warm_met)
         print(
             f"| {label} `{path}` | {cold[0][3] / 1024:.0f} | {cold[0][0] * 1000:.0f} ms "
             f"| {best_cold[0] * 1000:.0f} ms | {best_cold[1] * 1000:.0f} ms | {best_cold[2]} "
