@@ -12,6 +12,7 @@ of councils, then judges in memory.
 from __future__ import annotations
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -662,6 +663,11 @@ class OneOf(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         array = ",".join(map(str, self.rhs))
         return f"{lhs} = ANY(%s::bigint[])", (*params, f"{{{array}}}")
+
+    def as_sqlite(self, compiler, connection):
+        """The demo's SQLite: the ids as one JSON array parameter, read by its json_each."""
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", (*params, json.dumps([int(pk) for pk in self.rhs]))
 
 
 def _count(queryset):

@@ -48,11 +48,32 @@ AFTER_INTAKE = (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED, State.PO
 
 
 class Median(Aggregate):
-    """PostgreSQL's median (the continuous one: the mean of the two middle values of an even count)."""
+    """PostgreSQL's median (the continuous one: the mean of the two middle values of an even count); on the
+    demo's SQLite, the aggregate `median` this app registers on its connections (apps.py)."""
 
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="median", template="%(function)s(%(expressions)s)")
+
+
+class SQLiteMedian:
+    """The same median as an SQLite aggregate (sqlite3.Connection.create_aggregate)."""
+
+    def __init__(self):
+        self.values = []
+
+    def step(self, value):
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self):
+        if not self.values:
+            return None
+        ordered, middle = sorted(self.values), len(self.values) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class DaysBetween(Func):
@@ -61,6 +82,14 @@ class DaysBetween(Func):
     template = "(%(expressions)s)"
     arg_joiner = " - "
     output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps dates as text: their difference in days is that of their Julian day numbers.
+        later, earlier = (compiler.compile(expression) for expression in self.get_source_expressions())
+        return (
+            f"CAST(julianday({later[0]}) - julianday({earlier[0]}) AS INTEGER)",
+            (*later[1], *earlier[1]),
+        )
 
 
 @dataclass(frozen=True)
