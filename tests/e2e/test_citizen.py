@@ -4,6 +4,7 @@ Screenshots are saved in artifacts/e2e/ for people to look at.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,33 @@ def test_the_statistics_pages_pass_the_audit_on_a_phone_too(browser, live_server
     phone.goto(f"{live_server.url}/kk/councils/{council.slug}/statistics/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     audit(phone, "13-council-statistics-phone-kk")
+
+
+def test_open_data_the_page_its_files_and_the_api_docs_pass_the_audit(browser, live_server, consultations, settings):
+    from opendata import publishing
+
+    settings.SITE_URL = live_server.url
+    publishing.publish(publishing.quarters_with_schedules())
+    published = Consultation.objects.get(state=Consultation.State.POSITION_PUBLISHED)
+    phone = browser.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/kk/")
+    phone.get_by_role("link", name="Ашық деректер").click()
+    assert phone.get_by_role("heading", name="Ашық деректер", level=1).is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    audit(phone, "14-open-data-phone-kk")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name=re.compile(r"^proposals-\d{4}-q\d\.csv$")).first.click()
+    header = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert "тіркеу нөмірі / регистрационный номер" in header
+
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/ru/consultations/{published.slug}/results/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX").click()
+    assert download.value.suggested_filename == f"proposals-{published.slug}.xlsx"
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.get_by_text("/api/v1/consultations/{slug}/results/").wait_for()
+    assert errors == []
