@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from common import collector, page_cache, spreadsheets
+from common.charts import BarChart
 from common.quarters import quarter_of
 from councils import ordering
 from councils.models import Council, Region
@@ -107,9 +108,8 @@ def _share(verdicts: list[str]) -> Bar:
 
 
 @dataclass
-class Chart:
-    """A horizontal bar chart drawn as inline SVG: each bar under its label, with a gap between bars and
-    text of 13 px (still ≥ 11 px when a phone scales the drawing down to its width)."""
+class Chart(BarChart):
+    """The share of compliant councils, a bar per quarter or region (common.charts draws it)."""
 
     id: str
     title: str
@@ -118,15 +118,13 @@ class Chart:
 
     WIDTH = 380
     BAR = 250
-    ROW = 46  # a label (16), a bar (16) and a gap (14)
+    COLOUR = "#2e7d32"
 
-    @property
-    def height(self) -> int:
-        return len(self.bars) * self.ROW + 4
+    def share_of(self, bar: Bar) -> float:
+        return bar.share
 
-    def rows(self) -> list[tuple[Bar, int, int]]:
-        """(bar, its top, its length)."""
-        return [(bar, i * self.ROW, round(self.BAR * bar.share)) for i, bar in enumerate(self.bars)]
+    def text_of(self, bar: Bar) -> str:
+        return f"{bar.percent}% ({bar.compliant}/{bar.total})"
 
 
 def build(values: dict) -> dict:

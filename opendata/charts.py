@@ -1,4 +1,4 @@
-"""The statistics as bar charts (inline SVG, drawn by templates/opendata/_chart.html) with their figures in a
+"""The statistics as bar charts (inline SVG, common/charts.py) with their figures in a
 table beside each: the same for the public pages and the ministry's admin."""
 
 from __future__ import annotations
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from common.charts import BarChart
 
 from .statistics import Scope, Statistics
 
@@ -19,8 +21,8 @@ class Bar:
 
 
 @dataclass
-class Chart:
-    """A horizontal bar chart: each bar under its label, the longest as long as BAR; text of 13 px."""
+class Chart(BarChart):
+    """A chart of counts or averages: the longest bar as long as BAR (common.charts draws it)."""
 
     id: str
     title: str
@@ -29,22 +31,15 @@ class Chart:
     bars: list[Bar]
     counted: int = 0  # what the figures are of (consultations, proposals, answers…): none, no chart
 
-    WIDTH = 420
-    BAR = 260
-    ROW = 46  # a label (16), a bar (16) and a gap (14)
-
-    @property
-    def height(self) -> int:
-        return len(self.bars) * self.ROW + 4
-
     @property
     def is_empty(self) -> bool:
         return not self.counted
 
-    def rows(self) -> list[tuple[Bar, int, int]]:
-        """(bar, its top, its length)."""
-        longest = max((bar.value for bar in self.bars), default=0) or 1
-        return [(bar, i * self.ROW, round(self.BAR * bar.value / longest)) for i, bar in enumerate(self.bars)]
+    def share_of(self, bar: Bar) -> float:
+        return bar.value / (max(b.value for b in self.bars) or 1)
+
+    def text_of(self, bar: Bar) -> str:
+        return bar.text
 
 
 def _number(value: float | None, digits: int = 1) -> str:
