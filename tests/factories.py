@@ -238,26 +238,33 @@ def consultation_at(
     if path.index(state) >= path.index(State.QUESTIONS_APPROVED):
         publish_schedule_of(consultation, by=by)  # ready to be announced
     for target in path[1 : path.index(state) + 1]:
-        if target == State.DECIDED:
-            workflow.decide(consultation, by=by, meeting=meeting)
-        elif target == State.QUESTIONS_APPROVED:
-            workflow.approve_questions(consultation, by=by, meeting=meeting)
-        elif target == State.ANNOUNCED:
-            workflow.announce(consultation, by=by)
-        elif target == State.HELD:
-            workflow.open_intake(consultation, by=by)
+        take_step(consultation, target, by=by, meeting=meeting)
+        if target == State.HELD:
             for _ in range(listed_proposals):
                 add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
-        elif target == State.PROPOSALS_COMPILED:
-            workflow.compile_proposals(consultation, by=by)
-        elif target == State.RECOMMENDATION_DRAFTED:
-            write_recommendation(consultation)
-            workflow.draft_recommendation(consultation, by=by)
-        elif target == State.POSITION_PUBLISHED:
-            decide_all(consultation, by=by)
-            write_position(consultation)
-            workflow.publish_position(consultation, by=by)
     return consultation
+
+
+def take_step(consultation: Consultation, target: str, *, by, meeting: Meeting | None = None) -> None:
+    """Take the consultation to `target`, the next step on its path, as a secretary would (steps 1 and 2 at
+    `meeting`; the recommendation, the decisions and the position written on the way)."""
+    if target == State.DECIDED:
+        workflow.decide(consultation, by=by, meeting=meeting)
+    elif target == State.QUESTIONS_APPROVED:
+        workflow.approve_questions(consultation, by=by, meeting=meeting)
+    elif target == State.ANNOUNCED:
+        workflow.announce(consultation, by=by)
+    elif target == State.HELD:
+        workflow.open_intake(consultation, by=by)
+    elif target == State.PROPOSALS_COMPILED:
+        workflow.compile_proposals(consultation, by=by)
+    elif target == State.RECOMMENDATION_DRAFTED:
+        write_recommendation(consultation)
+        workflow.draft_recommendation(consultation, by=by)
+    elif target == State.POSITION_PUBLISHED:
+        decide_all(consultation, by=by)
+        write_position(consultation)
+        workflow.publish_position(consultation, by=by)
 
 
 def publish_schedule_of(consultation: Consultation, *, by) -> None:

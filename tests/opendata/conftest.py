@@ -5,15 +5,7 @@ import pytest
 from consultations import workflow
 from consultations.models import Consultation
 from proposals.models import Proposal
-from tests.factories import (
-    add_proposal,
-    closed_window,
-    consultation_at,
-    decide_all,
-    secretary_of,
-    write_position,
-    write_recommendation,
-)
+from tests.factories import add_proposal, closed_window, consultation_at, secretary_of, take_step
 
 State = Consultation.State
 
@@ -23,15 +15,7 @@ def publish_results(consultation: Consultation) -> Consultation:
     by = secretary_of(consultation.schedule.council)
     path = workflow.states_of(consultation)
     for target in path[path.index(consultation.state) + 1 : path.index(State.POSITION_PUBLISHED) + 1]:
-        if target == State.PROPOSALS_COMPILED:
-            workflow.compile_proposals(consultation, by=by)
-        elif target == State.RECOMMENDATION_DRAFTED:
-            write_recommendation(consultation)
-            workflow.draft_recommendation(consultation, by=by)
-        elif target == State.POSITION_PUBLISHED:
-            decide_all(consultation, by=by)
-            write_position(consultation)
-            workflow.publish_position(consultation, by=by)
+        take_step(consultation, target, by=by)
     consultation.refresh_from_db()
     return consultation
 

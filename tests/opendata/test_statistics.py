@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.deadlines import schedule_due
@@ -114,12 +116,14 @@ def test_the_whole_portal_counts_every_council_and_a_council_only_its_own(datase
 
 
 def test_the_number_of_queries_does_not_grow_with_the_consultations(dataset, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    statistics.compute(_scope())  # the process's first look fills Django's content-type cache (one query)
+    with CaptureQueriesContext(connection) as before:
         statistics.compute(_scope())
     for _ in range(3):
         consultation_at(State.POSITION_PUBLISHED, council=dataset["b"], listed_proposals=2)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(len(before)):
         assert statistics.compute(_scope()).positions == 5
+    assert len(before) <= 10
 
 
 def _figures(html: str, chart: str) -> list[tuple[str, str]]:
