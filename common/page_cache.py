@@ -26,8 +26,10 @@ simply not wrapped.
 other answer of a wrapped view gets `Cache-Control: private, no-cache`. All vary on Cookie (a signed-in
 visitor's browser must not reuse an anonymous copy); the language is in the address.
 
-PAGE_CACHE (on by default; the tests switch it off, except the cache's own) turns it all off: the view is
-called as if unwrapped.
+PAGE_CACHE (on by default; the tests switch it off, except the cache's own) turns the pages off: the view is
+called as if unwrapped. The values kept per version (`remember`: menus, counts) stay on while PAGE_CACHE_VALUES
+is, so that a page rendered for its visitor (signed in, or not kept yet) still reuses them; the version is kept
+up to date whenever either is on.
 """
 
 from __future__ import annotations
@@ -56,7 +58,13 @@ KEY_PREFIX = "page-cache:page"
 
 
 def enabled() -> bool:
+    """Whole pages are kept."""
     return getattr(settings, "PAGE_CACHE", True)
+
+
+def keeps_values() -> bool:
+    """Values are kept per content version (`remember`), and so the version must follow every change."""
+    return enabled() or getattr(settings, "PAGE_CACHE_VALUES", False)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -82,7 +90,7 @@ def _set_new_version() -> None:
 def bump() -> None:
     """Public content changed: every cached page is stale once the current transaction commits (at once
     outside one). Cheap to call for every row a transaction writes: the version changes once per commit."""
-    if not enabled():
+    if not keeps_values():
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -100,7 +108,7 @@ def bump() -> None:
 
 
 def _content_changed(sender, **kwargs) -> None:
-    if not enabled():
+    if not keeps_values():
         return
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label not in settings.PAGE_CACHE_APPS:
@@ -124,8 +132,8 @@ def connect() -> None:
 def remember(name: str, compute):
     """What `compute()` returns (something that pickles), computed once per content version and language and
     kept like the pages: the menus of regions and councils that many pages' forms show. Computed each time
-    when PAGE_CACHE is off or the cache does not answer."""
-    if not enabled():
+    when neither PAGE_CACHE nor PAGE_CACHE_VALUES is on, or the cache does not answer."""
+    if not keeps_values():
         return compute()
     try:
         key = f"page-cache:value:{name}:{get_language()}:{version()}"
@@ -142,15 +150,28 @@ def remember(name: str, compute):
     return value
 
 
+def remember_for_query(name: str, request: HttpRequest, compute, *, ignoring: tuple[str, ...] = ()):
+    """`remember`, once per query string too (sorted and hashed, less the parameters `ignoring`): the count of
+    a filtered list, the same on each of its pages."""
+    query = _sorted_query(request, ignoring)
+    return remember(f"{name}:{hashlib.sha256(query.encode('utf-8', 'surrogatepass')).hexdigest()}", compute)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The pages
 
 
 def page_key(request: HttpRequest, current_version: str) -> str:
     """Language, path, sorted query string and version, hashed: the same length whatever the address."""
-    query = urlencode(sorted((name, value) for name in request.GET for value in request.GET.getlist(name)))
+    query = _sorted_query(request)
     raw = "\n".join([get_language() or "", request.scheme, request.get_host(), request.path, query, current_version])
     return f"{KEY_PREFIX}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _sorted_query(request: HttpRequest, ignoring: tuple[str, ...] = ()) -> str:
+    return urlencode(
+        sorted((name, value) for name in request.GET if name not in ignoring for value in request.GET.getlist(name))
+    )
 
 
 def _etag(key: str) -> str:

@@ -3,8 +3,10 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from common.keyset import keyset_page
+from common import page_cache
 from common.page_cache import cached_page
 from publications.models import Announcement
 from publications.selectors import recorded_publications
@@ -19,11 +21,44 @@ PAGE_SIZE = 20
 RESULTS_PAGE_SIZE = 50
 
 
+class ListPaginator(Paginator):
+    """The list's count and each page's consultations (their ids) once per filters and version of public content
+    (common.page_cache.remember_for_query; neither changes with the clock): the COUNT and the sort over every
+    public consultation are the list's dearest queries. The page's rows themselves are read for each request."""
+
+    def __init__(self, filters: ConsultationFilter, request):
+        super().__init__(selectors.newest_first(filters.qs), PAGE_SIZE)
+        self.request = request
+        self.count = page_cache.remember_for_query(
+            "consultation-list-count", request, filters.qs.count, ignoring=("page",)
+        )
+
+    def page(self, number):
+        page = super().page(number)
+        ids = page_cache.remember_for_query(
+            f"consultation-list-ids:{page.number}",
+            request=self.request,
+            compute=lambda: list(page.object_list.values_list("pk", flat=True)),
+            ignoring=("page",),
+        )
+        rows = selectors.public_consultations().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        return page
+
+
 @cached_page
 def consultation_list(request):
     filters = ConsultationFilter(request.GET or None, queryset=selectors.public_consultations())
-    page = Paginator(selectors.newest_first(filters.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "consultations/list.html", {"filters": filters, "page": page})
+    page = ListPaginator(filters, request).get_page(request.GET.get("page"))
+    # The filters' form (its menus of 300 councils and 20 regions) depends on the query, the language and the
+    # menus alone: rendered once per query string and version of public content.
+    filter_form = page_cache.remember_for_query(
+        "consultation-list-form",
+        request,
+        lambda: render_to_string("consultations/_filters.html", {"filters": filters}, request),
+        ignoring=("page",),
+    )
+    return render(request, "consultations/list.html", {"filter_form": filter_form, "page": page})
 
 
 @cached_page
