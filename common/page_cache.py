@@ -152,7 +152,10 @@ def remember(name: str, compute):
 
 def remember_for_query(name: str, request: HttpRequest, compute, *, ignoring: tuple[str, ...] = ()):
     """`remember`, once per query string too (sorted and hashed, less the parameters `ignoring`): the count of
-    a filtered list, the same on each of its pages."""
+    a filtered list, the same on each of its pages. A language switch carrying what was typed
+    (common/language_switch.py) is computed for itself: a form shows those values, not the query's."""
+    if kept_input() is not None:
+        return compute()
     query = _sorted_query(request, ignoring)
     return remember(f"{name}:{hashlib.sha256(query.encode('utf-8', 'surrogatepass')).hexdigest()}", compute)
 

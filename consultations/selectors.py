@@ -60,9 +60,9 @@ def open_for_proposals() -> QuerySet[Consultation]:
     return public_consultations().open_for_proposals(timezone.now()).order_by("window_closes_at", "id")
 
 
-def coming_up() -> QuerySet[Consultation]:
-    """Planned in a published schedule, not yet taking proposals."""
-    now = timezone.now()
+def coming_up(at: datetime.datetime | None = None) -> QuerySet[Consultation]:
+    """Planned in a published schedule, not yet taking proposals (at `at`, now by default)."""
+    now = at or timezone.now()
     return (
         public_consultations()
         .filter(state__in=[State.PLANNED, State.DECIDED, State.QUESTIONS_APPROVED, State.ANNOUNCED, State.HELD])

@@ -5,13 +5,13 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from common.keyset import keyset_page
 from common import page_cache
+from common.keyset import keyset_page
 from common.page_cache import cached_page
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
-from . import answers, selectors, workflow
+from . import answers, cards, selectors, workflow
 from .filters import ConsultationFilter
 from .models import Consultation
 
@@ -22,9 +22,9 @@ RESULTS_PAGE_SIZE = 50
 
 
 class ListPaginator(Paginator):
-    """The list's count and each page's consultations (their ids) once per filters and version of public content
+    """The list's count and each page's consultations once per filters and version of public content
     (common.page_cache.remember_for_query; neither changes with the clock): the COUNT and the sort over every
-    public consultation are the list's dearest queries. The page's rows themselves are read for each request."""
+    public consultation are the list's dearest queries."""
 
     def __init__(self, filters: ConsultationFilter, request):
         super().__init__(selectors.newest_first(filters.qs), PAGE_SIZE)
@@ -35,14 +35,14 @@ class ListPaginator(Paginator):
 
     def page(self, number):
         page = super().page(number)
-        ids = page_cache.remember_for_query(
-            f"consultation-list-ids:{page.number}",
+        # The page's consultations as the facts their cards need (consultations.cards): their rows are read
+        # only for the cards not kept yet.
+        page.object_list = page_cache.remember_for_query(
+            f"consultation-list-page:{page.number}",
             request=self.request,
-            compute=lambda: list(page.object_list.values_list("pk", flat=True)),
+            compute=lambda: cards.facts(page.object_list),
             ignoring=("page",),
         )
-        rows = selectors.public_consultations().in_bulk(ids)
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
         return page
 
 
@@ -58,7 +58,11 @@ def consultation_list(request):
         lambda: render_to_string("consultations/_filters.html", {"filters": filters}, request),
         ignoring=("page",),
     )
-    return render(request, "consultations/list.html", {"filter_form": filter_form, "page": page})
+    return render(
+        request,
+        "consultations/list.html",
+        {"filter_form": filter_form, "page": page, "consultation_cards": cards.cards_of(page.object_list)},
+    )
 
 
 @cached_page
@@ -98,8 +102,11 @@ def consultation_results(request, slug):
             "page": page,
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
             "also_published": recorded_publications(consultation, event=Announcement.Event.RESULTS_PUBLISHED),
-            # The total, read from the index proposal_moderation alone (a few ms for 50,000), not from the rows.
-            "listed": proposals.count(),
-            "answers": answers.answer_counts(consultation),
+            # The total (read from the index proposal_moderation alone, still 20 ms for 50,000) and the answers'
+            # counts change only with a change of public content: once per consultation and content version.
+            "listed": page_cache.remember(f"results-listed:{consultation.pk}", proposals.count),
+            "answers": page_cache.remember(
+                f"results-answers:{consultation.pk}", lambda: answers.answer_counts(consultation)
+            ),
         },
     )

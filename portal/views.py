@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from common.page_cache import cached_page
-from consultations import selectors
+from consultations import cards, selectors
 from councils.models import Council, Meeting
 from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
+HOME_LIST = 6  # consultations in each of the home page's lists
 MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
 
 
@@ -25,9 +26,10 @@ def home(request):
         request,
         "home.html",
         {
-            "open_consultations": selectors.open_for_proposals()[:6],
-            "coming_up": selectors.coming_up()[:6],
-            "latest_results": selectors.latest_results()[:6],
+            # Each list as its cards, kept per content version: the database is read only for what changed.
+            "open_cards": cards.cards_of(cards.open_for_proposals(HOME_LIST)),
+            "coming_up_cards": cards.cards_of(cards.coming_up(HOME_LIST)),
+            "latest_results_cards": cards.cards_of(cards.latest_results(HOME_LIST)),
         },
     )
 
