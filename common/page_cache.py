@@ -151,13 +151,19 @@ def remember(name: str, compute):
 
 
 def remember_for_query(name: str, request: HttpRequest, compute, *, ignoring: tuple[str, ...] = ()):
-    """`remember`, once per query string too (sorted and hashed, less the parameters `ignoring`): the count of
-    a filtered list, the same on each of its pages. A language switch carrying what was typed
-    (common/language_switch.py) is computed for itself: a form shows those values, not the query's."""
+    """`remember`, once per query string too (less the parameters `ignoring`): a list's filters' form, the same
+    on each of its pages. A language switch carrying what was typed (common/language_switch.py) is computed for
+    itself: a form shows those values, not the query's."""
     if kept_input() is not None:
         return compute()
+    return remember(query_name(name, request, ignoring=ignoring), compute)
+
+
+def query_name(name: str, request: HttpRequest, *, ignoring: tuple[str, ...] = ()) -> str:
+    """`name` and the request's query string (sorted and hashed, less the parameters `ignoring`): a name for
+    `remember` of what the query decides, the same length whatever the address."""
     query = _sorted_query(request, ignoring)
-    return remember(f"{name}:{hashlib.sha256(query.encode('utf-8', 'surrogatepass')).hexdigest()}", compute)
+    return f"{name}:{hashlib.sha256(query.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -62,22 +63,6 @@ def facts(consultations) -> list[Facts]:
     return [Facts(pk, state, _timestamp(opens), _timestamp(closes)) for pk, state, opens, closes in rows]
 
 
-def facts_of(consultation: Consultation) -> Facts:
-    return Facts(
-        consultation.pk,
-        consultation.state,
-        _timestamp(consultation.window_opens_at),
-        _timestamp(consultation.window_closes_at),
-    )
-
-
-def cards(consultations) -> list[str]:
-    """Each consultation's card, as HTML (consultations already read)."""
-    consultations = list(consultations)
-    rows = {consultation.pk: consultation for consultation in consultations}
-    return _cards([facts_of(consultation) for consultation in consultations], rows.get)
-
-
 def cards_of(items: list[Facts]) -> list[str]:
     """The cards of consultations known by their facts: a consultation's row is read only for a card not kept."""
 
@@ -117,6 +102,23 @@ def _cards(items: list[Facts], row) -> list[str]:
         except Exception:
             logger.warning("The page cache could not be written", exc_info=True)
     return [card for card in (kept.get(key) or rendered.get(key) for key in keys) if card is not None]
+
+
+class CardPages(Paginator):
+    """A list of consultations shown as cards, by pages: its count and each page's facts kept per version of
+    public content under `name`, which must name every input of the queryset (its filters, its council); the
+    order and the count over thousands of consultations are such a list's dearest queries. Neither depends on
+    the clock. The pages hold `Facts`, for `cards_of`."""
+
+    def __init__(self, consultations, per_page: int, *, name: str):
+        super().__init__(consultations, per_page)
+        self.name = name
+        self.count = page_cache.remember(f"{name}:count", consultations.count)
+
+    def page(self, number):
+        page = super().page(number)
+        page.object_list = page_cache.remember(f"{self.name}:page:{page.number}", lambda: facts(page.object_list))
+        return page
 
 
 # The home page's lists, as facts: what they hold changes with public content and with the clock. What changes

@@ -1,6 +1,5 @@
 """Public pages of consultations: the list with its filters, a consultation, its results."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -8,8 +7,8 @@ from django.template.loader import render_to_string
 from common import page_cache
 from common.keyset import keyset_page
 from common.page_cache import cached_page
+from publications import fragments
 from publications.models import Announcement
-from publications.selectors import recorded_publications
 
 from . import answers, cards, selectors, workflow
 from .filters import ConsultationFilter
@@ -21,35 +20,12 @@ PAGE_SIZE = 20
 RESULTS_PAGE_SIZE = 50
 
 
-class ListPaginator(Paginator):
-    """The list's count and each page's consultations once per filters and version of public content
-    (common.page_cache.remember_for_query; neither changes with the clock): the COUNT and the sort over every
-    public consultation are the list's dearest queries."""
-
-    def __init__(self, filters: ConsultationFilter, request):
-        super().__init__(selectors.newest_first(filters.qs), PAGE_SIZE)
-        self.request = request
-        self.count = page_cache.remember_for_query(
-            "consultation-list-count", request, filters.qs.count, ignoring=("page",)
-        )
-
-    def page(self, number):
-        page = super().page(number)
-        # The page's consultations as the facts their cards need (consultations.cards): their rows are read
-        # only for the cards not kept yet.
-        page.object_list = page_cache.remember_for_query(
-            f"consultation-list-page:{page.number}",
-            request=self.request,
-            compute=lambda: cards.facts(page.object_list),
-            ignoring=("page",),
-        )
-        return page
-
-
 @cached_page
 def consultation_list(request):
     filters = ConsultationFilter(request.GET or None, queryset=selectors.public_consultations())
-    page = ListPaginator(filters, request).get_page(request.GET.get("page"))
+    # The count and each page's consultations once per filters and content version (consultations.cards).
+    name = page_cache.query_name("consultation-list", request, ignoring=("page",))
+    page = cards.CardPages(selectors.newest_first(filters.qs), PAGE_SIZE, name=name).get_page(request.GET.get("page"))
     # The filters' form (its menus of 300 councils and 20 regions) depends on the query, the language and the
     # menus alone: rendered once per query string and version of public content.
     filter_form = page_cache.remember_for_query(
@@ -79,7 +55,9 @@ def consultation_detail(request, slug):
             "council": consultation.schedule.council,
             "timeline": workflow.timeline(consultation),
             "intake": selectors.intake_of(consultation),
-            "also_published": recorded_publications(consultation, event=Announcement.Event.CONSULTATION_ANNOUNCED),
+            "also_published": fragments.also_published(
+                request, consultation, event=Announcement.Event.CONSULTATION_ANNOUNCED
+            ),
         },
     )
 
@@ -101,7 +79,9 @@ def consultation_results(request, slug):
             "recommendation": getattr(consultation, "recommendation", None),
             "page": page,
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
-            "also_published": recorded_publications(consultation, event=Announcement.Event.RESULTS_PUBLISHED),
+            "also_published": fragments.also_published(
+                request, consultation, event=Announcement.Event.RESULTS_PUBLISHED
+            ),
             # The total (read from the index proposal_moderation alone, still 20 ms for 50,000) and the answers'
             # counts change only with a change of public content: once per consultation and content version.
             "listed": page_cache.remember(f"results-listed:{consultation.pk}", proposals.count),

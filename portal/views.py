@@ -6,15 +6,17 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from common import page_cache
 from common.page_cache import cached_page
 from consultations import cards, selectors
 from councils.models import Council, Meeting
 from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
+from publications import fragments
 from publications.models import Announcement
-from publications.selectors import recorded_publications
 
 HOME_LIST = 6  # consultations in each of the home page's lists
 MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
@@ -34,6 +36,32 @@ def home(request):
     )
 
 
+def schedule_table(request, schedule) -> str:
+    """The table of a published schedule's consultations: its content alone (no clock), rendered once per
+    schedule, language and version of public content."""
+    return page_cache.remember(
+        f"council-schedule-table:{schedule.pk}",
+        lambda: render_to_string(
+            "councils/_schedule_table.html",
+            {"current_consultations": selectors.schedule_consultations(schedule)},
+            request,
+        ),
+    )
+
+
+def news(request, council) -> str:
+    """The council's latest published announcements: content alone (no clock), rendered once per council,
+    language and version of public content."""
+    return page_cache.remember(
+        f"council-news:{council.pk}",
+        lambda: render_to_string(
+            "councils/_news.html",
+            {"news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5]},
+            request,
+        ),
+    )
+
+
 @cached_page
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
@@ -41,19 +69,25 @@ def council_detail(request, slug):
     year, quarter = selectors.current_quarter()
     current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
     consultations = selectors.newest_first(selectors.public_consultations().filter(schedule__council=council))
+    page = cards.CardPages(consultations, 10, name=f"council-consultations:{council.pk}").get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "councils/detail.html",
         {
             "council": council,
             "current_schedule": current,
-            "current_consultations": selectors.schedule_consultations(current) if current else [],
-            "schedule_published_in": recorded_publications(current, event=Announcement.Event.SCHEDULE_PUBLISHED)
+            "schedule_table": schedule_table(request, current) if current else "",
+            "schedule_published_in": fragments.also_published(
+                request, current, event=Announcement.Event.SCHEDULE_PUBLISHED
+            )
             if current
-            else [],
+            else "",
             "earlier_schedules": [s for s in schedules if s is not current],
-            "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
-            "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],
+            "page": page,
+            "consultation_cards": cards.cards_of(page.object_list),
+            "news": news(request, council),
             "receptions": upcoming_receptions(council)[:10],
             "meetings": upcoming_meetings(council)[:5],
             "past_meetings": Paginator(past_meetings(council), 10).get_page(request.GET.get(MEETINGS_PAGE)),

@@ -6,7 +6,6 @@ from django.utils import translation
 from django.utils.html import format_html
 
 from common.language_switch import SWITCH
-from consultations import cards as consultation_cards
 
 register = template.Library()
 
@@ -45,12 +44,6 @@ def switch_marker() -> str:
 def _home_in(language: str) -> str:
     with translation.override(language):
         return reverse("home")
-
-
-@register.filter
-def cards(consultations) -> list[str]:
-    """`{% for card in page|cards %}{{ card }}`: the consultations' cards, kept rendered (consultations/cards.py)."""
-    return consultation_cards.cards(consultations)
 
 
 @register.filter
