@@ -69,7 +69,11 @@ def consultation_results(request, slug):
     except Consultation.DoesNotExist:
         raise Http404 from None
     proposals = selectors.results_proposals(consultation)
-    page = keyset_page(proposals, request.GET, per_page=RESULTS_PAGE_SIZE, keys=selectors.RESULTS_ORDER)
+
+    def proposals_page():
+        page = keyset_page(proposals, request.GET, per_page=RESULTS_PAGE_SIZE, keys=selectors.RESULTS_ORDER)
+        return render_to_string("consultations/_results_proposals.html", {"page": page}, request)
+
     return render(
         request,
         "consultations/results.html",
@@ -77,7 +81,9 @@ def consultation_results(request, slug):
             "consultation": consultation,
             "council": consultation.schedule.council,
             "recommendation": getattr(consultation, "recommendation", None),
-            "page": page,
+            # A page of proposals and its links: the consultation's listed proposals and the query alone decide
+            # it (no clock; a proposal shown here bumps the version when written): once per query and version.
+            "proposals": page_cache.remember_for_query(f"results-proposals:{consultation.pk}", request, proposals_page),
             "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
             "also_published": fragments.also_published(
                 request, consultation, event=Announcement.Event.RESULTS_PUBLISHED
