@@ -77,21 +77,31 @@ def latest_results() -> QuerySet[Consultation]:
 
 def consultation_page(slug: str) -> Consultation:
     """The public consultation with everything its page shows, or Consultation.DoesNotExist."""
-    return (
-        public_consultations()
-        .prefetch_related(
-            "questions",
-            Prefetch("documents", queryset=Document.objects.in_order()),
-            Prefetch(
-                "transitions",
-                queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id"),
-            ),
-            Prefetch(
-                "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
-            ),
-        )
-        .get(slug=slug)
+    return public_consultations().prefetch_related(_log(), *_details()).get(slug=slug)
+
+
+def consultation_head(slug: str) -> Consultation:
+    """The public consultation with its log (its intake, its steps), or Consultation.DoesNotExist; the rest of
+    what its page shows is read by `read_details`, for the part of the page not kept yet."""
+    return public_consultations().prefetch_related(_log()).get(slug=slug)
+
+
+def read_details(consultation: Consultation) -> None:
+    prefetch_related_objects([consultation], *_details())
+
+
+def _log() -> Prefetch:
+    return Prefetch(
+        "transitions", queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id")
     )
+
+
+def _details() -> list:
+    return [
+        "questions",
+        Prefetch("documents", queryset=Document.objects.in_order()),
+        Prefetch("schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"),
+    ]
 
 
 def consultation_to_propose(slug: str) -> Consultation:

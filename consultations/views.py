@@ -44,20 +44,34 @@ def consultation_list(request):
 @cached_page
 def consultation_detail(request, slug):
     try:
-        consultation = selectors.consultation_page(slug)
+        consultation = selectors.consultation_head(slug)
     except Consultation.DoesNotExist:
         raise Http404 from None
+    intake = selectors.intake_of(consultation)
+
+    def details():
+        selectors.read_details(consultation)
+        context = {
+            "consultation": consultation,
+            "intake": intake,
+            "timeline": workflow.timeline(consultation),
+            "also_published": fragments.also_published(
+                request, consultation, event=Announcement.Event.CONSULTATION_ANNOUNCED
+            ),
+        }
+        return render_to_string("consultations/_details.html", context, request)
+
     return render(
         request,
         "consultations/detail.html",
         {
             "consultation": consultation,
             "council": consultation.schedule.council,
-            "timeline": workflow.timeline(consultation),
-            "intake": selectors.intake_of(consultation),
-            "also_published": fragments.also_published(
-                request, consultation, event=Announcement.Event.CONSULTATION_ANNOUNCED
-            ),
+            "intake": intake,
+            # The page below the intake notice shows the consultation's content and, of the clock, only where its
+            # intake stands (the invitation to take part is left out once it has closed): once per consultation,
+            # intake state, language and version of public content.
+            "details": page_cache.remember(f"consultation-details:{consultation.pk}:{intake.state}", details),
         },
     )
 

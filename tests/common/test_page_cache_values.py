@@ -94,9 +94,29 @@ def test_an_announced_consultation_leaves_coming_up_when_its_window_opens(client
 
 
 def test_the_pages_are_the_same_with_the_values_kept_or_not(client, held, settings):
-    consultation_at(State.POSITION_PUBLISHED)
-    addresses = (*PAGES, council_page(held), "/ru/consultations/?page=1", "/ru/")
+    published = consultation_at(State.POSITION_PUBLISHED)
+    addresses = (*PAGES, council_page(held), "/ru/consultations/?page=1", "/ru/", f"/kk/consultations/{held.slug}/")
+    addresses += (f"/ru/consultations/{published.slug}/", f"/ru/consultations/{published.slug}/results/")
     kept = {address: [html(client.get(address)) for _ in range(2)] for address in addresses}
     settings.PAGE_CACHE_VALUES = False
     for address in addresses:
         assert kept[address][0] == kept[address][1] == html(client.get(address)), address
+
+
+def test_a_consultations_page_shows_an_edit_and_its_intake_closing_at_once(
+    client, held, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The part below the intake notice is kept per intake state: the invitation to take part goes with the
+    window's closing, which nothing writes."""
+    with django_capture_on_commit_callbacks(execute=True):
+        held.participation_kk = "Қатысу тәртібі"
+        held.save()
+    address = f"/kk/consultations/{held.slug}/"
+    assert "Қатысу тәртібі" in html(client.get(address))
+    with django_capture_on_commit_callbacks(execute=True):
+        held.participation_kk = "Жаңа тәртіп"
+        held.save()
+    assert "Жаңа тәртіп" in html(client.get(address))
+    later = held.window_closes_at + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert "Жаңа тәртіп" not in html(client.get(address))
