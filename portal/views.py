@@ -62,6 +62,24 @@ def news(request, council) -> str:
     )
 
 
+def meetings(request, council) -> str:
+    """The council's upcoming and past meetings (a page of them): its content, today's date and the query (the
+    page of past meetings, kept in the links with the other parameters), rendered once per council, date,
+    query, language and version of public content."""
+    today = timezone.localdate()
+
+    def render_meetings():
+        past = Paginator(past_meetings(council, today), 10).get_page(request.GET.get(MEETINGS_PAGE))
+        context = {
+            "meetings": upcoming_meetings(council, today)[:5],
+            "past_meetings": past,
+            "meetings_page_param": MEETINGS_PAGE,
+        }
+        return render_to_string("councils/_meetings.html", context, request)
+
+    return page_cache.remember_for_query(f"council-meetings:{council.pk}:{today.isoformat()}", request, render_meetings)
+
+
 @cached_page
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
@@ -89,9 +107,7 @@ def council_detail(request, slug):
             "consultation_cards": cards.cards_of(page.object_list),
             "news": news(request, council),
             "receptions": upcoming_receptions(council)[:10],
-            "meetings": upcoming_meetings(council)[:5],
-            "past_meetings": Paginator(past_meetings(council), 10).get_page(request.GET.get(MEETINGS_PAGE)),
-            "meetings_page_param": MEETINGS_PAGE,
+            "meetings": meetings(request, council),
         },
     )
 

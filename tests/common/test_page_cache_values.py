@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from consultations.models import Consultation
-from tests.factories import consultation_at
+from tests.factories import consultation_at, quorate_meeting
 
 pytestmark = pytest.mark.django_db
 State = Consultation.State
@@ -120,3 +120,20 @@ def test_a_consultations_page_shows_an_edit_and_its_intake_closing_at_once(
     later = held.window_closes_at + datetime.timedelta(minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert "Жаңа тәртіп" not in html(client.get(address))
+
+
+def test_a_meeting_moves_to_the_past_ones_when_its_day_has_gone(client, held, monkeypatch):
+    council = held.schedule.council
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = quorate_meeting(council, date=tomorrow)
+    address = council_page(held)
+
+    def upcoming(page):
+        return page.split('id="meetings-heading"')[1].split('id="past-meetings-heading"')[0]
+
+    assert f"/meetings/{meeting.pk}/" in upcoming(html(client.get(address)))
+    two_days_later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: two_days_later)
+    page = html(client.get(address))
+    assert f"/meetings/{meeting.pk}/" not in upcoming(page)
+    assert f"/meetings/{meeting.pk}/" in page.split('id="past-meetings-heading"')[1]
