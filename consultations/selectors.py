@@ -174,6 +174,12 @@ def documents_of(consultation: Consultation) -> QuerySet[Document]:
     return consultation.documents.in_order().select_related("uploaded_by")
 
 
+def published_results(slug: str) -> Consultation:
+    """A consultation whose position is published, without its position and recommendation: what the results
+    page shows besides the part kept (consultations.views.consultation_results)."""
+    return public_consultations().filter(state=State.POSITION_PUBLISHED).get(slug=slug)
+
+
 def results_page(slug: str) -> Consultation:
     """A consultation whose position is published, with its position and recommendation."""
     return (

@@ -79,10 +79,20 @@ def consultation_detail(request, slug):
 @cached_page
 def consultation_results(request, slug):
     try:
-        consultation = selectors.results_page(slug)
+        consultation = selectors.published_results(slug)
     except Consultation.DoesNotExist:
         raise Http404 from None
     proposals = selectors.results_proposals(consultation)
+
+    def head():
+        full = selectors.results_page(slug)
+        context = {
+            "consultation": full,
+            "recommendation": getattr(full, "recommendation", None),
+            "documents": full.rendered_documents.filter(is_published=True).order_by("id"),
+            "also_published": fragments.also_published(request, full, event=Announcement.Event.RESULTS_PUBLISHED),
+        }
+        return render_to_string("consultations/_results_head.html", context, request)
 
     def proposals_page():
         page = keyset_page(proposals, request.GET, per_page=RESULTS_PAGE_SIZE, keys=selectors.RESULTS_ORDER)
@@ -94,14 +104,12 @@ def consultation_results(request, slug):
         {
             "consultation": consultation,
             "council": consultation.schedule.council,
-            "recommendation": getattr(consultation, "recommendation", None),
+            # The documents, the position and the recommendation: content alone (no clock), rendered once per
+            # consultation, language and version of public content.
+            "head": page_cache.remember(f"results-head:{consultation.pk}", head),
             # A page of proposals and its links: the consultation's listed proposals and the query alone decide
             # it (no clock; a proposal shown here bumps the version when written): once per query and version.
             "proposals": page_cache.remember_for_query(f"results-proposals:{consultation.pk}", request, proposals_page),
-            "documents": consultation.rendered_documents.filter(is_published=True).order_by("id"),
-            "also_published": fragments.also_published(
-                request, consultation, event=Announcement.Event.RESULTS_PUBLISHED
-            ),
             # The total (read from the index proposal_moderation alone, still 20 ms for 50,000) and the answers'
             # counts change only with a change of public content: once per consultation and content version.
             "listed": page_cache.remember(f"results-listed:{consultation.pk}", proposals.count),

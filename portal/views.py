@@ -15,8 +15,8 @@ from common.page_cache import cached_page
 from consultations import cards, selectors
 from councils.models import Council, Meeting
 from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
-from publications import fragments
 from publications.models import Announcement
+from publications.selectors import recorded_publications
 
 HOME_LIST = 6  # consultations in each of the home page's lists
 MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
@@ -36,17 +36,27 @@ def home(request):
     )
 
 
-def schedule_table(request, schedule) -> str:
-    """The table of a published schedule's consultations: its content alone (no clock), rendered once per
-    schedule, language and version of public content."""
-    return page_cache.remember(
-        f"council-schedule-table:{schedule.pk}",
-        lambda: render_to_string(
-            "councils/_schedule_table.html",
-            {"current_consultations": selectors.schedule_consultations(schedule)},
-            request,
-        ),
-    )
+def schedule(request, council) -> str:
+    """The council's schedule for this quarter (its consultations, where else it was published) and links to
+    the earlier ones: its content and the current quarter, rendered once per council, quarter, language and
+    version of public content."""
+    year, quarter = selectors.current_quarter()
+
+    def render_schedule():
+        schedules = selectors.council_schedules(council)
+        current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
+        context = {
+            "council": council,
+            "current_schedule": current,
+            "current_consultations": selectors.schedule_consultations(current) if current else [],
+            "schedule_published_in": recorded_publications(current, event=Announcement.Event.SCHEDULE_PUBLISHED)
+            if current
+            else [],
+            "earlier_schedules": [s for s in schedules if s is not current],
+        }
+        return render_to_string("councils/_schedule.html", context, request)
+
+    return page_cache.remember(f"council-schedule:{council.pk}:{year}:{quarter}", render_schedule)
 
 
 def news(request, council) -> str:
@@ -83,9 +93,6 @@ def meetings(request, council) -> str:
 @cached_page
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
-    schedules = selectors.council_schedules(council)
-    year, quarter = selectors.current_quarter()
-    current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
     consultations = selectors.newest_first(selectors.public_consultations().filter(schedule__council=council))
     page = cards.CardPages(consultations, 10, name=f"council-consultations:{council.pk}").get_page(
         request.GET.get("page")
@@ -95,14 +102,7 @@ def council_detail(request, slug):
         "councils/detail.html",
         {
             "council": council,
-            "current_schedule": current,
-            "schedule_table": schedule_table(request, current) if current else "",
-            "schedule_published_in": fragments.also_published(
-                request, current, event=Announcement.Event.SCHEDULE_PUBLISHED
-            )
-            if current
-            else "",
-            "earlier_schedules": [s for s in schedules if s is not current],
+            "schedule": schedule(request, council),
             "page": page,
             "consultation_cards": cards.cards_of(page.object_list),
             "news": news(request, council),

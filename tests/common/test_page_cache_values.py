@@ -137,3 +137,26 @@ def test_a_meeting_moves_to_the_past_ones_when_its_day_has_gone(client, held, mo
     page = html(client.get(address))
     assert f"/meetings/{meeting.pk}/" not in upcoming(page)
     assert f"/meetings/{meeting.pk}/" in page.split('id="past-meetings-heading"')[1]
+
+
+def test_a_results_page_shows_a_correction_at_once(client, django_capture_on_commit_callbacks):
+    consultation = consultation_at(State.POSITION_PUBLISHED, listed_proposals=1)
+    address = f"/ru/consultations/{consultation.slug}/results/"
+    proposal = consultation.proposals.get()
+    assert proposal.text in html(client.get(address))
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal.text = "Исправленный текст предложения"
+        proposal.save()
+        consultation.position.text_ru = "Исправленная позиция совета"
+        consultation.position.save()
+    page = html(client.get(address))
+    assert "Исправленный текст предложения" in page and "Исправленная позиция совета" in page
+
+
+def test_a_council_page_shows_a_new_schedule_quarter_at_once(client, held, monkeypatch):
+    """The schedule part is kept per quarter: the next quarter's page has no schedule until one is published."""
+    address = council_page(held)
+    assert held.title_kk in html(client.get(address)).split('id="receptions-heading"')[0]
+    next_quarter = timezone.now() + datetime.timedelta(days=100)
+    monkeypatch.setattr(timezone, "now", lambda: next_quarter)
+    assert held.title_kk not in html(client.get(address)).split('id="receptions-heading"')[0]
