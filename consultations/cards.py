@@ -13,6 +13,7 @@ lists keep per content version too; the consultation's row is read only for a ca
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from itertools import islice
 from typing import NamedTuple
@@ -108,17 +109,28 @@ class CardPages(Paginator):
     """A list of consultations shown as cards, by pages: its count and each page's facts kept per version of
     public content under `name`, which must name every input of the queryset (its filters, its council); the
     order and the count over thousands of consultations are such a list's dearest queries. Neither depends on
-    the clock. The pages hold `Facts`, for `cards_of`."""
+    the clock. The pages hold `Facts`, for `cards_of`.
+
+    `consultations` is a function giving the ordered queryset, called only when something is not kept (a
+    filter's validation reads the database too)."""
 
     def __init__(self, consultations, per_page: int, *, name: str):
-        super().__init__(consultations, per_page)
+        super().__init__([], per_page)
+        self.consultations = functools.cache(consultations)
         self.name = name
-        self.count = page_cache.remember(f"{name}:count", consultations.count)
+        self.count = page_cache.remember(f"{name}:count", lambda: self.consultations().count())
 
     def page(self, number):
-        page = super().page(number)
-        page.object_list = page_cache.remember(f"{self.name}:page:{page.number}", lambda: facts(page.object_list))
-        return page
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(
+            page_cache.remember(
+                f"{self.name}:page:{number}",
+                lambda: facts(self.consultations()[bottom : bottom + self.per_page]),
+            ),
+            number,
+            self,
+        )
 
 
 # The home page's lists, as facts: what they hold changes with public content and with the clock. What changes

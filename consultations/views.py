@@ -25,7 +25,8 @@ def consultation_list(request):
     filters = ConsultationFilter(request.GET or None, queryset=selectors.public_consultations())
     # The count and each page's consultations once per filters and content version (consultations.cards).
     name = page_cache.query_name("consultation-list", request, ignoring=("page",))
-    page = cards.CardPages(selectors.newest_first(filters.qs), PAGE_SIZE, name=name).get_page(request.GET.get("page"))
+    listed = cards.CardPages(lambda: selectors.newest_first(filters.qs), PAGE_SIZE, name=name)
+    page = listed.get_page(request.GET.get("page"))
     # The filters' form (its menus of 300 councils and 20 regions) depends on the query, the language and the
     # menus alone: rendered once per query string and version of public content.
     filter_form = page_cache.remember_for_query(

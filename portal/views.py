@@ -93,10 +93,12 @@ def meetings(request, council) -> str:
 @cached_page
 def council_detail(request, slug):
     council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
-    consultations = selectors.newest_first(selectors.public_consultations().filter(schedule__council=council))
-    page = cards.CardPages(consultations, 10, name=f"council-consultations:{council.pk}").get_page(
-        request.GET.get("page")
+    consultations = cards.CardPages(
+        lambda: selectors.newest_first(selectors.public_consultations().filter(schedule__council=council)),
+        10,
+        name=f"council-consultations:{council.pk}",
     )
+    page = consultations.get_page(request.GET.get("page"))
     return render(
         request,
         "councils/detail.html",
