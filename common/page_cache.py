@@ -26,8 +26,10 @@ simply not wrapped.
 other answer of a wrapped view gets `Cache-Control: private, no-cache`. All vary on Cookie (a signed-in
 visitor's browser must not reuse an anonymous copy); the language is in the address.
 
-PAGE_CACHE (on by default; the tests switch it off, except the cache's own) turns it all off: the view is
-called as if unwrapped.
+PAGE_CACHE (on by default; the tests switch it off, except the cache's own) turns the pages off: the view is
+called as if unwrapped. The values kept per version (`remember`: menus, counts) stay on while PAGE_CACHE_VALUES
+is, so that a page rendered for its visitor (signed in, or not kept yet) still reuses them; the version is kept
+up to date whenever either is on.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import functools
 import hashlib
 import logging
 import time
+from contextvars import ContextVar
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -56,19 +59,36 @@ KEY_PREFIX = "page-cache:page"
 
 
 def enabled() -> bool:
+    """Whole pages are kept."""
     return getattr(settings, "PAGE_CACHE", True)
+
+
+def keeps_values() -> bool:
+    """Values are kept per content version (`remember`), and so the version must follow every change."""
+    return enabled() or getattr(settings, "PAGE_CACHE_VALUES", False)
 
 
 # ---------------------------------------------------------------------------------------------------------
 # The version
 
 
+# The version as a public page's request first read it (`cached_page`), so that its many kept parts cost one
+# read of it, not one each. Safe: what the request reads from the database afterwards is at least as new as that
+# version, so what it keeps under it is never older than its key says.
+_version_of_request: ContextVar[dict | None] = ContextVar("page_cache_version_of_request", default=None)
+
+
 def version() -> str:
     """The current content version; a new one is made when the cache has none (first use, eviction, flush)."""
+    memo = _version_of_request.get()
+    if memo:
+        return memo["version"]
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
         current = cache.get(VERSION_KEY)
+    if memo is not None:
+        memo["version"] = str(current)
     return str(current)
 
 
@@ -86,6 +106,9 @@ def changed_at() -> float | None:
 
 
 def _set_new_version() -> None:
+    memo = _version_of_request.get()
+    if memo is not None:
+        memo.clear()  # this request changed content: it reads the new version
     try:
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
     except Exception:  # a cache outage: pages are not served from it either, and expire by themselves
@@ -95,7 +118,7 @@ def _set_new_version() -> None:
 def bump() -> None:
     """Public content changed: every cached page is stale once the current transaction commits (at once
     outside one). Cheap to call for every row a transaction writes: the version changes once per commit."""
-    if not enabled():
+    if not keeps_values():
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -113,7 +136,7 @@ def bump() -> None:
 
 
 def _content_changed(sender, **kwargs) -> None:
-    if not enabled():
+    if not keeps_values():
         return
     meta = getattr(sender, "_meta", None)
     if meta is None or meta.app_label not in settings.PAGE_CACHE_APPS:
@@ -137,8 +160,8 @@ def connect() -> None:
 def remember(name: str, compute):
     """What `compute()` returns (something that pickles), computed once per content version and language and
     kept like the pages: the menus of regions and councils that many pages' forms show. Computed each time
-    when PAGE_CACHE is off or the cache does not answer."""
-    if not enabled():
+    when neither PAGE_CACHE nor PAGE_CACHE_VALUES is on, or the cache does not answer."""
+    if not keeps_values():
         return compute()
     try:
         key = f"page-cache:value:{name}:{get_language()}:{version()}"
@@ -155,15 +178,37 @@ def remember(name: str, compute):
     return value
 
 
+def remember_for_query(name: str, request: HttpRequest, compute, *, ignoring: tuple[str, ...] = ()):
+    """`remember`, once per query string too (less the parameters `ignoring`): a list's filters' form, the same
+    on each of its pages. A language switch carrying what was typed (common/language_switch.py) is computed for
+    itself: a form shows those values, not the query's."""
+    if kept_input() is not None:
+        return compute()
+    return remember(query_name(name, request, ignoring=ignoring), compute)
+
+
+def query_name(name: str, request: HttpRequest, *, ignoring: tuple[str, ...] = ()) -> str:
+    """`name` and the request's query string (sorted and hashed, less the parameters `ignoring`): a name for
+    `remember` of what the query decides, the same length whatever the address."""
+    query = _sorted_query(request, ignoring)
+    return f"{name}:{hashlib.sha256(query.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The pages
 
 
 def page_key(request: HttpRequest, current_version: str) -> str:
     """Language, path, sorted query string and version, hashed: the same length whatever the address."""
-    query = urlencode(sorted((name, value) for name in request.GET for value in request.GET.getlist(name)))
+    query = _sorted_query(request)
     raw = "\n".join([get_language() or "", request.scheme, request.get_host(), request.path, query, current_version])
     return f"{KEY_PREFIX}:{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()}"
+
+
+def _sorted_query(request: HttpRequest, ignoring: tuple[str, ...] = ()) -> str:
+    return urlencode(
+        sorted((name, value) for name in request.GET if name not in ignoring for value in request.GET.getlist(name))
+    )
 
 
 def _etag(key: str) -> str:
@@ -224,6 +269,13 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        token = _version_of_request.set({})
+        try:
+            return serve(request, *args, **kwargs)
+        finally:
+            _version_of_request.reset(token)
+
+    def serve(request, *args, **kwargs):
         if not enabled():
             return view(request, *args, **kwargs)
         if not _may_use_cache(request):

@@ -60,9 +60,9 @@ def open_for_proposals() -> QuerySet[Consultation]:
     return public_consultations().open_for_proposals(timezone.now()).order_by("window_closes_at", "id")
 
 
-def coming_up() -> QuerySet[Consultation]:
-    """Planned in a published schedule, not yet taking proposals."""
-    now = timezone.now()
+def coming_up(at: datetime.datetime | None = None) -> QuerySet[Consultation]:
+    """Planned in a published schedule, not yet taking proposals (at `at`, now by default)."""
+    now = at or timezone.now()
     return (
         public_consultations()
         .filter(state__in=[State.PLANNED, State.DECIDED, State.QUESTIONS_APPROVED, State.ANNOUNCED, State.HELD])
@@ -77,21 +77,31 @@ def latest_results() -> QuerySet[Consultation]:
 
 def consultation_page(slug: str) -> Consultation:
     """The public consultation with everything its page shows, or Consultation.DoesNotExist."""
-    return (
-        public_consultations()
-        .prefetch_related(
-            "questions",
-            Prefetch("documents", queryset=Document.objects.in_order()),
-            Prefetch(
-                "transitions",
-                queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id"),
-            ),
-            Prefetch(
-                "schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"
-            ),
-        )
-        .get(slug=slug)
+    return public_consultations().prefetch_related(_log(), *_details()).get(slug=slug)
+
+
+def consultation_head(slug: str) -> Consultation:
+    """The public consultation with its log (its intake, its steps), or Consultation.DoesNotExist; the rest of
+    what its page shows is read by `read_details`, for the part of the page not kept yet."""
+    return public_consultations().prefetch_related(_log()).get(slug=slug)
+
+
+def read_details(consultation: Consultation) -> None:
+    prefetch_related_objects([consultation], *_details())
+
+
+def _log() -> Prefetch:
+    return Prefetch(
+        "transitions", queryset=ConsultationTransition.objects.select_related("meeting").order_by("recorded_at", "id")
     )
+
+
+def _details() -> list:
+    return [
+        "questions",
+        Prefetch("documents", queryset=Document.objects.in_order()),
+        Prefetch("schedule_changes", queryset=ScheduleChange.objects.applied().order_by("revision"), to_attr="revised"),
+    ]
 
 
 def consultation_to_propose(slug: str) -> Consultation:
@@ -162,6 +172,12 @@ def intake_of(consultation: Consultation, at: datetime.datetime | None = None) -
 def documents_of(consultation: Consultation) -> QuerySet[Document]:
     """The consultation's documents in the order pages list them, with who uploaded each."""
     return consultation.documents.in_order().select_related("uploaded_by")
+
+
+def published_results(slug: str) -> Consultation:
+    """A consultation whose position is published, without its position and recommendation: what the results
+    page shows besides the part kept (consultations.views.consultation_results)."""
+    return public_consultations().filter(state=State.POSITION_PUBLISHED).get(slug=slug)
 
 
 def results_page(slug: str) -> Consultation:

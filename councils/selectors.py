@@ -1,5 +1,7 @@
 """Reads of councils for the public pages."""
 
+import datetime
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,13 +17,15 @@ def directory() -> list[Council]:
 
 # Meetings are open to the public (Law "On Public Councils", art. 13 p. 3): each, past or upcoming, has its
 # page; its protocol and attendance show there once published.
-def upcoming_meetings(council: Council):
-    return Meeting.objects.filter(council=council, date__gte=timezone.localdate()).order_by("date", "start_time", "id")
+def upcoming_meetings(council: Council, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return Meeting.objects.filter(council=council, date__gte=today).order_by("date", "start_time", "id")
 
 
-def past_meetings(council: Council):
+def past_meetings(council: Council, today: datetime.date | None = None):
     """Newest first, for the council page's paginated list."""
-    return Meeting.objects.filter(council=council, date__lt=timezone.localdate()).order_by("-date", "-id")
+    today = today or timezone.localdate()
+    return Meeting.objects.filter(council=council, date__lt=today).order_by("-date", "-id")
 
 
 def upcoming_receptions(council: Council | None = None):

@@ -6,16 +6,19 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from common import page_cache
 from common.page_cache import cached_page
-from consultations import selectors
+from consultations import cards, selectors
 from councils.models import Council, Meeting
 from councils.selectors import past_meetings, upcoming_meetings, upcoming_receptions
 from publications.models import Announcement
 from publications.selectors import recorded_publications
 
+HOME_LIST = 6  # consultations in each of the home page's lists
 MEETINGS_PAGE = "meetings_page"  # the past meetings' own page parameter: `page` is the consultations'
 
 
@@ -25,24 +28,24 @@ def home(request):
         request,
         "home.html",
         {
-            "open_consultations": selectors.open_for_proposals()[:6],
-            "coming_up": selectors.coming_up()[:6],
-            "latest_results": selectors.latest_results()[:6],
+            # Each list as its cards, kept per content version: the database is read only for what changed.
+            "open_cards": cards.cards_of(cards.open_for_proposals(HOME_LIST)),
+            "coming_up_cards": cards.cards_of(cards.coming_up(HOME_LIST)),
+            "latest_results_cards": cards.cards_of(cards.latest_results(HOME_LIST)),
         },
     )
 
 
-@cached_page
-def council_detail(request, slug):
-    council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
-    schedules = selectors.council_schedules(council)
+def schedule(request, council) -> str:
+    """The council's schedule for this quarter (its consultations, where else it was published) and links to
+    the earlier ones: its content and the current quarter, rendered once per council, quarter, language and
+    version of public content."""
     year, quarter = selectors.current_quarter()
-    current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
-    consultations = selectors.newest_first(selectors.public_consultations().filter(schedule__council=council))
-    return render(
-        request,
-        "councils/detail.html",
-        {
+
+    def render_schedule():
+        schedules = selectors.council_schedules(council)
+        current = next((s for s in schedules if (s.year, s.quarter) == (year, quarter)), None)
+        context = {
             "council": council,
             "current_schedule": current,
             "current_consultations": selectors.schedule_consultations(current) if current else [],
@@ -50,12 +53,63 @@ def council_detail(request, slug):
             if current
             else [],
             "earlier_schedules": [s for s in schedules if s is not current],
-            "page": Paginator(consultations, 10).get_page(request.GET.get("page")),
-            "news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5],
-            "receptions": upcoming_receptions(council)[:10],
-            "meetings": upcoming_meetings(council)[:5],
-            "past_meetings": Paginator(past_meetings(council), 10).get_page(request.GET.get(MEETINGS_PAGE)),
+        }
+        return render_to_string("councils/_schedule.html", context, request)
+
+    return page_cache.remember(f"council-schedule:{council.pk}:{year}:{quarter}", render_schedule)
+
+
+def news(request, council) -> str:
+    """The council's latest published announcements: content alone (no clock), rendered once per council,
+    language and version of public content."""
+    return page_cache.remember(
+        f"council-news:{council.pk}",
+        lambda: render_to_string(
+            "councils/_news.html",
+            {"news": Announcement.objects.published().filter(council=council).order_by("-published_at")[:5]},
+            request,
+        ),
+    )
+
+
+def meetings(request, council) -> str:
+    """The council's upcoming and past meetings (a page of them): its content, today's date and the query (the
+    page of past meetings, kept in the links with the other parameters), rendered once per council, date,
+    query, language and version of public content."""
+    today = timezone.localdate()
+
+    def render_meetings():
+        past = Paginator(past_meetings(council, today), 10).get_page(request.GET.get(MEETINGS_PAGE))
+        context = {
+            "meetings": upcoming_meetings(council, today)[:5],
+            "past_meetings": past,
             "meetings_page_param": MEETINGS_PAGE,
+        }
+        return render_to_string("councils/_meetings.html", context, request)
+
+    return page_cache.remember_for_query(f"council-meetings:{council.pk}:{today.isoformat()}", request, render_meetings)
+
+
+@cached_page
+def council_detail(request, slug):
+    council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
+    consultations = cards.CardPages(
+        lambda: selectors.newest_first(selectors.public_consultations().filter(schedule__council=council)),
+        10,
+        name=f"council-consultations:{council.pk}",
+    )
+    page = consultations.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "councils/detail.html",
+        {
+            "council": council,
+            "schedule": schedule(request, council),
+            "page": page,
+            "consultation_cards": cards.cards_of(page.object_list),
+            "news": news(request, council),
+            "receptions": upcoming_receptions(council)[:10],
+            "meetings": meetings(request, council),
         },
     )
 

@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common import page_cache
+
 from .models import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -169,6 +171,8 @@ def send_one(mail_id: int) -> str:
             last_error=f"{type(error).__name__}: {error}"[:2000],
             next_attempt_at=None if failed else timezone.now() + datetime.timedelta(minutes=2**mail.attempts),
         )
+        if failed:
+            page_cache.bump()  # an UPDATE sends no signal: a results page counts the answers not failed
         return "failed" if failed else "retry"
     if not messages:
         OutgoingMail.objects.filter(pk=mail.pk).update(state=OutgoingMail.State.DROPPED, next_attempt_at=None)

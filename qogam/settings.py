@@ -154,6 +154,9 @@ else:
 # and proxies may keep them PAGE_CACHE_MAX_AGE seconds.
 # Off by default with DEBUG (the demo, development): a template edited shows at once.
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
+# Values computed once per version of public content (page_cache.remember: the filters' menus, the list's
+# count), also for the pages rendered for their visitor (signed in, not kept yet) and with PAGE_CACHE off.
+PAGE_CACHE_VALUES = env_bool("PAGE_CACHE_VALUES", not DEBUG)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 30)
 PAGE_CACHE_APPS = {"councils", "publications", "consultations", "proposals"}

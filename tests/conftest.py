@@ -39,6 +39,7 @@ def _files_for_tests(settings, tmp_path):
 def _pages_not_cached(settings):
     """Pages are rendered for each request (common/page_cache.py); the cache's own tests switch it on."""
     settings.PAGE_CACHE = False
+    settings.PAGE_CACHE_VALUES = False
 
 
 @pytest.fixture(autouse=True)
