@@ -12,10 +12,13 @@ physical limit) — a warm-up, then page, bare, page, bare (`wrk -t2 -c16 --late
 ratio — the page's requests per second over the bare view's measured just around it — is the figure: the
 machine's load moves both alike.
 
-The server runs twice: PAGE_CACHE=0 ("uncached", target ≥ 0.2× the bare view) and PAGE_CACHE=1 ("cached",
-target ≥ 0.8× and p99 < 50 ms); where the project has no PAGE_CACHE setting, the second run is skipped and
-the cached rows are the uncached figures, said so. A row with any error (a status other than 2xx/3xx, a
-socket error) fails, whatever its speed; the exit status is 1 when a row fails.
+The server runs three times: PAGE_CACHE=0 ("uncached": pages rendered for each request from their parts kept
+per content version, PAGE_CACHE_VALUES — what a signed-in visitor gets; target ≥ 0.2× the bare view),
+PAGE_CACHE=1 ("cached", target ≥ 0.8× and p99 < 50 ms), and PAGE_CACHE=0 with PAGE_CACHE_VALUES=0
+("rendered": nothing kept, every part rendered for each request — the first request after a change; no
+target, shown so that the cost of a change stays in view); where the project has no PAGE_CACHE setting, the
+cached run is skipped and the cached rows are the uncached figures, said so. A row with any error (a status
+other than 2xx/3xx, a socket error) fails, whatever its speed; the exit status is 1 when a row fails.
 
 Proposal submission needs a CSRF token per request: bench/submission.py measures it (run by `make bench`);
 if that module has `measure(base_url, *, seconds, connections, database_url)` returning a dict with `rps`,
@@ -177,9 +180,14 @@ def base_env(args, static_root: Path) -> dict[str, str]:
 class Server:
     """gunicorn on a free port, sync workers, as the issue's setup; stopped on leaving the `with`."""
 
-    def __init__(self, env: dict[str, str], *, workers: int, page_cache: bool, log: Path):
+    def __init__(self, env: dict[str, str], *, workers: int, page_cache: bool, log: Path, parts_kept: bool = True):
         self.port = free_port()
-        self.env = env | {"SITE_URL": f"http://127.0.0.1:{self.port}", "PAGE_CACHE": "1" if page_cache else "0"}
+        self.env = env | {
+            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            "PAGE_CACHE": "1" if page_cache else "0",
+            # "rendered" mode: nothing kept at all, every part of every page rendered for each request
+            "PAGE_CACHE_VALUES": "1" if parts_kept else "0",
+        }
         self.workers = workers
         self.log = log
         self.process: subprocess.Popen | None = None
@@ -296,7 +304,7 @@ PAGES_SCRIPT = """if True:
 class Row:
     page: str
     path: str
-    mode: str  # uncached, cached, static
+    mode: str  # uncached (parts kept per content version), rendered (nothing kept), cached, static
     rps: float = 0.0
     p50_ms: float = 0.0
     p99_ms: float = 0.0
@@ -471,7 +479,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
-    parser.add_argument("--modes", default="uncached,cached", help="uncached,cached (PAGE_CACHE=0 / 1)")
+    parser.add_argument(
+        "--modes",
+        default="uncached,cached,rendered",
+        help="uncached (PAGE_CACHE=0, the pages' parts kept), cached (PAGE_CACHE=1), rendered (nothing kept: "
+        "PAGE_CACHE=0 and PAGE_CACHE_VALUES=0, the cost after every change; no target)",
+    )
     parser.add_argument("--only", help="measure only the pages whose label contains this")
     parser.add_argument("--json", type=Path, help="write the rows and every wrk run to this file")
     args = parser.parse_args(argv)
@@ -503,14 +516,18 @@ def main(argv: list[str] | None = None) -> int:
         if not has_cache and "cached" in modes:
             say("The project has no page cache (no PAGE_CACHE setting, no common/page_cache.py): the cached rows are "
                 "the uncached figures, not measured again.")  # fmt: skip
-        measured_modes = [m for m in modes if m == "uncached" or has_cache]
+        measured_modes = [m for m in modes if m in ("uncached", "rendered") or has_cache]
         for mode in measured_modes:
             import redis
 
             redis.Redis.from_url(args.redis_url).flushdb()
             log = Path(tmp) / f"gunicorn-{mode}.log"
-            with Server(env, workers=args.workers, page_cache=mode == "cached", log=log) as server:
-                say(f"\n{mode}: PAGE_CACHE={server.env['PAGE_CACHE']}, {server.url}, load average {load_average()}")
+            parts_kept = mode != "rendered"
+            with Server(
+                env, workers=args.workers, page_cache=mode == "cached", log=log, parts_kept=parts_kept
+            ) as server:
+                settings_in_use = f"PAGE_CACHE={server.env['PAGE_CACHE']}, PAGE_CACHE_VALUES={int(parts_kept)}"
+                say(f"\n{mode}: {settings_in_use}, {server.url}, load average {load_average()}")
                 say(f"  {HEADER}")
                 run_wrk(wrk, server.url + BARE_PATH, seconds=args.warmup, connections=args.connections,
                         threads=args.threads)  # fmt: skip
@@ -536,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"\nLoad benchmark — {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, load average "
         f"{load_average()}, {minutes:.1f} min; ratio = page req/s ÷ the bare view's, measured alternately")  # fmt: skip
     say(HEADER)
-    for row in sorted(rows, key=lambda r: {"uncached": 0, "cached": 1, "static": 2}.get(r.mode, 3)):
+    for row in sorted(rows, key=lambda r: {"rendered": 0, "uncached": 1, "cached": 2, "static": 3}.get(r.mode, 4)):
         say(format_row(row))
     judged = [r for r in rows if r.mode != "info"]
     failed = [r for r in judged if not r.passed]

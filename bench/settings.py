@@ -14,3 +14,5 @@ ROOT_URLCONF = "bench.urls"
 
 if os.environ.get("PAGE_CACHE", "").strip():
     PAGE_CACHE = env_bool("PAGE_CACHE")
+if os.environ.get("PAGE_CACHE_VALUES", "").strip():
+    PAGE_CACHE_VALUES = env_bool("PAGE_CACHE_VALUES")
