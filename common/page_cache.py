@@ -94,9 +94,9 @@ def version() -> str:
 
 def changed_at() -> float | None:
     """When public content last changed, as far as the cache knows (seconds since the epoch; the version is that
-    moment in nanoseconds, or the moment the cache first had none): None when PAGE_CACHE is off or the cache
-    does not answer."""
-    if not enabled():
+    moment in nanoseconds, or the moment the cache first had none): None when the version is not kept (neither
+    PAGE_CACHE nor PAGE_CACHE_VALUES) or the cache does not answer."""
+    if not keeps_values():
         return None
     try:
         return int(version()) / 1e9
