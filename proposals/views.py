@@ -28,23 +28,18 @@ logger = logging.getLogger(__name__)
 
 
 def propose(request, slug):
-    # A post that is stored needs only the consultation, its council and its questions (the budget of
-    # tests/proposals/test_submission_budget.py); a page to show loads what the consultation's page shows.
-    posted = request.method == "POST"
+    # The form, and a post that is stored, need only the consultation, its council and its questions (the
+    # budget of tests/proposals/test_submission_budget.py); a closed intake's page loads what the
+    # consultation's page shows, to say why.
     try:
-        consultation = (
-            consultation_selectors.consultation_to_propose(slug)
-            if posted
-            else consultation_selectors.consultation_page(slug)
-        )
+        consultation = consultation_selectors.consultation_to_propose(slug)
     except Consultation.DoesNotExist:
         raise Http404 from None
     consent = ConsentText.current_cached()
     context = {"consultation": consultation, "council": consultation.schedule.council, "consent": consent}
-    if not posted or consultation.intake() != "open" or consent is None:
-        if posted:
-            consultation = consultation_selectors.consultation_page(slug)
-            context["consultation"] = consultation
+    if consultation.intake() != "open" or consent is None:
+        consultation = consultation_selectors.consultation_page(slug)
+        context["consultation"] = consultation
         intake = consultation_selectors.intake_of(consultation)
         unavailable = intake.state == "open" and consent is None
         if unavailable:
