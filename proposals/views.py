@@ -11,12 +11,14 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from common import ratelimit
+from common import page_cache, ratelimit
 from common.errors import ActionRefused
+from common.language_switch import kept_input
 from consultations import selectors as consultation_selectors
 from consultations.models import Consultation
 
@@ -79,7 +81,15 @@ def propose(request, slug):
                 return response
     else:
         form = ProposalForm(initial={"token": uuid.uuid4()}, consultation=consultation)
-    return render(request, "proposals/propose.html", context | {"form": form, "text_limit": TEXT_LIMIT})
+    context |= {"form": form, "text_limit": TEXT_LIMIT}
+    if not form.is_bound and kept_input() is None:
+        # The empty form's fields are the same for every visitor (the token and the CSRF token are outside
+        # them): rendered once per consultation, language and version of public content.
+        context["kept_fields"] = page_cache.remember(
+            f"proposal-form-fields:{consultation.pk}",
+            lambda: render_to_string("proposals/_form_fields.html", context),
+        )
+    return render(request, "proposals/propose.html", context)
 
 
 SUBMITTED_COOKIE = "qogam_submitted"

@@ -4,6 +4,7 @@ pages, its filters' form, the consultations' cards, the home page's lists. A cha
 opening or closing an intake window, must still show at once."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -160,3 +161,25 @@ def test_a_council_page_shows_a_new_schedule_quarter_at_once(client, held, monke
     next_quarter = timezone.now() + datetime.timedelta(days=100)
     monkeypatch.setattr(timezone, "now", lambda: next_quarter)
     assert held.title_kk not in html(client.get(address)).split('id="receptions-heading"')[0]
+
+
+def test_the_proposal_forms_fields_are_kept_but_its_tokens_and_what_a_visitor_typed_are_not(
+    client, held, django_capture_on_commit_callbacks
+):
+    from consultations.models import Question
+    from tests.common.test_language_switch import typed_proposal
+
+    address = f"/kk/consultations/{held.slug}/propose/"
+    first, second = html(client.get(address)), html(client.get(address))
+    tokens = [re.search(r'name="token" value="([^"]+)"', page).group(1) for page in (first, second)]
+    assert tokens[0] != tokens[1]  # each visitor's form its own one-time token
+    def without_tokens(page: str) -> str:
+        return re.sub(r'name="(token|csrfmiddlewaretoken)" value="[^"]+"', "", page)
+
+    assert without_tokens(first) == without_tokens(second)
+    typed = typed_proposal(switch_language="kk")
+    back = html(client.post(address, typed))
+    assert typed["text"] in back and f'value="{typed["contact"]}"' in back  # not the kept, empty fields
+    with django_capture_on_commit_callbacks(execute=True):
+        Question.objects.create(consultation=held, position=9, text_kk="Жаңа сұрақ?", text_ru="Новый вопрос?")
+    assert "Жаңа сұрақ?" in html(client.get(address))
