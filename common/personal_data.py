@@ -43,6 +43,7 @@ IIN = re.compile(r"(?<!\d)\d{12}(?!\d)")
 # separators; which separators stand where is checked in `_is_phone`.
 PHONE = re.compile(r"(?<![A-Za-z\d+/_])(?<!\d[.,-])(?:\+ ?7|8)(?:[ \u00a0()-]{0,2}\d){10}(?!\d)(?!-\d)")
 GROUPS = re.compile(r"\d+")
+DIGIT = re.compile(r"\d")
 BRACKETED = re.compile(r"[ \u00a0]?\(\d{3,4}\)[ \u00a0-]?\d[\d \u00a0-]*")
 
 
@@ -96,7 +97,7 @@ def mask(text: str, language: str | None = None) -> str:
     if not text:
         return text
     text = str.__str__(text)  # a SafeString in, a plain str out: what is masked is escaped afterwards
-    has_digits = any(character.isdigit() for character in text)
+    has_digits = DIGIT.search(text) is not None
     if not has_digits and "@" not in text:
         return text
     iin_mark, phone_mark, email_mark = _marks(language or translation.get_language() or "kk")
