@@ -14,6 +14,7 @@ from its snapshot alone, never from the proposals as they are when the worker ge
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import logging
@@ -308,6 +309,29 @@ def preview(
             _rows_in_database(document, consultation)
     _render_after_commit(document)
     return document
+
+
+def render_published_again(kind: str = Kind.PROPOSALS) -> int:
+    """Render the published documents of `kind` again from their snapshots, for a change of what they show to
+    reach the files made before it (the lists of proposals when personal data came to be masked, issue 18). Each
+    waits for a worker, the sweep or its first download, as a new one does; its old file is deleted."""
+    documents = RenderedDocument.objects.filter(
+        kind=kind, is_published=True, state__in=(RenderedDocument.State.READY, RenderedDocument.State.FAILED)
+    ).defer("data")
+    count = 0
+    for document in documents.iterator():
+        with transaction.atomic():
+            if document.file:
+                transaction.on_commit(functools.partial(document.file.storage.delete, document.file.name))
+            RenderedDocument.objects.filter(pk=document.pk).update(
+                state=RenderedDocument.State.PENDING, file="", progress=0, progress_at=None, pages=None,
+                rendered_at=None, error="",
+            )  # fmt: skip
+            _render_after_commit(document)
+        count += 1
+    if count:
+        page_cache.bump()  # an UPDATE sends no signal: the results page lists the ready documents
+    return count
 
 
 def is_small(document: RenderedDocument) -> bool:

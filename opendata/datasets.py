@@ -4,7 +4,8 @@ them from here, so a column is described once.
 
 Only what the portal's pages show: proposals once their consultation's position is published and only those
 listed, the author's name only where they agreed to publish it, organisations by name; never a contact, a
-consent record or an account.
+consent record or an account. The texts go out as the pages show them, IINs, phone numbers and emails masked
+(common.personal_data): the proposal's text with the marks in its own language, each language's reasons in it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.personal_data import mask
 from consultations.models import Consultation
 from councils.models import Council
 from proposals.models import Proposal, public_author
@@ -92,10 +94,6 @@ def _author(row: dict) -> str:
     return public_author(hide_name=row["hide_name"], organisation=row["organisation"], author_name=row["author_name"])
 
 
-def _author(row: dict) -> str:
-    return public_author(hide_name=row["hide_name"], organisation=row["organisation"], author_name=row["author_name"])
-
-
 def _with_points(rows: list[dict]) -> None:
     """Each proposal's recommendation points, "1; 3", for a chunk of rows in one query."""
     points: dict[int, list[int]] = {}
@@ -134,12 +132,12 @@ PROPOSALS = Dataset(
         Column("author_kind", _("kind of author"), "string", lambda r: r["author_kind"]),
         Column("author", _("author"), "string", _author),
         Column("question", _("question"), "integer", lambda r: r["question__position"] or ""),
-        Column("text", _("proposal"), "string", lambda r: r["text"]),
+        Column("text", _("proposal"), "string", lambda r: mask(r["text"], r["language"])),
         Column("decision", _("decision of the council"), "string", lambda r: r["decision"]),
         Column("decision_kk", _("decision (Kazakh)"), "string", lambda r: _label(Decision, r["decision"], "kk")),
         Column("decision_ru", _("decision (Russian)"), "string", lambda r: _label(Decision, r["decision"], "ru")),
-        Column("reasons_kk", _("reasons (Kazakh)"), "string", lambda r: r["decision_reasons_kk"] or ""),
-        Column("reasons_ru", _("reasons (Russian)"), "string", lambda r: r["decision_reasons_ru"] or ""),
+        Column("reasons_kk", _("reasons (Kazakh)"), "string", lambda r: mask(r["decision_reasons_kk"] or "", "kk")),
+        Column("reasons_ru", _("reasons (Russian)"), "string", lambda r: mask(r["decision_reasons_ru"] or "", "ru")),
         Column("recommendation_points", _("points of the recommendation"), "string", lambda r: r["points"]),
     ),
 )

@@ -2,7 +2,8 @@
 {"kk": …, "ru": …}, every coded value as {"code": …, "kk": …, "ru": …}, every page's address in both languages.
 
 What is left out is left out on purpose: contacts, consent evidence, the accounts that acted, hidden names,
-drafts and anything of a schedule not yet published (the querysets in opendata/api.py choose the rows).
+drafts and anything of a schedule not yet published (the querysets in opendata/api.py choose the rows). What
+citizens wrote into their proposals goes out with IINs, phone numbers and emails masked (common.personal_data).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.personal_data import mask
 from consultations.models import Consultation, Question, RecommendationPoint
 from councils.models import Council, Meeting, Quorum, Region
 from proposals.models import Proposal
@@ -35,15 +37,29 @@ class Bilingual(serializers.Field):
     """A translated field (modeltranslation's `<name>_kk`, `<name>_ru`), each language as stored: empty where
     the council wrote nothing in it, never the other language's text in its place."""
 
-    def __init__(self, path: str | None = None, **kwargs):
+    def __init__(self, path: str | None = None, *, masked: bool = False, **kwargs):
         self.path = path  # "text", or "position.text" for a related object's field; the field's own name if None
+        self.masked = masked  # personal data masked, each language's text with the marks in its language
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, instance):
         *related, name = (self.path or self.field_name).split(".")
         for attribute in related:
             instance = getattr(instance, attribute)
-        return {language: getattr(instance, f"{name}_{language}") or "" for language in LANGUAGES}
+        texts = {language: getattr(instance, f"{name}_{language}") or "" for language in LANGUAGES}
+        return {language: mask(text, language) for language, text in texts.items()} if self.masked else texts
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ProposalText(serializers.Field):
+    """A proposal's text as its author wrote it, with IINs, phone numbers and emails masked, the marks in the
+    proposal's own language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, proposal):
+        return mask(proposal.text, proposal.language)
 
 
 @functools.cache
@@ -261,7 +277,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     channel = coded(Proposal.Channel)
     question = serializers.IntegerField(source="question.position", allow_null=True, default=None)
     decision = coded(Proposal.Decision, nullable=True)
-    decision_reasons = Bilingual()
+    text = ProposalText(help_text="As written, in `language`; IINs, phone numbers and emails masked.")
+    decision_reasons = Bilingual(masked=True)
     recommendation_points = serializers.SerializerMethodField()
 
     class Meta:

@@ -5,6 +5,7 @@ from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 
+from common import personal_data
 from common.language_switch import SWITCH
 
 register = template.Library()
@@ -89,3 +90,11 @@ def until(first_day, last_day):
     if last_day and last_day != first_day:
         return f"{date(first_day)} — {date(last_day)}"
     return date(first_day)
+
+
+@register.filter
+def masked(text, language: str | None = None) -> str:
+    """A published text with IINs, phone numbers and emails replaced by their marks (common.personal_data), in
+    `language` (the page's by default): `{{ proposal.text|masked:proposal.language|linebreaks }}`. Masks the
+    raw text and returns it unescaped and not marked safe, for autoescaping or `linebreaks` to escape after."""
+    return personal_data.mask(text or "", language or None)
