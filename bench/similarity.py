@@ -211,12 +211,12 @@ def main() -> int:
         )
         extra = "Установить скамейки и фонари в парке у реки, вечером там темно."
 
-        def place_one(extra=extra, using=using, vectors=vectors, groups=groups, at_least=at_least):
-            if using == "model":
-                vector = similarity.embed([extra], using=using)[0]
-                return similarity.place(vector, vectors, groups, at_least)
-            refitted = similarity.embed([*texts, extra], using=using)  # n-grams: fitted anew on all the texts
-            return similarity.place(refitted[-1], refitted[:-1], groups, at_least)
+        fitted = similarity.fit_ngrams(texts)[0] if using == "ngrams" else None
+
+        def place_one(extra=extra, using=using, vectors=vectors, groups=groups, at_least=at_least, fitted=fitted):
+            # n-grams: the consultation's vectorizer as fitted when it was grouped, not fitted again
+            vector = similarity.embed([extra], using=using)[0] if using == "model" else fitted.transform([extra])
+            return similarity.place(vector, vectors, groups, at_least)
 
         place_s = min(cpu(place_one)[0] for _ in range(args.repeat))
         print(f"  placing one more proposal into those groups: {1000 * place_s:.0f} ms CPU")

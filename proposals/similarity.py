@@ -64,12 +64,18 @@ def normalise(text: str) -> str:
     return " ".join(NOT_A_WORD.sub(" ", text.casefold().translate(KAZAKH_TO_RUSSIAN)).split())
 
 
-def ngram_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Character n-gram TF-IDF of `texts`, fitted on them (a consultation's proposals), rows L2-normalised."""
+def fit_ngrams(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """Character n-gram TF-IDF fitted on `texts` (a consultation's proposals), and their rows, L2-normalised.
+    The vectorizer's `transform` gives a newly arrived proposal's row without fitting again (its n-grams unseen
+    so far count for nothing until the next fit)."""
     vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), preprocessor=normalise, sublinear_tf=True, min_df=1, dtype=np.float32
     )
-    return vectorizer.fit_transform(texts).tocsr()
+    return vectorizer, vectorizer.fit_transform(texts).tocsr()
+
+
+def ngram_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    return fit_ngrams(texts)[1]
 
 
 @lru_cache(maxsize=1)
