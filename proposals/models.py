@@ -367,3 +367,18 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} — {self.get_action_display()}"
+
+
+class ProposalVector(models.Model):
+    """A proposal's text as a vector of the similarity model (proposals/similarity.py), computed by a task when
+    the proposal arrives, to find the proposals that say the same thing. float32, little-endian; recomputed when
+    the backend that made it is no longer the one in the settings. No page or form shows it (hence no
+    translated names)."""
+
+    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, primary_key=True, related_name="vector")
+    backend = models.CharField(max_length=16)
+    vector = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.proposal} ({self.backend})"

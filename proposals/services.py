@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -25,6 +26,8 @@ from publications.mail import queue_mail_within_cap
 from publications.models import OutgoingMail
 
 from .models import ConsentText, Proposal, ProposalEvent
+
+logger = logging.getLogger(__name__)
 
 Moderation = Proposal.Moderation
 State = Consultation.State
@@ -140,6 +143,7 @@ def submit_proposal(
             ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.SUBMITTED, at=at)
             if mail_to:
                 queue_confirmation(proposal)
+            queue_vector(proposal.pk)
     except (IntegrityError, ActionRefused):
         # The form was posted before (perhaps at the same moment, perhaps before the window closed): the
         # first post stored it.
@@ -171,6 +175,25 @@ def queue_confirmation(proposal: Proposal) -> None:
         language=proposal.language,
         kind=CONFIRMATION,
     )
+
+
+def queue_vector(proposal_id: int) -> None:
+    """Once the proposal is committed, ask a worker to store its vector for finding similar proposals
+    (proposals/similarity.py). Nothing is queued for the n-grams (fitted when a consultation is grouped) nor
+    without a broker (the task would run in the request, which must not wait for the model): grouping a
+    consultation embeds what has no vector yet."""
+    if settings.SIMILARITY_BACKEND != "model" or settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+
+    def wake():
+        from .tasks import embed_proposal
+
+        try:
+            embed_proposal.apply_async((proposal_id,), retry=False)
+        except Exception:  # the broker is down: grouping the consultation embeds it
+            logger.warning("Could not queue proposal %s for its vector", proposal_id, exc_info=True)
+
+    transaction.on_commit(wake)
 
 
 def enter_proposal(
@@ -223,6 +246,7 @@ def enter_proposal(
             entered_by=by,
         )
         ProposalEvent.objects.create(proposal=proposal, action=ProposalEvent.Action.ENTERED, by=by)
+        queue_vector(proposal.pk)
     return proposal
 
 

