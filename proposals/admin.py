@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from common.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import ConsentText, Proposal, ProposalEvent, ReferenceCounter
+from .models import ConsentText, Proposal, ProposalEvent, ProposalVector, ReferenceCounter
 
 
 @admin.register(ConsentText)
@@ -99,3 +99,15 @@ class ProposalEventAdmin(ReadOnlyAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(ReadOnlyAdmin):
     list_display = ("year", "last_number")
+
+
+@admin.register(ProposalVector)
+class ProposalVectorAdmin(ReadOnlyAdmin):
+    """Which proposals the similarity model has read, with which backend (the vector itself says nothing to a
+    person)."""
+
+    list_display = ("proposal", "backend", "computed_at")
+    list_filter = ("backend",)
+    search_fields = ("proposal__reference",)
+    list_select_related = ("proposal",)
+    exclude = ("vector",)

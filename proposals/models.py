@@ -372,13 +372,19 @@ class ProposalEvent(models.Model):
 class ProposalVector(models.Model):
     """A proposal's text as a vector of the similarity model (proposals/similarity.py), computed by a task when
     the proposal arrives, to find the proposals that say the same thing. float32, little-endian; recomputed when
-    the backend that made it is no longer the one in the settings. No page or form shows it (hence no
-    translated names)."""
+    the backend that made it is no longer the one in the settings. No page shows it; the admin lists which
+    proposals have one."""
 
-    proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, primary_key=True, related_name="vector")
-    backend = models.CharField(max_length=16)
-    vector = models.BinaryField()
-    computed_at = models.DateTimeField(auto_now=True)
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, primary_key=True, related_name="vector"
+    )
+    backend = models.CharField(_("model"), max_length=16)
+    vector = models.BinaryField(_("vector"))
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vector of a proposal")
+        verbose_name_plural = _("vectors of proposals")
 
     def __str__(self) -> str:
         return f"{self.proposal} ({self.backend})"

@@ -96,10 +96,14 @@ def test_the_compose_file_starts_a_worker_for_each_queue_and_the_worker_healthch
 def test_every_task_of_the_portal_is_routed_on_purpose(settings):
     """A new task must be given its queue: mail routed behind renders would wait for minutes."""
     app.autodiscover_tasks(force=True)
-    ours = {name for name in app.tasks if name.split(".")[0] in ("consultations", "publications", "proposals")}
+    ours = {
+        name for name in app.tasks if name.split(".")[0] in ("consultations", "publications", "proposals", "opendata")
+    }
     assert ours and ours <= set(settings.CELERY_TASK_ROUTES)
     routes = {name: app.amqp.router.route({}, name)["queue"].name for name in ours}
     assert {name for name, queue in routes.items() if queue != "messages"} == {
         "consultations.tasks.render_document",
         "consultations.tasks.render_pending_documents",
+        "proposals.tasks.embed_proposal",  # the model reads for a second or so: not in front of a mail
+        "opendata.tasks.publish_open_data",
     }
