@@ -65,6 +65,13 @@ class RegionList(OpenDataView, generics.ListAPIView):
     pagination_class = cursor("id")
 
 
+def council_by_slug() -> django_filters.ModelChoiceFilter:
+    """`?council=<slug>`: the rows of one active council (an unknown slug is a 400)."""
+    return django_filters.ModelChoiceFilter(
+        field_name="council", to_field_name="slug", queryset=Council.objects.active(), help_text="A council's slug."
+    )
+
+
 class CouncilFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         field_name="region", to_field_name="slug", queryset=Region.objects.all(), help_text="A region's slug."
@@ -96,9 +103,7 @@ class CouncilDetail(OpenDataView, generics.RetrieveAPIView):
 
 
 class ScheduleFilter(django_filters.FilterSet):
-    council = django_filters.ModelChoiceFilter(
-        field_name="council", to_field_name="slug", queryset=Council.objects.active(), help_text="A council's slug."
-    )
+    council = council_by_slug()
 
     class Meta:
         model = QuarterlySchedule
@@ -199,9 +204,7 @@ def _counted_members(meeting_field: str, **lookups):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    council = django_filters.ModelChoiceFilter(
-        field_name="council", to_field_name="slug", queryset=Council.objects.active(), help_text="A council's slug."
-    )
+    council = council_by_slug()
     date = django_filters.DateFromToRangeFilter(help_text="date_after, date_before: YYYY-MM-DD.")
 
     class Meta:
@@ -226,9 +229,7 @@ class MeetingList(OpenDataView, generics.ListAPIView):
 
 
 class AnnouncementFilter(django_filters.FilterSet):
-    council = django_filters.ModelChoiceFilter(
-        field_name="council", to_field_name="slug", queryset=Council.objects.active(), help_text="A council's slug."
-    )
+    council = council_by_slug()
     event = django_filters.ChoiceFilter(choices=Announcement.Event.choices)
 
     class Meta:
