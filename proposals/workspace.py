@@ -18,7 +18,7 @@ from consultations.permissions import consultation_or_404
 from councils.models import Reception
 from councils.permissions import can_act, require_actor
 
-from . import selectors, services
+from . import selectors, services, spam
 from .filters import InboxFilter
 from .forms import AnsweredForm, CorrectionForm, EntryForm, SortForm
 
@@ -54,8 +54,18 @@ def inbox(request, slug):
             "by_phone": selectors.to_answer_by_phone(consultation, with_contacts=acts),
             "unmailed": selectors.unmailed(consultation),
             "today": timezone.localdate(),
+            "spam": flag_spam(page.object_list, consultation) if acts else [],
         },
     )
+
+
+def flag_spam(proposals, consultation) -> list[int]:
+    """Mark the page's likely spam (`spam_signs`), for the secretary to set aside in one click; only for those who
+    act (the signs read the contacts). The pks flagged, for their one-click forms."""
+    signs = spam.signs(list(proposals), consultation)
+    for proposal in proposals:
+        proposal.spam_signs = signs.get(proposal.pk, [])
+    return list(signs)
 
 
 @acting
