@@ -23,7 +23,7 @@ from common import collector, page_cache, spreadsheets
 from common.charts import BarChart
 from common.quarters import quarter_of
 from councils import ordering
-from councils.models import Council, Region
+from councils.models import Council
 
 from . import compliance
 
@@ -37,15 +37,8 @@ class ComplianceFilter(forms.Form):
     quarter = forms.ChoiceField(
         label=_("Quarter"), choices=[(ALL, _("All quarters")), *[(str(q), str(q)) for q in QUARTERS]], required=False
     )
-    level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)
-    region = ordering.GroupedModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        group_by=ordering.kind_of,
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All regions"),
-    )
+    level = ordering.level_menu()
+    region = ordering.region_menu()
     state_body = forms.CharField(label=_("State body"), max_length=100, required=False)
 
     def values(self) -> dict:

@@ -201,3 +201,20 @@ class GroupedModelChoiceField(forms.ModelChoiceField):
         self.group_by = group_by
         self.remember_as = remember_as
         super().__init__(*args, **kwargs)
+
+
+def region_menu() -> GroupedModelChoiceField:
+    """A form's optional "Region" menu: the regions under the headings of their kind, "All regions" first."""
+    return GroupedModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        group_by=kind_of,
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All regions"),
+    )
+
+
+def level_menu() -> forms.ChoiceField:
+    """A form's optional "Level" menu: the councils' levels, "All levels" first."""
+    return forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)

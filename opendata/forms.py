@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils import ordering
-from councils.models import Council, Region
+from councils.models import Council
 
 from .statistics import Scope, quarters_of
 
@@ -47,15 +47,8 @@ class PeriodFilter(forms.Form):
 
 
 class StatisticsFilter(PeriodFilter):
-    region = ordering.GroupedModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.all(),
-        group_by=ordering.kind_of,
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All regions"),
-    )
-    level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Council.Level.choices], required=False)
+    region = ordering.region_menu()
+    level = ordering.level_menu()
 
 
 class ApiStatisticsFilter(StatisticsFilter):
