@@ -43,10 +43,13 @@ class OpenDataView(APIView):
     content version) and GET alone."""
 
     http_method_names = ["get", "head", "options"]
+    # The answer changes only with public content, so the content version dates it. A view whose answer also
+    # moves with the clock (the statistics: intakes closing, answers falling overdue) says False: ETag only.
+    dated_by_content = True
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        changed_at = page_cache.changed_at()
+        changed_at = page_cache.changed_at() if self.dated_by_content else None
         if changed_at is not None and response.status_code == 200:
             # Nothing the API shows changed since: the version moves with every write of public content.
             response["Last-Modified"] = formatdate(changed_at, usegmt=True)

@@ -87,6 +87,8 @@ class Statistics(OpenDataView):
     """Participation statistics: proposals per consultation and by channel, decisions with reasons, days to the
     position, the state bodies' answers in time and the schedules published on time."""
 
+    dated_by_content = False  # the figures move with the date too (see OpenDataView)
+
     @extend_schema(
         parameters=[
             OpenApiParameter("council", OpenApiTypes.STR, description="A council's slug."),

@@ -171,8 +171,10 @@ def send_one(mail_id: int) -> str:
             last_error=f"{type(error).__name__}: {error}"[:2000],
             next_attempt_at=None if failed else timezone.now() + datetime.timedelta(minutes=2**mail.attempts),
         )
-        if failed:
-            page_cache.bump()  # an UPDATE sends no signal: a results page counts the answers not failed
+        if failed and mail.kind == OutgoingMail.Kind.OTHER:
+            # A results page counts the answers not failed, and an UPDATE sends no signal. Answers are mails of
+            # no particular kind; a confirmation or a password reset that fails changes no public page.
+            page_cache.bump()
         return "failed" if failed else "retry"
     if not messages:
         OutgoingMail.objects.filter(pk=mail.pk).update(state=OutgoingMail.State.DROPPED, next_attempt_at=None)

@@ -249,3 +249,12 @@ def test_errors_under_the_api_are_json_in_the_callers_language_and_the_site_keep
     page = client.get("/kk/no-such-page/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
     assert client.get("/kk/consultations/?q=a%00b")["Content-Type"].startswith("text/html")
+
+
+def test_the_statistics_which_move_with_the_clock_are_never_answered_by_date(client, settings):
+    settings.PAGE_CACHE = True
+    CouncilFactory()
+    assert "Last-Modified" in client.get("/api/v1/councils/")
+    statistics = client.get("/api/v1/statistics/")
+    assert statistics.status_code == 200 and "Last-Modified" not in statistics
+    assert client.get("/api/v1/statistics/", HTTP_IF_MODIFIED_SINCE="Sun, 06 Dec 2099 00:00:00 GMT").status_code == 200
