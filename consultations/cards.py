@@ -67,11 +67,12 @@ def facts(consultations) -> list[Facts]:
 def cards_of(items: list[Facts]) -> list[str]:
     """The cards of consultations known by their facts: a consultation's row is read only for a card not kept."""
 
-    read: dict[int, Consultation] = {}
+    read: dict[int, Consultation] | None = None
 
     def row(pk):
-        if not read:  # all the missing cards' rows in one query, when the first is missing
-            read.update(selectors.public_consultations().in_bulk([item.pk for item in items]))
+        nonlocal read
+        if read is None:  # the cards' rows in one query, when the first card is missing (once, even if none is found)
+            read = selectors.public_consultations().in_bulk([item.pk for item in items])
         return read.get(pk)
 
     return _cards(items, row)
