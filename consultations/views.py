@@ -45,7 +45,9 @@ def consultation_list(request):
 @cached_page
 def consultation_detail(request, slug):
     try:
-        consultation = selectors.consultation_head(slug)
+        # The consultation and its log: content alone, read once per version of public content; where its intake
+        # stands is the clock's, worked out for each request.
+        consultation = page_cache.remember(f"consultation-head:{slug}", lambda: selectors.consultation_head(slug))
     except Consultation.DoesNotExist:
         raise Http404 from None
     intake = selectors.intake_of(consultation)
@@ -80,7 +82,7 @@ def consultation_detail(request, slug):
 @cached_page
 def consultation_results(request, slug):
     try:
-        consultation = selectors.published_results(slug)
+        consultation = page_cache.remember(f"results-consultation:{slug}", lambda: selectors.published_results(slug))
     except Consultation.DoesNotExist:
         raise Http404 from None
     proposals = selectors.results_proposals(consultation)

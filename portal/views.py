@@ -59,6 +59,30 @@ def schedule(request, council) -> str:
     return page_cache.remember(f"council-schedule:{council.pk}:{year}:{quarter}", render_schedule)
 
 
+RECEPTIONS_SHOWN = 10
+RECEPTIONS_KEPT = 20
+
+
+def receptions(council) -> list:
+    """The council's next personal receptions (one under way still shows), RECEPTIONS_SHOWN at most. Read once
+    per version of public content, RECEPTIONS_KEPT of them, and those over by now left out here: as time passes
+    the list only loses receptions from its head, so it is exact until fewer than RECEPTIONS_SHOWN are left of a
+    full one (then it is read again)."""
+    now = timezone.now()
+
+    def upcoming():
+        return [r for r in kept if r.starts_at >= now or (r.ends_at is not None and r.ends_at > now)]
+
+    kept = page_cache.remember(
+        f"council-receptions:{council.pk}", lambda: list(upcoming_receptions(council)[:RECEPTIONS_KEPT])
+    )
+    shown = upcoming()
+    if len(shown) < RECEPTIONS_SHOWN and len(kept) == RECEPTIONS_KEPT:
+        kept = list(upcoming_receptions(council)[:RECEPTIONS_KEPT])
+        shown = upcoming()
+    return shown[:RECEPTIONS_SHOWN]
+
+
 def news(request, council) -> str:
     """The council's latest published announcements: content alone (no clock), rendered once per council,
     language and version of public content."""
@@ -92,7 +116,10 @@ def meetings(request, council) -> str:
 
 @cached_page
 def council_detail(request, slug):
-    council = get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
+    # The council: content alone, read once per version of public content (a 404 is looked up each time).
+    council = page_cache.remember(
+        f"council:{slug}", lambda: get_object_or_404(Council.objects.active().select_related("region"), slug=slug)
+    )
     consultations = cards.CardPages(
         lambda: selectors.newest_first(selectors.public_consultations().filter(schedule__council=council)),
         10,
@@ -108,7 +135,7 @@ def council_detail(request, slug):
             "page": page,
             "consultation_cards": cards.cards_of(page.object_list),
             "news": news(request, council),
-            "receptions": upcoming_receptions(council)[:10],
+            "receptions": receptions(council),
             "meetings": meetings(request, council),
         },
     )

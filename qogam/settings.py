@@ -136,7 +136,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis outage must not take pages down: fail fast, callers treat it as a miss.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -173,6 +173,7 @@ def test_the_proposal_forms_fields_are_kept_but_its_tokens_and_what_a_visitor_ty
     first, second = html(client.get(address)), html(client.get(address))
     tokens = [re.search(r'name="token" value="([^"]+)"', page).group(1) for page in (first, second)]
     assert tokens[0] != tokens[1]  # each visitor's form its own one-time token
+
     def without_tokens(page: str) -> str:
         return re.sub(r'name="(token|csrfmiddlewaretoken)" value="[^"]+"', "", page)
 
@@ -183,3 +184,48 @@ def test_the_proposal_forms_fields_are_kept_but_its_tokens_and_what_a_visitor_ty
     with django_capture_on_commit_callbacks(execute=True):
         Question.objects.create(consultation=held, position=9, text_kk="Жаңа сұрақ?", text_ru="Новый вопрос?")
     assert "Жаңа сұрақ?" in html(client.get(address))
+
+
+def test_a_council_pages_receptions_follow_the_clock_and_the_list_refills(client, held, monkeypatch):
+    """The receptions are kept per version: one over leaves the page at once (nothing is written when it ends),
+    and once more than the kept ones are over the next ones are read again, ten still shown."""
+    from councils.models import Reception
+    from tests.factories import members_of
+
+    member = members_of(held.schedule.council, 1)[0]
+    start = timezone.now() + datetime.timedelta(days=1)
+    for n in range(25):
+        Reception.objects.create(
+            member=member,
+            starts_at=start + datetime.timedelta(days=n),
+            ends_at=start + datetime.timedelta(days=n, hours=2),
+            topic_kk=f"Қабылдау тақырыбы {n:02d}",
+            place_kk="Әкімдік ғимараты",
+        )
+    address = council_page(held)
+
+    def topics():
+        return re.findall(r"Қабылдау тақырыбы (\d\d)", html(client.get(address)))
+
+    assert topics() == [f"{n:02d}" for n in range(10)]
+    during_the_first = start + datetime.timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: during_the_first)
+    assert topics()[0] == "00"  # under way: still shown
+    after_the_first = start + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: after_the_first)
+    assert topics() == [f"{n:02d}" for n in range(1, 11)]
+    after_twelve = start + datetime.timedelta(days=11, hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: after_twelve)
+    assert topics() == [f"{n:02d}" for n in range(12, 22)]
+
+
+def test_a_second_visit_to_a_consultation_its_results_or_its_council_reads_nothing(
+    client, held, django_assert_num_queries
+):
+    published = consultation_at(State.POSITION_PUBLISHED, listed_proposals=2)
+    addresses = (f"/kk/consultations/{held.slug}/", f"/ru/consultations/{published.slug}/results/", council_page(held))
+    for address in addresses:
+        client.get(address)
+    for address in addresses:
+        with django_assert_num_queries(0):
+            assert client.get(address).status_code == 200

@@ -66,7 +66,20 @@ def test_with_redis_url_celery_and_the_cache_use_redis():
         "s.CELERY_BROKER_URL", "s.CELERY_TASK_ALWAYS_EAGER", "s.CACHES['default']['BACKEND']",
         DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3",
     )  # fmt: skip
-    assert result.stdout.split() == ["redis://127.0.0.1:6379/3", "False", "django.core.cache.backends.redis.RedisCache"]
+    assert result.stdout.split() == ["redis://127.0.0.1:6379/3", "False", "common.cache.RedisCache"]
+
+
+def test_the_redis_cache_keeps_one_client_and_still_answers():
+    """common.cache: Django's Redis cache made a client (and its table of callbacks) for every call."""
+    from django.conf import settings
+
+    from common.cache import RedisCache
+
+    assert settings.REDIS_URL, "the tests run against Redis (README)"
+    cache = RedisCache(settings.REDIS_URL, {"OPTIONS": {"socket_timeout": 1}})
+    cache.set("qogam-test:one-client", {"kk": "мән"}, 30)
+    assert cache.get("qogam-test:one-client") == {"kk": "мән"}
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
 
 
 def test_a_postgresql_url_uses_psycopg():
