@@ -34,7 +34,11 @@ def propose(request, slug):
     # budget of tests/proposals/test_submission_budget.py); a closed intake's page loads what the
     # consultation's page shows, to say why.
     try:
-        consultation = consultation_selectors.consultation_to_propose(slug)
+        # Read once per version of public content: whether the window is open is the clock's (and a post is
+        # stored only if the database, locking the consultation, finds it open: services.submit_proposal).
+        consultation = page_cache.remember(
+            f"consultation-to-propose:{slug}", lambda: consultation_selectors.consultation_to_propose(slug)
+        )
     except Consultation.DoesNotExist:
         raise Http404 from None
     consent = ConsentText.current_cached()

@@ -229,3 +229,23 @@ def test_a_second_visit_to_a_consultation_its_results_or_its_council_reads_nothi
     for address in addresses:
         with django_assert_num_queries(0):
             assert client.get(address).status_code == 200
+
+
+def test_the_proposal_form_reads_its_consultation_once_and_still_closes_with_the_clock(
+    client, held, monkeypatch, django_assert_max_num_queries
+):
+    from proposals.models import Proposal
+    from tests.factories import ConsentTextFactory
+    from tests.proposals.test_submission_budget import form
+
+    ConsentTextFactory()
+    address = f"/kk/consultations/{held.slug}/propose/"
+    client.get(address)
+    with django_assert_max_num_queries(3) as queries:
+        assert 'name="token"' in html(client.get(address))
+    assert not [q for q in queries if 'FROM "consultations_consultation"' in q["sql"]]
+    later = held.window_closes_at + datetime.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = client.post(address, form(held))
+    assert response.status_code == 200 and 'name="token"' not in html(response)  # the page saying it closed
+    assert not Proposal.objects.filter(consultation=held).exists()
