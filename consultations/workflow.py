@@ -302,11 +302,17 @@ def _reaching_entries(transitions: Iterable[ConsultationTransition]) -> dict[str
     within a step (closing the intake early) reaches nothing. Pass the log in any order."""
     entries: dict[str, ConsultationTransition] = {}
     for entry in sorted(transitions, key=lambda t: (t.recorded_at, t.id)):
-        if entry.name == STEP_BACK.name:
-            entries.pop(entry.from_state, None)
-        elif entry.from_state != entry.to_state:
-            entries[entry.to_state] = entry
+        _reach(entries, entry.name, entry.from_state, entry.to_state, entry)
     return entries
+
+
+def _reach(reached: dict, name: str, from_state: str, to_state: str, value) -> None:
+    """One log entry, in the order of recording, applied to `reached` (state → `value`): the one rule of what a
+    log reaches, for one consultation's entries and for tens of thousands of rows alike."""
+    if name == STEP_BACK.name:
+        reached.pop(from_state, None)
+    elif from_state != to_state:
+        reached[to_state] = value
 
 
 def steps_reached(transitions: Iterable[ConsultationTransition]) -> Reached:
@@ -318,15 +324,11 @@ def steps_reached_by_consultation(
     rows: Iterable[tuple[int, str, str, str, datetime.date]],
 ) -> dict[int, Reached]:
     """`steps_reached` of many consultations in one pass over their logs' rows — (consultation id, name, from
-    state, to state, date), in the order of recording — by the rule of `_reaching_entries`: the compliance
-    review reads tens of thousands of them."""
+    state, to state, date), in the order of recording — by the rule of `_reach`: the compliance review reads
+    tens of thousands of them."""
     reached: dict[int, Reached] = defaultdict(dict)
-    step_back = STEP_BACK.name
     for consultation_id, name, from_state, to_state, occurred_on in rows:
-        if name == step_back:
-            reached[consultation_id].pop(from_state, None)
-        elif from_state != to_state:
-            reached[consultation_id][to_state] = occurred_on
+        _reach(reached[consultation_id], name, from_state, to_state, occurred_on)
     return reached
 
 
