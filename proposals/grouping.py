@@ -39,7 +39,7 @@ DUPLICATE = Proposal.SetAsideReason.DUPLICATE
 GROUPING_STATES = (State.HELD, State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED)
 # The model's vectors computed in the secretary's request at most (~30 ms each); more wait for the workers.
 INLINE_VECTORS = 100
-_LOCK_CLASS = zlib.crc32(b"proposals.grouping")
+_LOCK_CLASS = zlib.crc32(b"proposals.grouping") & 0x7FFFFFFF  # the two-key lock takes int4s
 
 
 def _grouped(consultation: Consultation):
