@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.errors import ActionRefused
 from consultations.models import Consultation
@@ -146,14 +146,12 @@ def _refresh_key_words(touched: list[SimilarGroup], rows, changed: dict[int, Pro
 
     if not touched:
         return
-    group_of_row = {
-        row[0]: (changed[i].similar_group_id if i in changed else row[1]) for i, row in enumerate(rows)
-    }
+    group_of_row = {row[0]: (changed[i].similar_group_id if i in changed else row[1]) for i, row in enumerate(rows)}
     words = similarity.KeyWords([row[3] for row in rows])
     for made in touched:
         members = [row for row in rows if group_of_row[row[0]] == made.pk]
         made.key_words = {
-            language: words.of([row[3] for row in members if row[4] == language], count=5)
+            language: words.of([row[3] for row in members if row[4] == language], count=6)
             for language in Proposal.Language.values
         }
     SimilarGroup.objects.bulk_update(touched, ["key_words"])
@@ -280,9 +278,7 @@ def decide_group(group: SimilarGroup, *, by, decision: str, reasons_kk: str, rea
         "Decided with group %(number)s (%(reference)s and %(others)s others).",
         others,
     ) % {"number": locked.number, "reference": locked.leader.reference, "others": others}
-    return services.decide(
-        listed, by=by, decision=decision, reasons_kk=reasons_kk, reasons_ru=reasons_ru, note=trace
-    )
+    return services.decide(listed, by=by, decision=decision, reasons_kk=reasons_kk, reasons_ru=reasons_ru, note=trace)
 
 
 def _check_can_change(locked: SimilarGroup) -> None:
@@ -344,6 +340,8 @@ def find_similar(consultation: Consultation, *, by) -> tuple[Update, int]:
     """The secretary asks for the groups now: the missing vectors are computed here when they are few (or when
     there are no workers: the demo), else queued for the workers, who place each as it comes; the proposals with
     their vector are placed now. (What was placed, how many wait for the workers.)"""
+    from . import similarity
+
     if not can_act(by, consultation.schedule.council):
         raise ActionRefused(_("Only the council's secretary or chair may do this."))
     if consultation.state not in GROUPING_STATES:

@@ -4,7 +4,7 @@ inbox costs the same number of queries however many proposals a consultation has
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
 from consultations import answers
 from consultations.models import Consultation
@@ -22,13 +22,10 @@ def inbox_proposals(consultation: Consultation, *, with_contacts: bool) -> Query
     """The consultation's proposals in the order they came, with their question and the original of a duplicate;
     their contacts only `with_contacts` (members read the inbox; contacts are the secretary's and chair's)."""
     proposals = (
-        consultation.proposals.select_related("question", "duplicate_of")
-        # The group a proposal was placed in, named by its number and its representative ("likely duplicate of").
-        .annotate(
-            group_number=F("similar_group__number"),
-            group_leader_id=F("similar_group__leader_id"),
-            group_leader=F("similar_group__leader__reference"),
-        )
+        # The group a proposal was placed in, with its representative ("likely duplicate of …"): its reference,
+        # not its text. (select_related, unlike an annotation, leaves the count of the proposals without joins.)
+        consultation.proposals.select_related("question", "duplicate_of", "similar_group__leader")
+        .defer("similar_group__leader__text", "similar_group__leader__contact")
         .order_by(*INBOX_ORDER)
     )
     return proposals if with_contacts else proposals.defer("contact")

@@ -56,7 +56,8 @@ def inbox(request, slug):
             "unmailed": selectors.unmailed(consultation),
             "today": timezone.localdate(),
             "spam": flag_spam(page.object_list, consultation) if acts else [],
-            "grouping": grouping.status(consultation),
+            # Until the position is published: when the groups were updated, what waits to be compared.
+            "grouping": grouping.status(consultation) if consultation.state in grouping.GROUPING_STATES else None,
             "can_group": acts and consultation.state in grouping.GROUPING_STATES,
         },
     )
@@ -269,16 +270,13 @@ def find_similar(request, slug):
     require_actor(request, consultation.schedule.council)
     update, queued = grouping.find_similar(consultation, by=request.user)
     if update.compared:
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s proposal compared with the others.", "%(count)s proposals compared with the others.",
-                update.compared,
-            )
-            % {"count": update.compared}
-            + " "
-            + ngettext("%(count)s joined a group.", "%(count)s joined groups.", update.joined) % {"count": update.joined},
-        )
+        compared = ngettext(
+            "%(count)s proposal compared with the others.",
+            "%(count)s proposals compared with the others.",
+            update.compared,
+        ) % {"count": update.compared}
+        joined = ngettext("%(count)s joined a group.", "%(count)s joined groups.", update.joined)
+        messages.success(request, f"{compared} {joined % {'count': update.joined}}")
     else:
         messages.info(request, _("No proposal was waiting to be compared."))
     if queued:

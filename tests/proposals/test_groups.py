@@ -71,7 +71,7 @@ def test_grouping_keeps_the_groups_made_and_places_a_new_proposal(held, secretar
     assert road.similar_group == group and road.similarity == 1.0
     assert road_again.similar_group == group and 0 < road_again.similarity < 1
     assert water.similar_group is None and water.compared_at is not None and school.similar_group is None
-    assert "абая" in group.key_words["ru"] and group.key_words["kk"] == []
+    assert "дорогу" in group.key_words["ru"] and group.key_words["kk"] == []
 
     # Nothing new: nothing changes.
     assert grouping.update_groups(held).compared == 0
@@ -86,7 +86,7 @@ def test_grouping_keeps_the_groups_made_and_places_a_new_proposal(held, secretar
 
 
 def test_a_proposal_set_aside_as_spam_is_left_out(held, secretary):
-    road, again = enter(held, secretary, ROAD_RU, ROAD_RU_AGAIN)
+    _road, again = enter(held, secretary, ROAD_RU, ROAD_RU_AGAIN)
     services.set_aside([again], by=secretary, reason=Proposal.SetAsideReason.SPAM)
     grouping.update_groups(held)
     assert not SimilarGroup.objects.exists()
@@ -94,7 +94,7 @@ def test_a_proposal_set_aside_as_spam_is_left_out(held, secretary):
 
 
 def test_a_proposal_kept_apart_is_never_grouped_again(held, secretary):
-    road, again, thanks = enter(held, secretary, ROAD_RU, ROAD_RU_AGAIN, ROAD_RU_THANKS)
+    _road, again, _thanks = enter(held, secretary, ROAD_RU, ROAD_RU_AGAIN, ROAD_RU_THANKS)
     grouping.update_groups(held)
     group = SimilarGroup.objects.get()
     assert grouping.take_out(group, again, by=secretary) is True
@@ -137,15 +137,15 @@ def test_the_groups_page_shows_each_group_largest_first_with_its_representative_
 ):
     client.force_login(secretary)
     html = page_text(client.get(url("workspace:proposal_groups", "ru", slug=held.slug)))
-    roads, water = grouped["roads"], grouped["water"]
+    roads = grouped["roads"]
     assert roads[0].similar_group == roads[2].similar_group, "the Kazakh road proposal joins the Russian ones"
     assert "Группа 1: 3 предложения" in html and "Группа 2: 2 предложения" in html
     assert html.index("Группа 1:") < html.index("Группа 2:")
     assert roads[0].reference in html and ROAD_RU in html
     assert "Ключевые слова на казахском" in html and "Ключевые слова на русском" in html
-    assert "абая" in html and "береке" in html
+    assert "дорогу" in html and "береке" in html
     assert grouped["school"].reference not in html  # alone: no group
-    assert f"{roads[1].similarity:.2f}" in html
+    assert f"{roads[1].similarity:.2f}".replace(".", ",") in html  # the score, written as the language writes it
 
 
 def test_the_inbox_says_likely_duplicate_of_the_representative_with_its_score_and_filters_by_group(
@@ -154,8 +154,8 @@ def test_the_inbox_says_likely_duplicate_of_the_representative_with_its_score_an
     client.force_login(secretary)
     roads = grouped["roads"]
     html = page_text(client.get(url("workspace:inbox", "kk", slug=held.slug)))
-    assert html.count("Ықтимал қайталау:") == 2  # the two that are not representatives
-    assert f">{roads[0].reference}</a> ({roads[1].similarity:.2f})" in html
+    assert html.count("Ықтимал қайталау:") == 3  # the proposals that are not their group's representative
+    assert f">{roads[0].reference}</a> ({roads[1].similarity:.2f})".replace(".", ",") in html
     assert "Ұсыныстар топтарын көру" in html
     filtered = page_text(client.get(url("workspace:inbox", "kk", slug=held.slug) + "?group=1"))
     assert "3 ұсыныс" in filtered and grouped["water"][0].reference not in filtered
@@ -168,7 +168,7 @@ def test_the_secretary_finds_similar_proposals_with_a_button(client, held, secre
     assert "3 предложения ещё не сравнены" in page_text(client.get(inbox))
     response = client.post(url("workspace:find_similar", "ru", slug=held.slug), {"next": inbox}, follow=True)
     html = page_text(response)
-    assert "Сравнено с остальными: 3 предложения. 1 вошло в группы." in html or "3" in html
+    assert "Сравнено с остальными: 3 предложения. 1 вошло в группы." in html
     assert SimilarGroup.objects.filter(consultation=held).count() == 1
     assert "ещё не сравнены" not in html and "Группы обновлены" in html
 
@@ -185,7 +185,7 @@ def test_while_held_the_group_is_included_or_its_others_set_aside_as_duplicates(
 
     action = url("workspace:group_action", "ru", slug=held.slug, number=water[0].similar_group.number)
     response = client.post(action, {"action": "duplicates"}, follow=True)
-    assert "предложение отклонено как его дубликат" in page_text(response) or response.status_code == 200
+    assert "Группа 2: представитель в перечне, 1 предложение не включено как его дубликат." in page_text(response)
     first, second = fresh(*water)
     assert first.is_listed
     assert second.set_aside_reason == "duplicate" and second.duplicate_of == first
@@ -196,6 +196,8 @@ def test_a_group_is_decided_once_with_a_trace_on_each_and_each_author_answered(c
     roads = grouped["roads"]
     number = roads[0].similar_group.number
     grouping.include_group(roads[0].similar_group, by=secretary)
+    new = list(held.proposals.filter(moderation="new"))
+    services.set_aside(new, by=secretary, reason=Proposal.SetAsideReason.OFF_TOPIC)  # the list is formed of all
     workflow.close_intake(held, by=secretary, reason_kk="Жеткілікті", reason_ru="Достаточно")
     workflow.compile_proposals(held, by=secretary)
     client.force_login(secretary)
@@ -218,7 +220,6 @@ def test_a_group_is_decided_once_with_a_trace_on_each_and_each_author_answered(c
     assert grouped["water"][0].decision == ""
 
     # The position published: one answer for each author who asked, each in its own proposal's language.
-    Proposal.objects.filter(consultation=held, moderation="new").update(moderation="set_aside", set_aside_reason="spam")
     write_position(held)
     workflow.publish_position(held, by=secretary)
     from publications import mail as outbox
@@ -226,7 +227,8 @@ def test_a_group_is_decided_once_with_a_trace_on_each_and_each_author_answered(c
     outbox.sweep()
     answers = [m for m in mail.outbox if any(p.reference in m.subject for p in roads)]
     assert sorted(m.to[0] for m in answers) == ["jol@mail.kz", "road@mail.kz", "road@mail.kz"]
-    assert len({m.subject for m in answers}) == 3
+    assert len({m.subject for m in answers}) == 3  # one mail per proposal, each naming its own
+    assert all("Ремонт включён в план." in m.body or "Жол жөндеу жоспарына енгізілді." in m.body for m in answers)
 
 
 def test_splitting_a_group_is_one_action_and_its_proposals_are_kept_apart(client, held, secretary, grouped):
@@ -246,7 +248,7 @@ def test_splitting_a_group_is_one_action_and_its_proposals_are_kept_apart(client
     grouping.update_groups(held)
     assert not any(p.similar_group for p in fresh(*others))
     html = page_text(client.get(url("workspace:proposal_groups", "kk", slug=held.slug)))
-    assert "1-топ:" in html and "2-топ:" not in html  # water's group alone is left
+    assert "2-топ:" in html and "1-топ:" not in html  # water's group alone is left
     assert all(p.moderation == "new" for p in fresh(*roads))  # nothing sorted by splitting
 
 
@@ -254,15 +256,13 @@ def test_another_councils_secretary_gets_404_and_changes_nothing(client, held, g
     other = consultation_at(State.HELD, listed_proposals=0)
     client.force_login(secretary_of(other.schedule.council))
     number = grouped["roads"][0].similar_group.number
+    reference = grouped["roads"][1].reference
     assert client.get(url("workspace:proposal_groups", "ru", slug=held.slug)).status_code == 404
     for address, data in [
         (url("workspace:group_action", "ru", slug=held.slug, number=number), {"action": "include"}),
         (url("workspace:group_action", "ru", slug=held.slug, number=number), {"action": "split"}),
         (url("workspace:find_similar", "ru", slug=held.slug), {}),
-        (
-            url("workspace:group_take_out", "ru", slug=held.slug, number=number, reference=grouped["roads"][1].reference),
-            {},
-        ),
+        (url("workspace:group_take_out", "ru", slug=held.slug, number=number, reference=reference), {}),
         # its own consultation's address with this group's number: no such group there
         (url("workspace:group_action", "ru", slug=other.slug, number=number), {"action": "split"}),
     ]:
@@ -276,10 +276,8 @@ def test_a_member_who_only_reads_sees_the_groups_but_no_action(client, held, gro
     member = staff_of(held.schedule.council, role=Membership.Role.MEMBER)
     client.force_login(member)
     html = page_text(client.get(url("workspace:proposal_groups", "ru", slug=held.slug)))
-    assert "Группа 1:" in html and "абая" in html
-    assert 'method="post"' not in html.replace('action="/ru/workspace/logout/"', "").split("<nav")[0] or (
-        "Разделить группу" not in html and "Найти похожие предложения" not in html
-    )
+    assert "Группа 1:" in html and "дорогу" in html
+    assert html.count('method="post"') == 1  # signing out
     assert "Разделить группу" not in html and "Найти похожие предложения" not in html
     number = grouped["roads"][0].similar_group.number
     response = client.post(url("workspace:group_action", "ru", slug=held.slug, number=number), {"action": "split"})
@@ -290,17 +288,19 @@ def test_a_member_who_only_reads_sees_the_groups_but_no_action(client, held, gro
 def test_the_groups_page_makes_the_same_number_of_queries_for_few_and_many_groups(
     client, held, secretary, django_assert_max_num_queries
 ):
-    topics = [
-        "Отремонтировать дорогу по улице {}, на ней глубокие ямы после зимы.",
-        "Поставить светофор на перекрёстке улиц {} и Сейфуллина, там часто аварии.",
+    pairs = [
+        (ROAD_RU, ROAD_RU_AGAIN),
+        (WATER_RU, WATER_RU_AGAIN),
+        (SCHOOL_KK, SCHOOL_KK + " Тезірек."),
+        ("Купить для районной больницы новый аппарат МРТ.", "Районной больнице нужен новый аппарат МРТ, купить."),
+        ("Продлить работу библиотек до 21:00 в будни.", "Библиотеки должны работать в будни до 21:00."),
     ]
     client.force_login(secretary)
     address = url("workspace:proposal_groups", "ru", slug=held.slug)
     counts = []
-    for streets in (["Абая"], ["Кенесары", "Момышулы", "Жансугурова", "Кунаева"]):
-        for street in streets:
-            for topic in topics:
-                enter(held, secretary, topic.format(street), topic.format(street) + " Срочно.")
+    for chosen in (pairs[:1], pairs[1:]):
+        for pair in chosen:
+            enter(held, secretary, *pair)
         grouping.update_groups(held)
         client.get(address)
         from django.db import connection
@@ -310,5 +310,5 @@ def test_the_groups_page_makes_the_same_number_of_queries_for_few_and_many_group
             response = client.get(address)
         assert response.status_code == 200
         counts.append(len(queries))
-    assert SimilarGroup.objects.count() >= 8
+    assert SimilarGroup.objects.count() == 5
     assert counts[0] == counts[1] and counts[1] <= 8, counts
