@@ -95,18 +95,32 @@ def update_groups(consultation: Consultation) -> Update:
         leaders = [i for i, row in enumerate(rows) if row[0] in leader_of or (row[1] is None and row[2] is not None)]
         group_of_leader: dict[int, SimilarGroup | None] = {i: leader_of.get(rows[i][0]) for i in leaders}
         joined: dict[int, tuple[int, float]] = {}  # row → (leader row, cosine)
-        at_least = similarity.threshold(using)
+        # A threshold per pair of languages (settings.SIMILARITY_LANGUAGE_THRESHOLDS); a proposal joins the leader
+        # it passes by the most.
+        thresholds = similarity.language_thresholds(using)
+        languages = np.array([row[4] for row in rows])
+        leader_rows = np.empty(len(rows), dtype=np.int64)
+        leader_rows[: len(leaders)] = leaders
+        count = len(leaders)
         for start in range(0, len(to_place), similarity.BLOCK):
             block = to_place[start : start + similarity.BLOCK]
             product = vectors[block] @ vectors.T
-            scores = product.toarray() if hasattr(product, "toarray") else product
+            scores = product.toarray() if hasattr(product, "toarray") else np.asarray(product)
             for offset, i in enumerate(block):
-                best = similarity._best_leader(scores[offset], leaders, at_least)
-                if best is None:
-                    leaders.append(i)
-                    group_of_leader[i] = None
-                else:
-                    joined[i] = (best, float(scores[offset][best]))
+                if count:
+                    candidates = leader_rows[:count]
+                    same = thresholds.get(rows[i][4], thresholds["across"])
+                    margins = scores[offset, candidates] - np.where(
+                        languages[candidates] == rows[i][4], same, thresholds["across"]
+                    )
+                    best = int(np.argmax(margins))
+                    if margins[best] >= 0:
+                        leader = int(candidates[best])
+                        joined[i] = (leader, float(scores[offset, leader]))
+                        continue
+                leader_rows[count] = i
+                count += 1
+                group_of_leader[i] = None
 
         now = timezone.now()
         new_leaders = sorted({leader for leader, _score in joined.values() if group_of_leader[leader] is None})

@@ -50,6 +50,14 @@ def threshold(name: str | None = None) -> float:
     return settings.SIMILARITY_THRESHOLDS[name or backend()]
 
 
+def language_thresholds(name: str | None = None) -> dict[str, float]:
+    """The thresholds for two Kazakh texts ("kk"), two Russian ones ("ru") and one of each ("across"), for a
+    backend: settings.SIMILARITY_LANGUAGE_THRESHOLDS, else its one threshold for all three."""
+    name = name or backend()
+    one = threshold(name)
+    return {"kk": one, "ru": one, "across": one} | getattr(settings, "SIMILARITY_LANGUAGE_THRESHOLDS", {}).get(name, {})
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Texts as vectors
 
