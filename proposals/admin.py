@@ -65,6 +65,10 @@ class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
         "reception",
         "answer_queued_at",
         "answered_by_phone_on",
+        "similar_group",
+        "similarity",
+        "compared_at",
+        "kept_apart",
     )
     inlines = [ProposalEventInline]
 

@@ -312,3 +312,57 @@ def test_the_groups_page_makes_the_same_number_of_queries_for_few_and_many_group
         counts.append(len(queries))
     assert SimilarGroup.objects.count() == 5
     assert counts[0] == counts[1] and counts[1] <= 8, counts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# With the model: the worker places each proposal; the button computes a few vectors and queues the rest
+
+
+def fake_vectors(texts):
+    """Unit vectors that depend on the text's first word only: the same topic, the same vector."""
+    import numpy as np
+
+    rows = []
+    for text in texts:
+        seed = sum(text.split()[0].encode())
+        vector = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+        rows.append(vector / np.linalg.norm(vector))
+    return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+
+
+@pytest.fixture
+def model(settings, monkeypatch):
+    from proposals import similarity
+
+    settings.SIMILARITY_BACKEND = "model"
+    monkeypatch.setattr(similarity, "model_vectors", fake_vectors)
+
+
+def test_the_worker_places_a_proposal_once_its_vector_is_stored(model, held, secretary):
+    from proposals.tasks import embed_proposal
+
+    first, again, other = enter(held, secretary, ROAD_RU, ROAD_RU_THANKS, WATER_RU)
+    for proposal in (first, again, other):
+        assert embed_proposal(proposal.pk) == "stored"
+    fresh(first, again, other)
+    assert first.similar_group == again.similar_group is not None and again.similarity == pytest.approx(1.0)
+    assert other.similar_group is None and other.compared_at is not None
+
+
+def test_the_button_computes_a_few_vectors_and_queues_the_others(
+    model, held, secretary, settings, monkeypatch, client, django_capture_on_commit_callbacks
+):
+    from proposals import tasks
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(grouping, "INLINE_VECTORS", 2)
+    queued = []
+    monkeypatch.setattr(tasks.embed_proposal, "apply_async", lambda args, **options: queued.append(args))
+    enter(held, secretary, ROAD_RU, ROAD_RU_THANKS, WATER_RU, WATER_RU_AGAIN)
+    client.force_login(secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("workspace:find_similar", "ru", slug=held.slug), follow=True)
+    html = page_text(response)
+    assert "2 предложения ещё читает модель" in html
+    assert len(queued) == 2
+    assert grouping.status(held).waiting == 2 and SimilarGroup.objects.count() == 1
