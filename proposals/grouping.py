@@ -249,20 +249,18 @@ def include_group(group: SimilarGroup, *, by) -> int:
 
 
 @transaction.atomic
-def set_aside_duplicates(group: SimilarGroup, *, by) -> int:
+def set_aside_duplicates(group: SimilarGroup, *, by) -> tuple[int, int]:
     """Step 5: the group's representative goes into the list (unless sorted already) and the others, not set aside
-    yet, are set aside as its duplicates. The number set aside."""
+    yet, are set aside as its duplicates. (Whether the representative was included now, the number set aside.)"""
     locked = _locked_group(group, by)
     members = _members(locked)
     leader = next((p for p in members if p.pk == locked.leader_id), None)
     if leader is None or leader.is_set_aside:
         raise ActionRefused(_("The group's representative is not included: choose what to do with each proposal."))
-    if leader.is_new:
-        services.include_in_list([leader], by=by)
+    included = services.include_in_list([leader], by=by) if leader.is_new else 0
     others = [p for p in members if p.pk != leader.pk and not p.is_set_aside]
-    if not others:
-        return 0
-    return services.set_aside(others, by=by, reason=DUPLICATE, duplicate_of=leader)
+    set_aside = services.set_aside(others, by=by, reason=DUPLICATE, duplicate_of=leader) if others else 0
+    return included, set_aside
 
 
 @transaction.atomic

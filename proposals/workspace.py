@@ -313,12 +313,26 @@ def group_action(request, slug, number):
             count,
         )
     elif action == "duplicates":
-        count = grouping.set_aside_duplicates(group, by=request.user)
-        said = ngettext(
-            "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its duplicate.",
-            "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its duplicates.",
-            count,
-        )
+        included, set_aside = grouping.set_aside_duplicates(group, by=request.user)
+        if set_aside:
+            count, said = (
+                set_aside,
+                ngettext(
+                    "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its duplicate.",
+                    "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its "
+                    "duplicates.",
+                    set_aside,
+                ),
+            )
+        else:  # the others were set aside already: only the representative was left to include, if that
+            count, said = (
+                included,
+                ngettext(
+                    "Group %(number)s: %(count)s proposal included in the list.",
+                    "Group %(number)s: %(count)s proposals included in the list.",
+                    included,
+                ),
+            )
     elif action == "decide":
         form = GroupDecisionForm(request.POST, prefix=f"g{group.number}")
         if not form.is_valid():
