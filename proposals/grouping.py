@@ -104,19 +104,23 @@ def update_groups(consultation: Consultation) -> Update:
         count = len(leaders)
         for start in range(0, len(to_place), similarity.BLOCK):
             block = to_place[start : start + similarity.BLOCK]
-            product = vectors[block] @ vectors.T
+            # Only the leaders' columns are read: those so far, then the block's own proposals (which may lead).
+            before = count
+            columns = np.concatenate([leader_rows[:before], np.asarray(block, dtype=np.int64)])
+            product = vectors[block] @ vectors[columns].T
             scores = product.toarray() if hasattr(product, "toarray") else np.asarray(product)
+            column_of = np.empty(len(rows), dtype=np.int64)  # a leader's column in `scores`
+            column_of[leader_rows[:before]] = np.arange(before)
+            column_of[block] = before + np.arange(len(block))
             for offset, i in enumerate(block):
                 if count:
                     candidates = leader_rows[:count]
+                    cosines = scores[offset, column_of[candidates]]
                     same = thresholds.get(rows[i][4], thresholds["across"])
-                    margins = scores[offset, candidates] - np.where(
-                        languages[candidates] == rows[i][4], same, thresholds["across"]
-                    )
+                    margins = cosines - np.where(languages[candidates] == rows[i][4], same, thresholds["across"])
                     best = int(np.argmax(margins))
                     if margins[best] >= 0:
-                        leader = int(candidates[best])
-                        joined[i] = (leader, float(scores[offset, leader]))
+                        joined[i] = (int(candidates[best]), float(cosines[best]))
                         continue
                 leader_rows[count] = i
                 count += 1

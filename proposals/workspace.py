@@ -318,7 +318,8 @@ def group_action(request, slug, number):
             count, said = (
                 set_aside,
                 ngettext(
-                    "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its duplicate.",
+                    "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its "
+                    "duplicate.",
                     "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its "
                     "duplicates.",
                     set_aside,
