@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Case, When
 from django.utils import timezone
 
 from common.quarters import quarter_of
@@ -50,6 +51,7 @@ from consultations.models import (
 from consultations.pdf import renders_on_first_download
 from councils import uploads
 from councils.models import Council, Meeting, Membership, Reception, Region
+from proposals import grouping, similarity
 from proposals.models import ConsentText, Proposal, ProposalEvent
 from proposals.services import allocate_references
 from publications import announcements as publications_announcements
@@ -57,7 +59,7 @@ from publications.models import Announcement, Delivery, RecordedPublicationChang
 from publications.services import create_announcement, publish_on_portal, record_publication
 from publications.services import snapshot as publication_snapshot
 
-from . import files, texts
+from . import busy, files, texts
 
 DATA = Path(__file__).parent / "data"
 State = Consultation.State
@@ -204,6 +206,7 @@ class DemoBuilder:
                     f"{self.stats.consultations - before[0]:,} consultations, "
                     f"{self.stats.proposals - before[1]:,} proposals … {time.monotonic() - started:.1f} s"
                 )
+        self._busy_consultation()
         self._accounts()
         return self.stats
 
@@ -904,6 +907,63 @@ class DemoBuilder:
         )
         workflow.publish_position(consultation, by=by, occurred_on=position_on)
         self._record_external(results_announcement(consultation), position_on, consultation.schedule.council, by, rng)
+
+    def _busy_consultation(self) -> None:
+        """The demo council's consultation under way receives a few hundred proposals, many saying the same thing in
+        Kazakh or Russian (demo/busy.py), then grouped as the workers group them (proposals/grouping.py): the
+        secretary finds groups of similar proposals in its inbox. Once: a consultation that has them is left."""
+        now = timezone.now()
+        consultation = (
+            Consultation.objects.filter(
+                schedule__council__slug=DEMO_COUNCIL,
+                state=State.HELD,
+                window_opens_at__lte=now,
+                window_closes_at__gt=now,
+            )
+            # The one on paid parking, which the proposals are about (demo/busy.py), if the dates gave it a window
+            .order_by(Case(When(title_ru__icontains="парковк", then=0), default=1), "window_opens_at", "pk")
+            .first()
+        )
+        if consultation is None or consultation.proposals.count() >= busy.COUNT:
+            return
+        started = time.monotonic()
+        rng = random.Random("busy")
+        items = busy.texts(rng)
+        opens = consultation.window_opens_at
+        stamps = sorted(opens + (now - opens) * rng.random() for _ in items)
+        references = {}
+        for year in {stamp.year for stamp in stamps}:
+            references[year] = allocate_references(year, sum(1 for stamp in stamps if stamp.year == year))
+        proposals = []
+        for (language, text), stamp in zip(items, stamps, strict=True):
+            channel = rng.choices(["portal", "consultation", "mail", "social"], weights=[7, 1, 1, 1])[0]
+            wants_answer = rng.random() < 0.4
+            person = texts.PEOPLE[rng.randrange(len(texts.PEOPLE))]
+            proposals.append(
+                Proposal(
+                    consultation=consultation,
+                    reference=references[stamp.year].pop(0),
+                    author_name=person[language],
+                    hide_name=rng.random() < 0.15,
+                    wants_answer=wants_answer,
+                    contact=f"citizen{rng.randint(1000, 9999)}@mail.kz" if wants_answer or rng.random() < 0.3 else "",
+                    text=text,
+                    language=language,
+                    channel=channel,
+                    consent_text=self.consent if channel == "portal" else None,
+                    consent_given_at=stamp if channel == "portal" else None,
+                    consent_operator=self.consent.operator if channel == "portal" else "",
+                    submitted_at=stamp,
+                )
+            )
+        self._save_proposals(proposals)
+        # What the workers do as each proposal arrives: its vector (the model's, in one batch here), then its group.
+        similarity.store_vectors(grouping.missing_vectors(consultation))
+        update = grouping.update_groups(consultation)
+        self._say(
+            f"A busy consultation: {len(proposals)} proposals, {update.joined} in "
+            f"{consultation.similar_groups.count()} groups of similar proposals … {time.monotonic() - started:.1f} s"
+        )
 
     def _after_last(self, consultation, days: int) -> datetime.date:
         last = consultation.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()

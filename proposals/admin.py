@@ -3,7 +3,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from common.admin import CouncilContentAdmin, ReadOnlyAdmin, ReadOnlyInline
 
-from .models import ConsentText, Proposal, ProposalEvent, ProposalVector, ReferenceCounter
+from .models import ConsentText, Proposal, ProposalEvent, ProposalVector, ReferenceCounter, SimilarGroup
 
 
 @admin.register(ConsentText)
@@ -65,6 +65,10 @@ class ProposalAdmin(TranslationAdmin, CouncilContentAdmin):
         "reception",
         "answer_queued_at",
         "answered_by_phone_on",
+        "similar_group",
+        "similarity",
+        "compared_at",
+        "kept_apart",
     )
     inlines = [ProposalEventInline]
 
@@ -111,3 +115,12 @@ class ProposalVectorAdmin(ReadOnlyAdmin):
     search_fields = ("proposal__reference",)
     list_select_related = ("proposal",)
     exclude = ("vector",)
+
+
+@admin.register(SimilarGroup)
+class SimilarGroupAdmin(ReadOnlyAdmin):
+    """The groups of similar proposals (the secretary works with them in the workspace's inbox)."""
+
+    list_display = ("__str__", "consultation", "leader", "created_at", "split_at")
+    search_fields = ("leader__reference",)
+    list_select_related = ("consultation", "leader")

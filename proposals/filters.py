@@ -1,4 +1,5 @@
-"""The workspace inbox's filters: by moderation state, question, channel and language."""
+"""The workspace inbox's filters: by moderation state, question, channel, language, decision and group of similar
+proposals."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +15,13 @@ class InboxFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Proposal.Channel.choices, empty_label=_("All"))
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Proposal.Language.choices, empty_label=_("All"))
     decision = django_filters.ChoiceFilter(label=_("Decision"), choices=Proposal.Decision.choices, empty_label=_("All"))
+    group = django_filters.NumberFilter(
+        label=_("Group of similar proposals"), field_name="similar_group__number", min_value=1
+    )
 
     class Meta:
         model = Proposal
-        fields = ["moderation", "question", "channel", "language", "decision"]
+        fields = ["moderation", "question", "channel", "language", "decision", "group"]
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)

@@ -281,3 +281,19 @@ class AnsweredForm(forms.Form):
     """The day the secretary answered by phone an author who asked for an answer."""
 
     answered_on = forms.DateField(label=_("Answered on"), widget=DateInput)
+
+
+class GroupDecisionForm(forms.Form):
+    """One decision, with its reasons in both languages, for every proposal of a group in the list."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Proposal.Decision.choices])
+    reasons_kk = forms.CharField(
+        label=_("Reasons — in Kazakh"), widget=forms.Textarea(attrs={"rows": 3, "lang": "kk"}), max_length=4000
+    )
+    reasons_ru = forms.CharField(
+        label=_("Reasons — in Russian"), widget=forms.Textarea(attrs={"rows": 3, "lang": "ru"}), max_length=4000
+    )
+
+    def __init__(self, *args, prefix=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, prefix=prefix, **kwargs)

@@ -230,6 +230,21 @@ class Proposal(models.Model):
     answer_queued_at = models.DateTimeField(_("answer mailed"), null=True, blank=True)
     answered_by_phone_on = models.DateField(_("answered by phone on"), null=True, blank=True)
 
+    # Similar proposals (proposals/grouping.py): the group this one was placed in, its cosine to the group's
+    # leader, and when it was compared with the others (null: not yet). A proposal the secretary took out of a
+    # group is kept apart: never grouped automatically again.
+    similar_group = models.ForeignKey(
+        "SimilarGroup",
+        verbose_name=_("group of similar proposals"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    similarity = models.FloatField(_("similarity"), null=True, blank=True)
+    compared_at = models.DateTimeField(_("compared with the others"), null=True, blank=True)
+    kept_apart = models.BooleanField(_("kept apart from similar proposals"), default=False)
+
     submitted_at = models.DateTimeField(_("received"), default=timezone.now)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -388,3 +403,42 @@ class ProposalVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} ({self.backend})"
+
+
+class SimilarGroup(models.Model):
+    """Proposals of a consultation that say the same thing, in Kazakh or Russian (issue 18), found by
+    proposals/grouping.py: its leader is the first of them, the one the others were compared with and the group's
+    representative; its number names it within the consultation ("group 3") and is never reused. The secretary
+    includes, sets aside or decides a group in one action, or splits it; nothing is done to its members without
+    that. A split group stays, marked, so that its number keeps naming it in the proposals' history."""
+
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="similar_groups"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    leader = models.ForeignKey(
+        Proposal, verbose_name=_("representative proposal"), on_delete=models.CASCADE, related_name="+"
+    )
+    # The words that most set the group apart within the consultation, of its Kazakh and its Russian members:
+    # {"kk": [...], "ru": [...]}, computed when its members change.
+    key_words = models.JSONField(_("key words"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    split_at = models.DateTimeField(_("split"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group of similar proposals")
+        verbose_name_plural = _("groups of similar proposals")
+        ordering = ["consultation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "number"], name="similar_group_number"),
+            models.UniqueConstraint(
+                fields=["leader"], condition=Q(split_at__isnull=True), name="similar_group_one_per_leader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Group %(number)s") % {"number": self.number}
+
+    @property
+    def is_split(self) -> bool:
+        return self.split_at is not None

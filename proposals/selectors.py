@@ -21,7 +21,13 @@ INBOX_ORDER = ("submitted_at", "pk")
 def inbox_proposals(consultation: Consultation, *, with_contacts: bool) -> QuerySet[Proposal]:
     """The consultation's proposals in the order they came, with their question and the original of a duplicate;
     their contacts only `with_contacts` (members read the inbox; contacts are the secretary's and chair's)."""
-    proposals = consultation.proposals.select_related("question", "duplicate_of").order_by(*INBOX_ORDER)
+    proposals = (
+        # The group a proposal was placed in, with its representative ("likely duplicate of …"): its reference,
+        # not its text. (select_related, unlike an annotation, leaves the count of the proposals without joins.)
+        consultation.proposals.select_related("question", "duplicate_of", "similar_group__leader")
+        .defer("similar_group__leader__text", "similar_group__leader__contact")
+        .order_by(*INBOX_ORDER)
+    )
     return proposals if with_contacts else proposals.defer("contact")
 
 

@@ -314,9 +314,12 @@ def set_aside(
 
 
 @transaction.atomic
-def decide(proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str, reasons_ru: str) -> int:
+def decide(
+    proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str, reasons_ru: str, note: str = ""
+) -> int:
     """Record the council's decision on listed proposals, with its reasons; in bulk when the reasons are the
-    same. Decisions are recorded after the list is formed and before the position is published."""
+    same. Decisions are recorded after the list is formed and before the position is published. `note` is added
+    to each one's history after the decision (a group's trace)."""
     if decision not in Proposal.Decision.values:
         raise ActionRefused(_("Choose the decision."))
     if not (reasons_kk.strip() and reasons_ru.strip()):
@@ -354,7 +357,7 @@ def decide(proposals: Iterable[Proposal], *, by, decision: str, reasons_kk: str,
             proposal=proposal,
             action=ProposalEvent.Action.DECIDED,
             by=by,
-            note=proposal.get_decision_display(),
+            note=f"{proposal.get_decision_display()}. {note}" if note else proposal.get_decision_display(),
         )
     return len(locked)
 

@@ -50,6 +50,14 @@ def threshold(name: str | None = None) -> float:
     return settings.SIMILARITY_THRESHOLDS[name or backend()]
 
 
+def language_thresholds(name: str | None = None) -> dict[str, float]:
+    """The thresholds for two Kazakh texts ("kk"), two Russian ones ("ru") and one of each ("across"), for a
+    backend: settings.SIMILARITY_LANGUAGE_THRESHOLDS, else its one threshold for all three."""
+    name = name or backend()
+    one = threshold(name)
+    return {"kk": one, "ru": one, "across": one} | getattr(settings, "SIMILARITY_LANGUAGE_THRESHOLDS", {}).get(name, {})
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Texts as vectors
 
@@ -204,28 +212,41 @@ def _representative(vectors, members: list[int]) -> int:
 _STOP_WORDS = """
     и в во на с со по для не что как это из к о об от до за при или а но же бы ли то так все всё его их её
     нужно надо необходимо нужен нужна нужны просим прошу предлагаю предлагается сделать можно чтобы было будет
-    есть нет у мы наш наши наших они он она жители люди сейчас очень также ещё уже там этот эти
+    есть нет у мы наш наши наших они он она жители люди сейчас очень также ещё уже там этот эти после сих пор
+    срочно пожалуйста спасибо
     және мен да де бен пен үшін бойынша керек қажет сұраймыз сұраймын ұсынамын ұсыныс осы бұл ол олар біз біздің
     жоқ бар әлі қазір тағы да әр барлық арқылы дейін кейін туралы сол онда оны
 """
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 
+class KeyWords:
+    """Word TF-IDF fitted once on a consultation's texts; `of(texts)` gives the words that most set `texts` (a
+    group, or its members in one language) apart within them: summed TF-IDF, in the words' own language and
+    spelling, stop words left out. One fit serves every group of the consultation."""
+
+    def __init__(self, corpus: Sequence[str]):
+        self.vectorizer = TfidfVectorizer(
+            lowercase=True, token_pattern=r"(?u)\b[^\W\d_]{3,}\b", stop_words=list(STOP_WORDS), sublinear_tf=True
+        )
+        try:
+            self.vectorizer.fit(list(corpus))
+            self.terms = self.vectorizer.get_feature_names_out()
+        except ValueError:  # nothing but stop words, or no text
+            self.terms = None
+
+    def of(self, texts: Sequence[str], count: int = 6) -> list[str]:
+        if self.terms is None or not texts:
+            return []
+        weights = np.asarray(self.vectorizer.transform(list(texts)).sum(axis=0)).ravel()
+        order = np.argsort(-weights, kind="stable")
+        return [str(self.terms[i]) for i in order[:count] if weights[i] > 0]
+
+
 def key_words(texts: Sequence[str], *, corpus: Sequence[str] | None = None, count: int = 6) -> list[str]:
-    """The words that most set `texts` (a group) apart within `corpus` (the consultation's texts; the group's
-    own if not given): summed word TF-IDF, in the words' own language and spelling, stop words left out."""
-    corpus = list(corpus) if corpus is not None else list(texts)
-    vectorizer = TfidfVectorizer(
-        lowercase=True, token_pattern=r"(?u)\b[^\W\d_]{3,}\b", stop_words=list(STOP_WORDS), sublinear_tf=True
-    )
-    try:
-        vectorizer.fit(corpus)
-    except ValueError:  # nothing but stop words
-        return []
-    weights = np.asarray(vectorizer.transform(texts).sum(axis=0)).ravel()
-    terms = vectorizer.get_feature_names_out()
-    order = np.argsort(-weights, kind="stable")
-    return [str(terms[i]) for i in order[:count] if weights[i] > 0]
+    """The key words of `texts` within `corpus` (the group's own texts if not given); for many groups of one
+    consultation, fit `KeyWords` once instead."""
+    return KeyWords(list(corpus) if corpus is not None else list(texts)).of(texts, count)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -295,14 +316,12 @@ def consultation_groups(
         Proposal.objects.filter(consultation=consultation).only("pk", "text", "language", "reference", "submitted_at")
     )
     vectors = consultation_vectors(proposals, using=using)
-    texts = [p.text for p in proposals]
+    words = KeyWords([p.text for p in proposals])  # fitted once for all the groups
     found = []
     for g in group(vectors, threshold(using) if at_least is None else at_least):
         if len(g.members) < 2:
             continue
         members = [proposals[i] for i in g.members]
-        found.append(
-            ProposalGroup(members, proposals[g.representative], key_words([p.text for p in members], corpus=texts))
-        )
+        found.append(ProposalGroup(members, proposals[g.representative], words.of([p.text for p in members])))
     found.sort(key=lambda g: -len(g.proposals))  # stable: groups of a size stay in order of arrival
     return found

@@ -18,9 +18,10 @@ from consultations.permissions import consultation_or_404
 from councils.models import Reception
 from councils.permissions import can_act, require_actor
 
-from . import selectors, services, spam
+from . import grouping, selectors, services, spam
 from .filters import InboxFilter
-from .forms import AnsweredForm, CorrectionForm, EntryForm, SortForm
+from .forms import AnsweredForm, CorrectionForm, EntryForm, GroupDecisionForm, SortForm
+from .models import SimilarGroup
 
 State = Consultation.State
 
@@ -55,6 +56,9 @@ def inbox(request, slug):
             "unmailed": selectors.unmailed(consultation),
             "today": timezone.localdate(),
             "spam": flag_spam(page.object_list, consultation) if acts else [],
+            # Until the position is published: when the groups were updated, what waits to be compared.
+            "grouping": grouping.status(consultation) if consultation.state in grouping.GROUPING_STATES else None,
+            "can_group": acts and consultation.state in grouping.GROUPING_STATES,
         },
     )
 
@@ -222,3 +226,156 @@ def enter(request, slug):
         success=lambda proposal: _("Proposal %(reference)s is entered.") % {"reference": proposal.reference},
         redirect_to=reverse("workspace:inbox", kwargs={"slug": consultation.slug}),
     ) or render(request, "workspace/entry.html", {"council": council, "consultation": consultation, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Similar proposals (proposals/grouping.py)
+
+
+def _groups_url(consultation) -> str:
+    return reverse("workspace:proposal_groups", kwargs={"slug": consultation.slug})
+
+
+@workspace_view
+def groups(request, slug):
+    """The consultation's groups of similar proposals, largest first, each with its representative, its key words
+    in Kazakh and Russian and its proposals with their score; for the secretary and chair, an action per group."""
+    consultation = consultation_or_404(request, slug)
+    council = consultation.schedule.council
+    acts = can_act(request.user, council)
+    found = grouping.groups_of(consultation)
+    deciding = acts and consultation.state in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED)
+    for group in found if deciding else []:
+        group.decision_form = GroupDecisionForm(prefix=f"g{group.number}")  # ids of its own on the page
+    return render(
+        request,
+        "workspace/proposal_groups.html",
+        {
+            "council": council,
+            "consultation": consultation,
+            "groups": found,
+            "grouping": grouping.status(consultation),
+            "can_act": acts,
+            "can_group": acts and consultation.state in grouping.GROUPING_STATES,
+            "sorting": acts and consultation.state == State.HELD,
+            "deciding": deciding,
+        },
+    )
+
+
+@acting
+def find_similar(request, slug):
+    """The secretary's button: place the proposals not compared yet in the groups, now."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    update, queued = grouping.find_similar(consultation, by=request.user)
+    if update.compared:
+        compared = ngettext(
+            "%(count)s proposal compared with the others.",
+            "%(count)s proposals compared with the others.",
+            update.compared,
+        ) % {"count": update.compared}
+        joined = ngettext("%(count)s joined a group.", "%(count)s joined groups.", update.joined)
+        messages.success(request, f"{compared} {joined % {'count': update.joined}}")
+    else:
+        messages.info(request, _("No proposal was waiting to be compared."))
+    if queued:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)s proposal is still being read by the model: it joins its group in a few minutes.",
+                "%(count)s proposals are still being read by the model: they join their groups in a few minutes.",
+                queued,
+            )
+            % {"count": queued},
+        )
+    return redirect(back(request, _groups_url(consultation)))
+
+
+def _group_or_404(consultation, number: int) -> SimilarGroup:
+    return get_object_or_404(consultation.similar_groups.select_related("leader"), number=number)
+
+
+@acting
+def group_action(request, slug, number):
+    """One action on a whole group, the secretary's or chair's: include it, keep its representative and set the
+    others aside as duplicates, decide it, or split it."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    group = _group_or_404(consultation, number)
+    action = request.POST.get("action")
+    done = {"number": group.number}
+    if action == "include":
+        count = grouping.include_group(group, by=request.user)
+        said = ngettext(
+            "Group %(number)s: %(count)s proposal included in the list.",
+            "Group %(number)s: %(count)s proposals included in the list.",
+            count,
+        )
+    elif action == "duplicates":
+        included, set_aside = grouping.set_aside_duplicates(group, by=request.user)
+        if set_aside:
+            count, said = (
+                set_aside,
+                ngettext(
+                    "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its "
+                    "duplicate.",
+                    "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its "
+                    "duplicates.",
+                    set_aside,
+                ),
+            )
+        else:  # the others were set aside already: only the representative was left to include, if that
+            count, said = (
+                included,
+                ngettext(
+                    "Group %(number)s: %(count)s proposal included in the list.",
+                    "Group %(number)s: %(count)s proposals included in the list.",
+                    included,
+                ),
+            )
+    elif action == "decide":
+        form = GroupDecisionForm(request.POST, prefix=f"g{group.number}")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(back(request, _groups_url(consultation)))
+        count = grouping.decide_group(group, by=request.user, **form.cleaned_data)
+        said = ngettext(
+            "Group %(number)s: the decision is recorded for %(count)s proposal.",
+            "Group %(number)s: the decision is recorded for %(count)s proposals.",
+            count,
+        )
+    elif action == "split":
+        count = grouping.split_group(group, by=request.user)
+        said = ngettext(
+            "Group %(number)s is split: %(count)s proposal is kept apart from it.",
+            "Group %(number)s is split: %(count)s proposals are kept apart from it.",
+            count,
+        )
+    else:
+        messages.error(request, _("Choose what to do with the group."))
+        return redirect(back(request, _groups_url(consultation)))
+    if count:
+        messages.success(request, said % (done | {"count": count}))
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(back(request, _groups_url(consultation)))
+
+
+@acting
+def take_out_of_group(request, slug, number, reference):
+    """A proposal that does not belong is taken out of its group, and kept apart from groups from then on."""
+    consultation = consultation_or_404(request, slug)
+    require_actor(request, consultation.schedule.council)
+    group = _group_or_404(consultation, number)
+    proposal = get_object_or_404(consultation.proposals.only("pk", "reference"), reference=reference)
+    if grouping.take_out(group, proposal, by=request.user):
+        messages.success(
+            request,
+            _("%(reference)s is taken out of group %(number)s.") % {"reference": reference, "number": group.number},
+        )
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect(back(request, _groups_url(consultation)))

@@ -353,3 +353,44 @@ def test_the_demo_server_ends_with_the_address_and_the_accounts(settings):
     lines = [line for line in out.getvalue().splitlines() if line.strip()]
     assert lines[-2].startswith("Qogam is at http://127.0.0.1:8001/")
     assert "secretary" in lines[-1] and "qogam-demo-2026" in lines[-1]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A busy consultation: groups of similar proposals (issue 18)
+
+
+def test_a_busy_consultation_shows_sensible_groups_of_similar_proposals_in_both_languages(seeded, client):
+    from demo import busy
+    from proposals import grouping
+    from tests.factories import url
+
+    consultation = Consultation.objects.get(schedule__council__slug="akmola", similar_groups__number=1)
+    assert consultation.state == "held"
+    assert 250 <= consultation.proposals.count() <= 420
+    groups = grouping.groups_of(consultation)
+    assert len(groups) >= 8 and len(groups[0].listed) >= 10
+    from proposals.models import ProposalVector
+
+    if not ProposalVector.objects.filter(proposal__consultation=consultation).exists():
+        return  # seeded with the n-grams (no model installed): groups, but the figures below are the model's
+    assert sum(1 for g in groups if {p.language for p in g.listed} == {"kk", "ru"}) >= 4
+    assert groups[0].key_words["kk"] and groups[0].key_words["ru"]
+
+    def topic_of(text):
+        for n, topic in enumerate(busy.TOPICS):
+            if any(version in text for version in topic["kk"] + topic["ru"]):
+                return n
+        return None  # one of the distinct ones, or a proposal of the consultation's own from before
+
+    # Most of each group's proposals are on one topic, whatever their language.
+    import collections
+
+    topics = [collections.Counter(t for p in g.listed if (t := topic_of(p.text)) is not None) for g in groups]
+    on_topic = sum(max(counted.values(), default=0) for counted in topics)
+    assert on_topic / sum(sum(counted.values()) for counted in topics) >= 0.9
+    # What the topics do not say stays alone or in small groups (the model pairs a few distinct ones).
+    assert all(len(g.listed) <= 3 for g in groups if all(topic_of(p.text) is None for p in g.listed))
+
+    client.force_login(Membership.objects.get(user__username="secretary").user)
+    response = client.get(url("workspace:proposal_groups", "ru", slug=consultation.slug))
+    assert response.status_code == 200 and "Группа 1:" in response.content.decode()

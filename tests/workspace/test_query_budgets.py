@@ -30,7 +30,7 @@ State = Consultation.State
 # also fail the comparison of few rows with many, whatever the budget.
 DASHBOARD_BUDGET = 9
 CONSULTATION_BUDGET = 13
-INBOX_BUDGET = 7
+INBOX_BUDGET = 8  # and, while the proposals are worked on, the groups' status (when updated, what waits)
 INBOX_PUBLISHED_BUDGET = 9  # and the authors to answer by phone, and those owed a mailed answer
 
 
