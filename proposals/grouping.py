@@ -69,6 +69,13 @@ def update_groups(consultation: Consultation) -> Update:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, consultation.pk])
+        # Nothing waiting (one query): the consultation's texts and vectors are not read. When the workers fall
+        # behind a busy intake, the first task places every proposal waiting, and the ones after it stop here.
+        waiting = _grouped(consultation).filter(similar_group__isnull=True, compared_at__isnull=True)
+        if using == similarity.MODEL:
+            waiting = waiting.filter(vector__backend=similarity.MODEL)
+        if not waiting.exists():
+            return Update()
         rows = list(
             _grouped(consultation)
             .order_by("submitted_at", "pk")

@@ -366,3 +366,12 @@ def test_the_button_computes_a_few_vectors_and_queues_the_others(
     assert "2 предложения ещё читает модель" in html
     assert len(queued) == 2
     assert grouping.status(held).waiting == 2 and SimilarGroup.objects.count() == 1
+
+
+def test_an_update_with_nothing_waiting_reads_no_text(held, secretary, django_assert_max_num_queries):
+    """A worker that finds its proposal placed already (an earlier task placed every one waiting) stops at once."""
+    enter(held, secretary, ROAD_RU, ROAD_RU_AGAIN, WATER_RU)
+    assert grouping.update_groups(held).compared == 3
+    with django_assert_max_num_queries(4) as queries:
+        assert grouping.update_groups(held) == grouping.Update()
+    assert not [q for q in queries if '"text"' in q["sql"]]
