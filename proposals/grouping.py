@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -211,16 +211,22 @@ def status(consultation: Consultation) -> Status:
     return Status(figures["last"], figures["waiting"])
 
 
-def groups_of(consultation: Consultation) -> list[SimilarGroup]:
-    """The consultation's groups, largest first (then in the order they were made), each with `members`
-    (`group.listed`), the leader first then by score: two queries however many groups."""
-    groups = list(
+def groups_of(consultation: Consultation) -> QuerySet[SimilarGroup]:
+    """The consultation's groups of two or more, largest first (then in the order they were made), with their
+    `size` and leader; `with_members` reads the proposals of those a page shows."""
+    return (
         consultation.similar_groups.filter(split_at__isnull=True)
         .annotate(size=Count("members"))
         .filter(size__gte=2)
         .select_related("leader")
         .order_by("-size", "number")
     )
+
+
+def with_members(groups) -> list[SimilarGroup]:
+    """`groups`, each with `listed` (its proposals, the leader first then by score) and `others` (all but the
+    leader): one query however many groups."""
+    groups = list(groups)
     members: dict[int, list[Proposal]] = {g.pk: [] for g in groups}
     for proposal in (
         Proposal.objects.filter(similar_group__in=groups)

@@ -3,6 +3,7 @@ decisions (in bulk where the reasons are the same), proposals received outside t
 its history and corrections, and the authors to answer by phone once the position is published."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from .models import SimilarGroup
 State = Consultation.State
 
 PAGE_SIZE = 50
+GROUPS_PAGE_SIZE = 20  # groups a page of them shows, each with all its proposals
 
 
 @workspace_view
@@ -243,7 +245,8 @@ def groups(request, slug):
     consultation = consultation_or_404(request, slug)
     council = consultation.schedule.council
     acts = can_act(request.user, council)
-    found = grouping.groups_of(consultation)
+    page = Paginator(grouping.groups_of(consultation), GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = grouping.with_members(page.object_list)
     deciding = acts and consultation.state in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED)
     for group in found if deciding else []:
         group.decision_form = GroupDecisionForm(prefix=f"g{group.number}")  # ids of its own on the page
@@ -254,6 +257,7 @@ def groups(request, slug):
             "council": council,
             "consultation": consultation,
             "groups": found,
+            "page": page,
             "grouping": grouping.status(consultation),
             "can_act": acts,
             "can_group": acts and consultation.state in grouping.GROUPING_STATES,

@@ -148,6 +148,17 @@ def test_the_groups_page_shows_each_group_largest_first_with_its_representative_
     assert f"{roads[1].similarity:.2f}".replace(".", ",") in html  # the score, written as the language writes it
 
 
+def test_the_groups_page_is_paged(client, held, secretary, grouped, monkeypatch):
+    from proposals import workspace
+
+    monkeypatch.setattr(workspace, "GROUPS_PAGE_SIZE", 1)
+    client.force_login(secretary)
+    address = url("workspace:proposal_groups", "ru", slug=held.slug)
+    first, second = page_text(client.get(address)), page_text(client.get(address + "?page=2"))
+    assert "2 группы" in first and "Группа 1:" in first and "Группа 2:" not in first and "Страница 1 из 2" in first
+    assert "Группа 2:" in second and "Группа 1:" not in second
+
+
 def test_the_inbox_says_likely_duplicate_of_the_representative_with_its_score_and_filters_by_group(
     client, held, secretary, grouped
 ):
