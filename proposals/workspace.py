@@ -2,6 +2,8 @@
 decisions (in bulk where the reasons are the same), proposals received outside the portal, a proposal with
 its history and corrections, and the authors to answer by phone once the position is published."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -242,14 +244,21 @@ def _groups_url(consultation) -> str:
 def groups(request, slug):
     """The consultation's groups of similar proposals, largest first, each with its representative, its key words
     in Kazakh and Russian and its proposals with their score; for the secretary and chair, an action per group."""
-    consultation = consultation_or_404(request, slug)
+    return _groups_page(request, consultation_or_404(request, slug), request.GET.get("page"))
+
+
+def _groups_page(request, consultation, page_number, *, bound: tuple[int, GroupDecisionForm] | None = None):
+    """The groups page; `bound`: a group's decision form sent with errors, shown with what was typed."""
     council = consultation.schedule.council
     acts = can_act(request.user, council)
-    page = Paginator(grouping.groups_of(consultation), GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(grouping.groups_of(consultation), GROUPS_PAGE_SIZE).get_page(page_number)
     found = grouping.with_members(page.object_list)
     deciding = acts and consultation.state in (State.PROPOSALS_COMPILED, State.RECOMMENDATION_DRAFTED)
     for group in found if deciding else []:
-        group.decision_form = GroupDecisionForm(prefix=f"g{group.number}")  # ids of its own on the page
+        if bound and bound[0] == group.number:
+            group.decision_form = bound[1]
+        else:
+            group.decision_form = GroupDecisionForm(prefix=f"g{group.number}")  # ids of its own on the page
     return render(
         request,
         "workspace/proposal_groups.html",
@@ -258,12 +267,15 @@ def groups(request, slug):
             "consultation": consultation,
             "groups": found,
             "page": page,
+            # Where each form comes back to: this page of groups (also when it is shown again by a post).
+            "back_to": _groups_url(consultation) + (f"?page={page.number}" if page.number > 1 else ""),
             "grouping": grouping.status(consultation),
             "can_act": acts,
             "can_group": acts and consultation.state in grouping.GROUPING_STATES,
             "sorting": acts and consultation.state == State.HELD,
             "deciding": deciding,
         },
+        status=400 if bound else 200,
     )
 
 
@@ -341,10 +353,12 @@ def group_action(request, slug, number):
     elif action == "decide":
         form = GroupDecisionForm(request.POST, prefix=f"g{group.number}")
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect(back(request, _groups_url(consultation)))
+            # The groups page again, the group's form with its errors and what was typed (its reasons kept).
+            messages.error(request, _("Group %(number)s: correct the decision below.") % {"number": group.number})
+            back_to = urlsplit(request.POST.get("next", ""))
+            return _groups_page(
+                request, consultation, parse_qs(back_to.query).get("page", [None])[0], bound=(group.number, form)
+            )
         count = grouping.decide_group(group, by=request.user, **form.cleaned_data)
         said = ngettext(
             "Group %(number)s: the decision is recorded for %(count)s proposal.",

@@ -221,6 +221,11 @@ def test_a_group_is_decided_once_with_a_trace_on_each_and_each_author_answered(c
         f"g{number}-reasons_ru": "Ремонт включён в план.",
     }
     action = url("workspace:group_action", "ru", slug=held.slug, number=number)
+    unfinished = client.post(action, form | {f"g{number}-reasons_ru": "  "})  # the Russian reasons forgotten
+    assert unfinished.status_code == 400
+    shown = page_text(unfinished)
+    assert "Группа 1: исправьте решение ниже." in shown and "Жол жөндеу жоспарына енгізілді." in shown  # kept
+    assert not held.proposals.exclude(decision="").exists()
     response = client.post(action, form, follow=True)
     assert "Группа 1: решение записано для 3 предложений." in page_text(response)
     client.post(action, form)  # a double click: nothing more
