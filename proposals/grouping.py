@@ -19,15 +19,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from common.errors import ActionRefused
 from consultations.models import Consultation
 from councils.permissions import can_act
 
 from . import services
-from .models import Proposal, ProposalVector, SimilarGroup
+from .models import Proposal, ProposalEvent, ProposalVector, SimilarGroup
 
 State = Consultation.State
 Moderation = Proposal.Moderation
@@ -328,7 +328,16 @@ def split_group(group: SimilarGroup, *, by) -> int:
     locked.members.update(similar_group=None, similarity=None)
     locked.split_at = timezone.now()
     locked.save(update_fields=["split_at"])
+    note = gettext("Group %(number)s was split.") % {"number": locked.number}
+    _record_kept_apart([p for p in members if p.pk != locked.leader_id], by=by, note=note)
     return len(members) - 1
+
+
+def _record_kept_apart(proposals: list[Proposal], *, by, note: str) -> None:
+    """The trace in each proposal's history: the secretary said it does not belong with the group."""
+    ProposalEvent.objects.bulk_create(
+        [ProposalEvent(proposal=p, action=ProposalEvent.Action.KEPT_APART, by=by, note=note) for p in proposals]
+    )
 
 
 @transaction.atomic
@@ -341,6 +350,8 @@ def take_out(group: SimilarGroup, proposal: Proposal, *, by) -> bool:
         raise ActionRefused(_("The representative leads the group: split the group instead."))
     if not locked.members.filter(pk=proposal.pk).update(similar_group=None, similarity=None, kept_apart=True):
         return False
+    note = gettext("Taken out of group %(number)s.") % {"number": locked.number}
+    _record_kept_apart([proposal], by=by, note=note)
     if not locked.members.exclude(pk=locked.leader_id).exists():
         locked.members.update(similar_group=None, similarity=None)
         locked.split_at = timezone.now()

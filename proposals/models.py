@@ -361,6 +361,7 @@ class ProposalEvent(models.Model):
         DECIDED = "decided", _("decision recorded")
         CORRECTED = "corrected", _("corrected")
         ANSWERED = "answered", _("author answered")
+        KEPT_APART = "kept_apart", _("kept apart from a group of similar proposals")
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)

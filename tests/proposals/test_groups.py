@@ -259,6 +259,12 @@ def test_splitting_a_group_is_one_action_and_its_proposals_are_kept_apart(client
     leader, *others = fresh(*roads)
     assert leader.similar_group is None and not leader.kept_apart
     assert all(p.kept_apart and p.similar_group is None for p in others)
+    for proposal in others:  # the trace in its history, as the workspace shows it
+        (event,) = proposal.events.filter(action=ProposalEvent.Action.KEPT_APART)
+        assert event.by == secretary and event.note == f"{group.number}-топ бөлінді."
+    history = page_text(client.get(url("workspace:proposal", "kk", slug=held.slug, reference=others[0].reference)))
+    assert f"{group.number}-топ бөлінді." in history
+    assert not leader.events.filter(action=ProposalEvent.Action.KEPT_APART).exists()
     response = client.post(action, {"action": "split"}, follow=True)  # a second click: said, nothing changes
     assert "бөлінді" in page_text(response)
     grouping.update_groups(held)
