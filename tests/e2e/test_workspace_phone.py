@@ -11,6 +11,7 @@ from django.utils import timezone
 from consultations import workflow
 from consultations.models import Consultation, QuarterlySchedule, RenderedDocument
 from councils.models import Council, Meeting, Membership, Reception, Region
+from proposals import grouping
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery
 from tests.e2e.conftest import ARTIFACTS, audit
@@ -58,6 +59,12 @@ TEXTS = [
     "Жедел медициналық жәрдем бригадаларының шақыртуға келу уақытын жариялау қажет.",
     "Просим учесть мнение родительского сообщества при формировании графика вакцинации.",
     "Мүгедектігі бар адамдарға арналған кедергісіз ортаны қамтамасыз етуге жауапкершіліктерінің шегін көрсету.",
+]
+SAME_AGAIN = [
+    "Предлагаю закрепить в стандарте обязательное информирование пациентов о сроках ожидания консультации узкого "
+    "специалиста через мобильное приложение и SMS.",
+    "Прошу закрепить в стандарте информирование пациентов о сроках ожидания консультации узкого специалиста через "
+    "SMS-уведомления и мобильное приложение.",
 ]
 AUTHORS = [
     "Сәрсенбаева Гүлнұр Жақсылыққызы",
@@ -117,6 +124,9 @@ def workspace(migration_data):
             wants_answer=n % 2 == 0,
             moderation=[Proposal.Moderation.NEW, Proposal.Moderation.LISTED, Proposal.Moderation.SET_ASIDE][n % 3],
         )
+    for n, text in enumerate(SAME_AGAIN):  # a group of similar proposals, with its "likely duplicate" signs
+        add_proposal(held, by=secretary, text=text, author_name=AUTHORS[n], language="ru")
+    grouping.update_groups(held)
     published = consultation_at(
         State.HELD,
         council=council,
@@ -202,6 +212,7 @@ def pages(data) -> list[tuple[str, str]]:
         ("consultation-held", held),
         ("inbox", f"{held}proposals/"),
         ("entry", f"{held}proposals/new/"),
+        ("groups", f"{held}proposals/groups/"),
         ("proposal", f"{held}proposals/{data['proposal'].reference}/"),
         ("consultation-draft-act", draft),
         ("recommendation", f"{draft}recommendation/"),
@@ -228,7 +239,7 @@ def check(page, url: str, name: str, problems: list[str]) -> None:
         problems.append(f"{name}: {response.status} at {url}")
         return
     unfold(page)
-    for action in page.locator("input[name=action]").all():  # the inbox's bulk panel, each action's fields shown
+    for action in page.locator("input[type=radio][name=action]").all():  # the inbox's bulk panel: each action's fields
         action.check()
         if wide := wider_than_a_phone(page):
             problems.append(f"{name}, {action.get_attribute('value')}: {wide}")
