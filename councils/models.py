@@ -338,6 +338,10 @@ class Reception(models.Model):
     def __str__(self) -> str:
         return f"{self.member.full_name}, {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
+    def is_upcoming(self, at) -> bool:
+        """Not over at `at` (one under way still counts): councils.selectors.upcoming_receptions, for one."""
+        return self.starts_at >= at or (self.ends_at is not None and self.ends_at > at)
+
 
 # Bounds of a council's size (Law "On Public Councils"): central state bodies and quasi-public companies by
 # law; local councils by the ministry's setting (LOCAL_COUNCIL_SIZE).

@@ -222,6 +222,12 @@ class DemoBuilder:
             year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
         return list(reversed(quarters))
 
+    def _consent_given(self, channel: str, stamp) -> dict:
+        """A proposal's consent fields: given with the portal's form only (other channels carry none)."""
+        if channel != "portal":
+            return {"consent_text": None, "consent_given_at": None, "consent_operator": ""}
+        return {"consent_text": self.consent, "consent_given_at": stamp, "consent_operator": self.consent.operator}
+
     def _consent_text(self) -> ConsentText:
         """The consent text in force (the first one comes with the migrations)."""
         return ConsentText.objects.order_by("version").first()
@@ -950,9 +956,7 @@ class DemoBuilder:
                     text=text,
                     language=language,
                     channel=channel,
-                    consent_text=self.consent if channel == "portal" else None,
-                    consent_given_at=stamp if channel == "portal" else None,
-                    consent_operator=self.consent.operator if channel == "portal" else "",
+                    **self._consent_given(channel, stamp),
                     submitted_at=stamp,
                 )
             )
@@ -1155,9 +1159,7 @@ class DemoBuilder:
                 moderation=moderation,
                 set_aside_reason=reason,
                 set_aside_note=note,
-                consent_text=self.consent if channel == "portal" else None,
-                consent_given_at=stamp if channel == "portal" else None,
-                consent_operator=self.consent.operator if channel == "portal" else "",
+                **self._consent_given(channel, stamp),
                 submitted_at=stamp,
             )
             proposal.demo_item = item  # what the decision's reasons answer

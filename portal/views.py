@@ -69,17 +69,12 @@ def receptions(council) -> list:
     the list only loses receptions from its head, so it is exact until fewer than RECEPTIONS_SHOWN are left of a
     full one (then it is read again)."""
     now = timezone.now()
-
-    def upcoming():
-        return [r for r in kept if r.starts_at >= now or (r.ends_at is not None and r.ends_at > now)]
-
     kept = page_cache.remember(
         f"council-receptions:{council.pk}", lambda: list(upcoming_receptions(council)[:RECEPTIONS_KEPT])
     )
-    shown = upcoming()
+    shown = [r for r in kept if r.is_upcoming(now)]
     if len(shown) < RECEPTIONS_SHOWN and len(kept) == RECEPTIONS_KEPT:
-        kept = list(upcoming_receptions(council)[:RECEPTIONS_KEPT])
-        shown = upcoming()
+        shown = list(upcoming_receptions(council)[:RECEPTIONS_SHOWN])
     return shown[:RECEPTIONS_SHOWN]
 
 

@@ -279,6 +279,14 @@ def _groups_page(request, consultation, page_number, *, bound: tuple[int, GroupD
     )
 
 
+def _included(count: int) -> str:
+    return ngettext(
+        "Group %(number)s: %(count)s proposal included in the list.",
+        "Group %(number)s: %(count)s proposals included in the list.",
+        count,
+    )
+
+
 @acting
 def find_similar(request, slug):
     """The secretary's button: place the proposals not compared yet in the groups, now."""
@@ -323,33 +331,16 @@ def group_action(request, slug, number):
     done = {"number": group.number}
     if action == "include":
         count = grouping.include_group(group, by=request.user)
+        said = _included(count)
+    elif action == "duplicates":
+        included, count = grouping.set_aside_duplicates(group, by=request.user)
         said = ngettext(
-            "Group %(number)s: %(count)s proposal included in the list.",
-            "Group %(number)s: %(count)s proposals included in the list.",
+            "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its duplicate.",
+            "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its duplicates.",
             count,
         )
-    elif action == "duplicates":
-        included, set_aside = grouping.set_aside_duplicates(group, by=request.user)
-        if set_aside:
-            count, said = (
-                set_aside,
-                ngettext(
-                    "Group %(number)s: its representative is in the list, %(count)s proposal set aside as its "
-                    "duplicate.",
-                    "Group %(number)s: its representative is in the list, %(count)s proposals set aside as its "
-                    "duplicates.",
-                    set_aside,
-                ),
-            )
-        else:  # the others were set aside already: only the representative was left to include, if that
-            count, said = (
-                included,
-                ngettext(
-                    "Group %(number)s: %(count)s proposal included in the list.",
-                    "Group %(number)s: %(count)s proposals included in the list.",
-                    included,
-                ),
-            )
+        if not count:  # the others were set aside already: only the representative was left to include, if that
+            count, said = included, _included(included)
     elif action == "decide":
         form = GroupDecisionForm(request.POST, prefix=f"g{group.number}")
         if not form.is_valid():
