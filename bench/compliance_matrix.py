@@ -5,7 +5,10 @@ server time (wall clock) and CPU time in this process, its queries and its size:
 - cold: the first look after a change. The content version is changed before each of these requests
   (`page_cache.bump()`, as any write does), so the verdicts are judged anew: the first such request, and the
   best of `--repeat` more (the first of the run also pays what a process does once: compiling the templates,
-  reading the holidays);
+  reading the holidays). Each consultation's judgements are remembered in the process by the facts they read
+  (consultations/compliance.py, `_judgements`), so after a change only what changed is judged anew;
+- cold, nothing remembered: the best of `--repeat` looks after a change with those judgements forgotten too,
+  as a worker's first look after it starts;
 - warm: the best of `--repeat` looks with the verdicts kept.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qogam_bench REDIS_URL=redis://127.0.0.1:6379/11 \
@@ -66,6 +69,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from common import page_cache
+    from consultations import compliance
     from councils.models import Council
 
     user, created = get_user_model().objects.get_or_create(
@@ -78,9 +82,10 @@ def main() -> None:
     client.force_login(user)
     print(f"{Council.objects.active().count()} active councils; load average {os.getloadavg()[0]:.1f}")
     print(
-        f"| request | KB | cold: first | cold: best of {args.repeat} | its CPU | queries | warm: best of "
-        f"{args.repeat} | its CPU | queries | target (< {TARGET_MS} ms) |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        f"| request | KB | cold: first | cold: best of {args.repeat} | its CPU | queries "
+        f"| cold, nothing remembered: best of {args.repeat} | warm: best of {args.repeat} | its CPU | queries "
+        f"| target (< {TARGET_MS} ms) |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     )
     missed = 0
     for label, path in [*PATHS, *([PDF] if args.pdf else [])]:
@@ -88,10 +93,13 @@ def main() -> None:
         if "lang=ru" in path and "export" not in path:
             path, headers = path.replace("&lang=ru", ""), {"accept-language": "ru"}
 
-        def look(cold: bool, path=path, headers=headers) -> tuple[float, float, int, int]:
-            """(wall, CPU, queries, size) of one request; `cold`: after a change of the content version."""
+        def look(cold: bool, forget=False, path=path, headers=headers) -> tuple[float, float, int, int]:
+            """(wall, CPU, queries, size) of one request; `cold`: after a change of the content version;
+            `forget`: with no judgement remembered."""
             if cold:
                 page_cache.bump()
+            if forget:
+                compliance.forget_judgements()
             with CaptureQueriesContext(connection) as captured:
                 start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(path, headers=headers)
@@ -101,8 +109,9 @@ def main() -> None:
             return wall, cpu, len(captured), len(content)
 
         cold = [look(cold=True) for _ in range(1 + args.repeat)]
+        forgotten = [look(cold=True, forget=True) for _ in range(args.repeat)]
         warm = [look(cold=False) for _ in range(args.repeat)]
-        best_cold, best_warm = min(cold[1:] or cold), min(warm)
+        best_cold, best_forgotten, best_warm = min(cold[1:] or cold), min(forgotten), min(warm)
         verdict = "—"
         if label.startswith("matrix"):
             cold_met, warm_met = best_cold[0] * 1000 < TARGET_MS, best_warm[0] * 1000 < TARGET_MS
@@ -111,6 +120,7 @@ def main() -> None:
         print(
             f"| {label} `{path}` | {cold[0][3] / 1024:.0f} | {cold[0][0] * 1000:.0f} ms "
             f"| {best_cold[0] * 1000:.0f} ms | {best_cold[1] * 1000:.0f} ms | {best_cold[2]} "
+            f"| {best_forgotten[0] * 1000:.0f} ms "
             f"| {best_warm[0] * 1000:.0f} ms | {best_warm[1] * 1000:.0f} ms | {best_warm[2]} | {verdict} |"
         )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")

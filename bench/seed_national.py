@@ -16,7 +16,9 @@ Nothing goes through the workflow or the ORM's save(): rows are built as the wor
 streamed to COPY table by table (generators; the consultations' plan, one small record each, is the only
 thing held in memory). It prints the time per table and the peak RSS, and fails above `--max-rss-mb`.
 
-Not written: proposal history (ProposalEvent), the PDFs (RenderedDocument), deliveries other than the portal's.
+Not written: proposal history (ProposalEvent), the PDFs (RenderedDocument). Deliveries: the portal's for every
+announcement, and a Telegram post for most of them (9 in 10; a few posted days later), so that the compliance
+review finds announcements published outside the portal, in time and late, as it would in real use.
 """
 
 from __future__ import annotations
@@ -906,13 +908,36 @@ def seed(
         ((*a, a[5], a[7]) for a in announcements()),
     )
     delivery0 = next_id(pg, Delivery._meta.db_table)
+
+    def deliveries():
+        """(id, announcement, channel, target, state, attempts, sent at, idempotency key)"""
+        n = delivery0
+        for a in announcements():
+            yield n, a[0], "portal", "", "sent", 1, a[10], uuid.UUID(int=rng.getrandbits(128), version=4)
+            n += 1
+            if rng.random() < 0.9:  # posted in the council's Telegram channel: within hours, or days later
+                delay = (
+                    datetime.timedelta(hours=rng.randint(1, 6))
+                    if rng.random() < 0.9
+                    else datetime.timedelta(days=rng.randint(2, 9))
+                )
+                sent = a[10] + delay
+                yield (
+                    n,
+                    a[0],
+                    "telegram",
+                    "@qogam_council",
+                    "sent",
+                    1,
+                    sent,
+                    uuid.UUID(int=rng.getrandbits(128), version=4),
+                )
+                n += 1
+
     w.copy(
         Delivery,
         ["id", "announcement_id", "channel", "target", "state", "attempts", "sent_at", "idempotency_key"],
-        (
-            (delivery0 + i, a[0], "portal", "", "sent", 1, a[10], uuid.UUID(int=rng.getrandbits(128), version=4))
-            for i, a in enumerate(announcements())
-        ),
+        deliveries(),
     )
 
     # --- Proposals --------------------------------------------------------------------------------------

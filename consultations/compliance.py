@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Func, Lookup, Min, OuterRef, Q, Subquery
+from django.db.models import F, FilteredRelation, Func, Lookup, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -184,6 +184,12 @@ class Facts:
         return quarter_bounds(self.year, self.quarter)[1]
 
     @cached_property
+    def policy_key(self) -> tuple:
+        """The policy's numbers, as the remembered judgements are keyed (`_judgements`)."""
+        policy = self.policy
+        return policy.schedule_day, policy.list_days, policy.recommendation_days, policy.results_days
+
+    @cached_property
     def going_ahead(self) -> list[Consultation]:
         """The consultations not cancelled: those the rules judged one by one apply to."""
         return [c for c in self.consultations if not self.steps[c.pk].get(State.CANCELLED)]
@@ -315,16 +321,21 @@ _verdict_of = lazy(_label_verdict, str)  # written when shown: the matrix shows 
 
 
 def _per_consultation(code: str, f: Facts, judge) -> RuleResult:
-    """A rule judged for each consultation it applies to (`judge(consultation, the dates its steps were
-    reached)`): compliant when all are, non-compliant when one failed, not yet due while one is pending; not
-    applicable when none applies."""
+    """A rule judged for each consultation it applies to (`judge(facts, consultation, the dates its steps were
+    reached)`)."""
+    return _combined(code, f, ((c, judge(f, c, f.steps[c.pk])) for c in f.going_ahead))
+
+
+def _combined(code: str, f: Facts, judged) -> RuleResult:
+    """A rule's verdict from its judgement of each consultation (`judged`: (consultation, (verdict, deadline, the
+    date it was done) or None where it does not apply)): compliant when all are, non-compliant when one failed,
+    not yet due while one is pending; not applicable when none applies."""
     result = _result(f, code, NOT_APPLICABLE)
     verdicts = set()
-    for consultation in f.going_ahead:
-        judged = judge(consultation, f.steps[consultation.pk])
-        if judged is None:
+    for consultation, judgement in judged:
+        if judgement is None:
             continue
-        verdict, deadline, date = judged
+        verdict, deadline, date = judgement
         verdicts.add(verdict)
         if f.evidence:
             result.evidence.append(Evidence(_verdict_of(consultation, verdict), date, _admin(consultation)))
@@ -347,66 +358,117 @@ def _judge(done: datetime.date | None, deadline: datetime.date | None, today: da
     return NOT_YET_DUE, deadline, None
 
 
+# The rules judged consultation by consultation: each consultation's judgement (`_judge`), or None where the rule
+# does not apply to it.
+
+
+def informed_before_window(f: Facts, c: Consultation, reached: Reached):
+    announced = f.announcements[c.pk].get(Announcement.Event.CONSULTATION_ANNOUNCED, [])
+    portal, external, _announcement = _published(announced)
+    done = max(portal, external) if portal and external else None
+    return _judge(done, workflow.ANNOUNCE.due_on(c, reached, f.policy), f.today)
+
+
+def list_formed_in_time(f: Facts, c: Consultation, reached: Reached):
+    step = workflow.COMPILE_PROPOSALS
+    return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
+
+
+def recommendation_drafted_in_time(f: Facts, c: Consultation, reached: Reached):
+    step = workflow.DRAFT_RECOMMENDATION
+    if not step.applies(c):
+        return None
+    return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
+
+
+def recommendation_sent_in_time(f: Facts, c: Consultation, reached: Reached):
+    recommendation = f.recommendations.get(c.pk)
+    sent = recommendation.sent_on if recommendation else None
+    return _judge(sent, send_due(reached), f.today)
+
+
+def results_published_in_time(f: Facts, c: Consultation, reached: Reached):
+    step = workflow.PUBLISH_POSITION
+    announced = f.announcements[c.pk].get(Announcement.Event.RESULTS_PUBLISHED, [])
+    portal, external, _announcement = _published(announced)
+    done = max(portal, external) if portal and external and reached.get(step.target) else None
+    return _judge(done, step.due_on(c, reached, f.policy), f.today)
+
+
 def citizens_informed(f: Facts) -> RuleResult:
     """Citizens are informed before the proposal window opens, on the portal and in social networks or the
     media (the recommendations, step 3)."""
-
-    def judge(c: Consultation, reached: Reached):
-        portal, external, _announcement = _published(
-            f.announcements[c.pk].get(Announcement.Event.CONSULTATION_ANNOUNCED, [])
-        )
-        done = max(portal, external) if portal and external else None
-        return _judge(done, workflow.ANNOUNCE.due_on(c, reached, f.policy), f.today)
-
-    return _per_consultation("citizens_informed", f, judge)
+    return _per_consultation("citizens_informed", f, informed_before_window)
 
 
 def list_formed(f: Facts) -> RuleResult:
     """The list of proposals is formed (step 5) within the policy's days after the window closes."""
-
-    def judge(c: Consultation, reached: Reached):
-        step = workflow.COMPILE_PROPOSALS
-        return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
-
-    return _per_consultation("list_formed", f, judge)
+    return _per_consultation("list_formed", f, list_formed_in_time)
 
 
 def recommendation_drafted(f: Facts) -> RuleResult:
     """For a draft legal act, the council's recommendation (step 6) within the policy's days after step 5."""
-
-    def judge(c: Consultation, reached: Reached):
-        step = workflow.DRAFT_RECOMMENDATION
-        if not step.applies(c):
-            return None
-        return _judge(reached.get(step.target), step.due_on(c, reached, f.policy), f.today)
-
-    return _per_consultation("recommendation_drafted", f, judge)
+    return _per_consultation("recommendation_drafted", f, recommendation_drafted_in_time)
 
 
 def recommendation_sent(f: Facts) -> RuleResult:
     """The recommendation is sent to the state body within 7 working days (Law "On Public Control", art. 13)."""
-
-    def judge(c: Consultation, reached: Reached):
-        recommendation = f.recommendations.get(c.pk)
-        sent = recommendation.sent_on if recommendation else None
-        return _judge(sent, send_due(reached), f.today)
-
-    return _per_consultation("recommendation_sent", f, judge)
+    return _per_consultation("recommendation_sent", f, recommendation_sent_in_time)
 
 
 def results_published(f: Facts) -> RuleResult:
     """The position and results (step 7) are published, also externally, within the policy's days after the
     window closes (the recommendations, step 7)."""
+    return _per_consultation("results_published", f, results_published_in_time)
 
-    def judge(c: Consultation, reached: Reached):
-        step = workflow.PUBLISH_POSITION
-        portal, external, _announcement = _published(
-            f.announcements[c.pk].get(Announcement.Event.RESULTS_PUBLISHED, [])
-        )
-        done = max(portal, external) if portal and external and reached.get(step.target) else None
-        return _judge(done, step.due_on(c, reached, f.policy), f.today)
 
-    return _per_consultation("results_published", f, judge)
+# Each rule of a consultation with how its judgement of one consultation is given, for the review without
+# evidence, which judges each consultation once for all five (`_judgements`).
+PER_CONSULTATION = (
+    ("citizens_informed", informed_before_window),
+    ("list_formed", list_formed_in_time),
+    ("recommendation_drafted", recommendation_drafted_in_time),
+    ("recommendation_sent", recommendation_sent_in_time),
+    ("results_published", results_published_in_time),
+)
+
+# A consultation's five judgements, remembered by everything they read (`_judgements`): after a change, the next
+# review of 10,000 consultations judges again only those whose facts changed. Bounded: emptied when full.
+_remembered: dict[tuple, tuple] = {}
+REMEMBERED_AT_MOST = 50_000
+
+
+def forget_judgements() -> None:
+    """Empty the remembered judgements (a fresh process: the benchmark's "nothing remembered")."""
+    _remembered.clear()
+
+
+def _judgements(f: Facts, c: ConsultationRow) -> tuple:
+    """The five per-consultation judgements of `c` (in the order of PER_CONSULTATION), remembered by what the
+    rules read of it — its occasion and window, the dates its steps were reached, its announcements, its
+    recommendation's road — with the day and the policy: a pure function of these, so never out of date."""
+    reached = f.steps[c.pk]
+    announcements = f.announcements.get(c.pk, {})
+    key = (
+        c.occasion, c.opens_on, c.closes_on, tuple(reached.items()),
+        tuple(announcements.get(Announcement.Event.CONSULTATION_ANNOUNCED, ())),
+        tuple(announcements.get(Announcement.Event.RESULTS_PUBLISHED, ())),
+        f.recommendations.get(c.pk), f.today, f.policy_key,
+    )  # fmt: skip
+    judged = _remembered.get(key)
+    if judged is None:
+        judged = tuple(judge(f, c, reached) for _code, judge in PER_CONSULTATION)
+        if len(_remembered) >= REMEMBERED_AT_MOST:
+            _remembered.clear()
+        _remembered[key] = judged
+    return judged
+
+
+def consultation_rules(f: Facts) -> list[RuleResult]:
+    """The five rules of a consultation for a quarter without evidence: as each rule gives them, with each
+    consultation judged once for all (`_judgements`)."""
+    judged = [(c, _judgements(f, c)) for c in f.going_ahead]
+    return [_combined(code, f, ((c, j[i]) for c, j in judged)) for i, (code, _judge) in enumerate(PER_CONSULTATION)]
 
 
 RULES = [
@@ -420,6 +482,8 @@ RULES = [
     results_published,
 ]
 RULE_CODES = [rule.__name__ for rule in RULES]
+QUARTER_RULES = RULES[:3]  # the rules of the quarter as a whole; then those of each consultation (PER_CONSULTATION)
+assert RULE_CODES[3:] == [code for code, _judge in PER_CONSULTATION]
 
 
 def state_body_answers(f: Facts) -> StateBodyAnswers:
@@ -486,9 +550,9 @@ class ScheduleLogRow(NamedTuple):
     occurred_on: datetime.date
 
 
-@dataclass
-class Published:
-    """An announcement as the rules read it: its days on the portal and outside (`_published`)."""
+class Published(NamedTuple):
+    """An announcement as the rules read it: its days on the portal and outside (`_published`). A tuple: the
+    remembered judgements are keyed by it (`_judgements`)."""
 
     pk: int
     event: str
@@ -589,7 +653,10 @@ def review(
                 evidence=evidence,
                 titles=titles,
             )
-            rules = [rule(facts) for rule in RULES]
+            if evidence:
+                rules = [rule(facts) for rule in RULES]
+            else:
+                rules = [rule(facts) for rule in QUARTER_RULES] + consultation_rules(facts)
             for rule in rules:
                 rule.basis = bases.get(rule.code, "")
             results.append(CouncilQuarter(council, year, quarter, rules, state_body_answers(facts)))
@@ -598,26 +665,27 @@ def review(
 
 def published_rows(loaded) -> Iterator[tuple[int, int, Published]]:
     """(subject type, subject id, the announcement as the rules read it) of each announcement, newest first,
-    in two queries whatever their number; `review` reads them so, and the participation statistics the
+    in one query whatever their number; `review` reads them so, and the participation statistics the
     schedules' with it. The days are in the current time zone, from the database (`timezone.localdate` of
     each, without reading tens of thousands of timestamps); an external publication's day is its deliveries'
     earliest."""
     zone = timezone.get_current_timezone()
-    external = dict(
-        Delivery.objects.filter(
-            announcement__in=loaded.values("id"),
-            channel__in=EXTERNAL,
-            state=Delivery.State.SENT,
-            sent_at__isnull=False,
-        )
-        .values("announcement_id")
-        .annotate(first=Min(TruncDate("sent_at", tzinfo=zone)))
-        .values_list("announcement_id", "first")
+    sent_outside = FilteredRelation(
+        "deliveries",
+        condition=Q(
+            deliveries__channel__in=EXTERNAL, deliveries__state=Delivery.State.SENT, deliveries__sent_at__isnull=False
+        ),
     )
-    for pk, event, subject_type, subject_id, portal_on in loaded.rewrite(False).values_list(  # newest first
-        "id", "event", "subject_type_id", "subject_id", LocalDate("published_at", tzinfo=zone)
-    ):
-        yield subject_type, subject_id, Published(pk, event, portal_on, external.get(pk))
+    rows = (
+        loaded.rewrite(False)
+        .annotate(sent_outside=sent_outside)
+        .annotate(external_on=Min(LocalDate("sent_outside__sent_at", tzinfo=zone)))
+        .values_list(  # newest first
+            "id", "event", "subject_type_id", "subject_id", LocalDate("published_at", tzinfo=zone), "external_on"
+        )
+    )
+    for pk, event, subject_type, subject_id, portal_on, external_on in rows:
+        yield subject_type, subject_id, Published(pk, event, portal_on, external_on)
 
 
 def published_on(announcements: list[Announcement | Published]) -> datetime.date | None:

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from consultations import compliance, workflow
 from consultations.models import CompliancePolicy, Consultation, QuarterlySchedule, Recommendation, ScheduleTransition
@@ -158,3 +159,21 @@ def test_the_matrix_and_its_exports_take_as_many_queries_for_300_councils_as_for
     assert [queries(lambda path=path: ministry.get(path)) for path in paths] == few
     assert queries(lambda: compliance.review(Council.objects.all(), [(today.year, 1)], evidence=False)) == review_few
     assert few[0] <= 17  # the session, the user and the admin's own besides the review's
+
+
+def test_a_change_shows_in_the_next_review_though_judgements_are_remembered(today):
+    """The review without evidence remembers each consultation's judgements by the facts they read: after a
+    consultation's announcement is published in the media, the next review judges it anew."""
+    council = CouncilFactory()
+    opens = timezone.now() + datetime.timedelta(days=3)  # citizens are informed in time until the window opens
+    announced = consultation_at(State.ANNOUNCED, council=council, window_opens_at=opens)
+    quarter = [(announced.schedule.year, announced.schedule.quarter)]
+
+    def informed() -> str:
+        result = compliance.review([council], quarter, today=today, evidence=False)[0]
+        assert judged(result, False) == judged(reference(council, *quarter[0], today), False)
+        return next(rule.verdict for rule in result.rules if rule.code == "citizens_informed")
+
+    assert informed() == compliance.NOT_YET_DUE  # on the portal only
+    external(announced, Announcement.Event.CONSULTATION_ANNOUNCED, today)
+    assert informed() == compliance.COMPLIANT
