@@ -163,7 +163,6 @@ class Facts:
     quarter: int
     today: datetime.date
     policy: CompliancePolicy
-    schedule: QuarterlySchedule | None
     schedule_log: list[ScheduleTransition]
     schedule_announcements: list[Announcement]
     consultations: list[Consultation]
@@ -576,9 +575,11 @@ def review(
     policy = CompliancePolicy.current()
     bases = {b.code: b.basis for b in ComplianceRuleBasis.objects.all()}
     years = {y for y, _q in quarters}
-    schedules = {
-        (s.council_id, s.year, s.quarter): s
-        for s in QuarterlySchedule.objects.filter(council__in=councils, year__in=years)
+    schedules = {  # (council, year, quarter) → the schedule's id: the rules read its log and announcements
+        (council_id, year, quarter): pk
+        for pk, council_id, year, quarter in QuarterlySchedule.objects.filter(
+            council__in=councils, year__in=years
+        ).values_list("pk", "council_id", "year", "quarter")
     }
     zone = timezone.get_current_timezone()
     schedule_logs = defaultdict(list)
@@ -614,7 +615,7 @@ def review(
     schedule_type = ContentType.objects.get_for_model(QuarterlySchedule)
     loaded = Announcement.objects.filter(
         Q(OneOf(F("subject_id"), consultation_ids), subject_type=consultation_type)
-        | Q(OneOf(F("subject_id"), [s.pk for s in schedules.values()]), subject_type=schedule_type)
+        | Q(OneOf(F("subject_id"), list(schedules.values())), subject_type=schedule_type)
     )
     announcements = defaultdict(lambda: defaultdict(list))
     schedule_announcements = defaultdict(list)
@@ -635,17 +636,16 @@ def review(
     results = []
     for council in councils:
         for year, quarter in quarters:
-            schedule = schedules.get((council.pk, year, quarter))
+            schedule_id = schedules.get((council.pk, year, quarter))
             facts = Facts(
                 council=council,
                 year=year,
                 quarter=quarter,
                 today=today,
                 policy=policy,
-                schedule=schedule,
-                schedule_log=schedule_logs[schedule.pk] if schedule else [],
-                schedule_announcements=schedule_announcements[schedule.pk] if schedule else [],
-                consultations=consultations[schedule.pk] if schedule else [],
+                schedule_log=schedule_logs.get(schedule_id, []),  # none without a schedule
+                schedule_announcements=schedule_announcements.get(schedule_id, []),
+                consultations=consultations.get(schedule_id, []),
                 steps=steps,
                 announcements=announcements,
                 recommendations=recommendations,

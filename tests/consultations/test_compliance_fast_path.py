@@ -48,7 +48,6 @@ def reference(council, year, quarter, today) -> compliance.CouncilQuarter:
         quarter=quarter,
         today=today,
         policy=CompliancePolicy.current(),
-        schedule=schedule,
         schedule_log=schedule_log,
         schedule_announcements=list(
             Announcement.objects.filter(

@@ -36,7 +36,6 @@ def facts(**given) -> Facts:
         "quarter": 2,
         "today": D(2026, 11, 25),
         "policy": CompliancePolicy(),
-        "schedule": None,
         "schedule_log": [],
         "schedule_announcements": [],
         "consultations": [],
