@@ -266,10 +266,9 @@ def schedule_approved(f: Facts) -> RuleResult:
     quorate = [t for t in approvals if f.quorums[t.meeting_id].reached]
     for t in approvals if f.evidence else ():
         quorum = f.quorums[t.meeting_id]
+        meeting = str(_("Meeting"))  # not inside the f-string, where makemessages would not find it
         number = f" № {t.meeting.protocol_number}" if t.meeting.protocol_number else ""
-        result.evidence.append(
-            Evidence(f"{_('Meeting')}{number}: {quorum.summary()}", t.meeting.date, _admin(t.meeting))
-        )
+        result.evidence.append(Evidence(f"{meeting}{number}: {quorum.summary()}", t.meeting.date, _admin(t.meeting)))
     if quorate and quorate[0].occurred_on <= deadline:
         result.verdict = COMPLIANT
     elif quorate:

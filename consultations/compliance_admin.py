@@ -206,8 +206,8 @@ def build(values: dict) -> dict:
         "per_quarter": per_quarter,
         "per_region": per_region,
         "charts": [
-            Chart("per-quarter", f"{_('Share of compliant councils per quarter')}, {year}", str(_("Quarter")),
-                  per_quarter),
+            Chart("per-quarter", _("Share of compliant councils per quarter, %(year)s") % {"year": year},
+                  str(_("Quarter")), per_quarter),
             Chart("per-region", str(_("Share of compliant councils per region")), str(_("Region")), per_region),
         ],
         "verdicts": compliance.VERDICTS,

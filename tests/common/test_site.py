@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,22 @@ def test_the_catalogue_holds_every_string_of_the_code(language, tmp_path):
     regenerated = catalogue(copy / "locale" / language / "LC_MESSAGES" / "django.po")
     missing = sorted(set(regenerated) - set(committed))
     assert not missing, missing[:10]
+
+
+# A translation function called inside an f-string: makemessages (xgettext) does not look inside the braces.
+GETTEXT_IN_F_STRING = re.compile(r"\{\s*(?:_|gettext|gettext_lazy|pgettext|pgettext_lazy|ngettext|ngettext_lazy)\(")
+
+
+def test_no_interface_string_is_hidden_from_makemessages_in_an_f_string():
+    """A string translated inside an f-string (`f"{_('Meeting')}: …"`) never reaches the catalogue, and a
+    Kazakh or Russian page shows it in English."""
+    hidden = []
+    for path in ROOT.glob("[!.]*/**/*.py"):
+        if path.parts[len(ROOT.parts)] in {"tests", "media", "staticfiles", "node_modules"}:
+            continue
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                prefix = re.match(r"[a-zA-Z]*", token.string).group().lower()
+                if token.type == tokenize.STRING and "f" in prefix and GETTEXT_IN_F_STRING.search(token.string):
+                    hidden.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert not hidden, hidden
