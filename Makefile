@@ -18,7 +18,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret SITE_URL=http://testserver 
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 # The suite runs on every core (pytest-xdist: each process has its own test database, the worker tests their own
 # Redis) and names its 20 slowest tests; e.g. make test PYTEST_ARGS="-n0 tests/proposals" for one process.
-PYTEST_ARGS ?= --numprocesses=auto --durations=20
+PYTEST_ARGS ?= --numprocesses=auto --dist worksteal --durations=20
 
 .PHONY: demo test setup install messages lint format check-services browser faults bench-submit bench-seed bench
 
