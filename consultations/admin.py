@@ -287,8 +287,13 @@ class CompliancePolicyAdmin(admin.ModelAdmin):
 
 @admin.register(ComplianceRuleBasis)
 class ComplianceRuleBasisAdmin(TranslationAdmin):
-    list_display = ("code", "basis")
-    readonly_fields = ("code",)
+    list_display = ("rule", "basis")
+    readonly_fields = ("rule",)
+    exclude = ("code",)
+
+    @admin.display(description=_("rule"))
+    def rule(self, basis):
+        return str(basis)  # the rule's title
 
     def has_add_permission(self, request):
         return False

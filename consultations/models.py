@@ -149,7 +149,13 @@ class TransitionLog(models.Model):
 
 
 class ScheduleTransition(TransitionLog):
-    schedule = models.ForeignKey(QuarterlySchedule, on_delete=models.PROTECT, related_name="transitions")
+    schedule = models.ForeignKey(
+        QuarterlySchedule, verbose_name=_("schedule of public consultations"), on_delete=models.PROTECT,
+        related_name="transitions",
+    )  # fmt: skip
+    # The states by their names (the admin shows the log).
+    from_state = models.CharField(_("from"), max_length=32, blank=True, choices=QuarterlySchedule.State.choices)
+    to_state = models.CharField(_("to"), max_length=32, choices=QuarterlySchedule.State.choices)
     revision = models.PositiveSmallIntegerField(_("revision"))
 
     class Meta:
@@ -158,7 +164,7 @@ class ScheduleTransition(TransitionLog):
         ordering = ["recorded_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.schedule}: {self.from_state} → {self.to_state}"
+        return f"{self.schedule}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
     @property
     def to_label(self) -> str:
@@ -405,7 +411,9 @@ class ScheduleChange(models.Model):
 
     `values` and `replaced` hold the changed fields only, as JSON (dates and times in ISO 8601)."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="schedule_changes")
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="schedule_changes"
+    )
     revision = models.PositiveSmallIntegerField(_("revision"))
     values = models.JSONField(_("new values"))
     replaced = models.JSONField(_("values it replaces"))
@@ -473,11 +481,22 @@ def shown(name: str, value) -> str:
     return str(choices.get(value, value))
 
 
+def _actions() -> list[tuple[str, str]]:
+    """The log's actions by their names (the admin shows the log): the steps of the workflow."""
+    from consultations import workflow  # the workflow reads these models
+
+    return [(step.name, step.label) for step in workflow.STEPS.values()]
+
+
 class ConsultationTransition(TransitionLog):
     """One step taken (or undone): who, when it was recorded, the date it happened, from, to, meeting, note."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="transitions")
-    name = models.CharField(_("action"), max_length=32)
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    name = models.CharField(_("action"), max_length=32, choices=_actions)
+    from_state = models.CharField(_("from"), max_length=32, blank=True, choices=Consultation.State.choices)
+    to_state = models.CharField(_("to"), max_length=32, choices=Consultation.State.choices)
     # Step 4 taken before the proposal window opened moves its start; closing the intake early moves its end:
     # what it was before, kept to say so publicly ("opened earlier than planned, on …").
     window_moved_from = models.DateTimeField(_("the proposal window was planned for"), null=True, blank=True)
@@ -489,7 +508,7 @@ class ConsultationTransition(TransitionLog):
         indexes = [models.Index(fields=["consultation", "to_state"], name="transition_consultation_to")]
 
     def __str__(self) -> str:
-        return f"{self.consultation}: {self.from_state} → {self.to_state}"
+        return f"{self.consultation}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
     @property
     def to_label(self) -> str:
@@ -512,7 +531,9 @@ class ConsultationTransition(TransitionLog):
 class Question(models.Model):
     """A question put to citizens (step 2: the list of questions)."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="questions"
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=1)
     text = models.TextField(_("question"))
 
@@ -528,7 +549,10 @@ class Question(models.Model):
 class InformationRequest(models.Model):
     """A request for additional information sent to a state body during public expertise, and its answer."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="information_requests")
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE,
+        related_name="information_requests",
+    )  # fmt: skip
     addressee = models.CharField(_("state body"), max_length=300)
     subject = models.TextField(_("what was requested"))
     requested_on = models.DateField(_("requested on"))
@@ -574,7 +598,9 @@ class Document(models.Model):
         PRESENTATION = "presentation", _("presentation")
         OTHER = "other", _("other document")
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+    consultation = models.ForeignKey(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="documents"
+    )
     kind = models.CharField(_("kind of document"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(_("file"), upload_to=document_path)
@@ -630,7 +656,9 @@ class Recommendation(models.Model):
     art. 13: 7 working days to send, 10 to answer).
     """
 
-    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="recommendation")
+    consultation = models.OneToOneField(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="recommendation"
+    )
     introduction = models.TextField(_("introduction"), blank=True)
     sent_on = models.DateField(_("sent to the state body on"), null=True, blank=True)
     answer_received_on = models.DateField(_("the state body's answer received on"), null=True, blank=True)
@@ -659,7 +687,10 @@ class RecommendationPoint(models.Model):
         PARTLY = "partly", _("partly accepted")
         REJECTED = "rejected", _("rejected")
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="points")
+    recommendation = models.ForeignKey(
+        Recommendation, verbose_name=_("draft recommendation of the council"), on_delete=models.CASCADE,
+        related_name="points",
+    )  # fmt: skip
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
     answer = models.CharField(_("the state body's answer"), max_length=10, choices=Answer.choices, blank=True)
@@ -680,7 +711,9 @@ class RecommendationPoint(models.Model):
 class Position(models.Model):
     """Step 7: the council's position on the results."""
 
-    consultation = models.OneToOneField(Consultation, on_delete=models.CASCADE, related_name="position")
+    consultation = models.OneToOneField(
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, related_name="position"
+    )
     text = models.TextField(_("position"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -717,11 +750,13 @@ class RenderedDocument(models.Model):
     kind = models.CharField(_("document"), max_length=16, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=4, choices=Council.DocumentLanguage.choices)
     schedule = models.ForeignKey(
-        QuarterlySchedule, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
-    )
+        QuarterlySchedule, verbose_name=_("schedule of public consultations"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="documents",
+    )  # fmt: skip
     consultation = models.ForeignKey(
-        Consultation, on_delete=models.CASCADE, null=True, blank=True, related_name="rendered_documents"
-    )
+        Consultation, verbose_name=_("public consultation"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="rendered_documents",
+    )  # fmt: skip
     revision = models.PositiveSmallIntegerField(_("revision"), default=0)
     # Frozen at publication: served to the public. A preview is the secretary's, made on request.
     is_published = models.BooleanField(_("published"), default=False)
@@ -753,7 +788,7 @@ class RenderedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.language})"
+        return f"{self.get_kind_display()} ({self.get_language_display()})"
 
     @property
     def is_ready(self) -> bool:
@@ -813,13 +848,17 @@ class ComplianceRuleBasis(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return self.code
+        from consultations.compliance import TITLES  # the rules read these models
+
+        return str(TITLES.get(self.code, self.code))
 
 
 class Reminder(models.Model):
     """A reminder mailed to a council's secretary and chair: at most one a day per council."""
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="reminders")
+    council = models.ForeignKey(
+        Council, verbose_name=_("public council"), on_delete=models.CASCADE, related_name="reminders"
+    )
     sent_on = models.DateField(_("sent on"))
     text = models.TextField(_("text"))
 

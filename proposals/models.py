@@ -90,8 +90,8 @@ class ConsentText(models.Model):
 class ReferenceCounter(models.Model):
     """The last public reference number handed out in a year: references are never reused."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
 
     class Meta:
         verbose_name = _("reference counter")
@@ -363,7 +363,7 @@ class ProposalEvent(models.Model):
         ANSWERED = "answered", _("author answered")
         KEPT_APART = "kept_apart", _("kept apart from a group of similar proposals")
 
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    proposal = models.ForeignKey(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -52,8 +52,11 @@ class Announcement(models.Model):
         Council, verbose_name=_("public council"), on_delete=models.PROTECT, related_name="announcements"
     )
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
-    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("what it announces"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    subject_id = models.PositiveBigIntegerField(_("its number"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
     title = models.CharField(_("title"), max_length=255)
     text = models.TextField(_("text"))

@@ -124,3 +124,42 @@ def test_djangos_wrong_kazakh_is_corrected_and_one_term_names_the_user(superuser
     assert "Өзгерту" in index and "Өзгетру" not in index
     assert "Пайдаланушы аты" in user_form
     assert "Қолданушы" not in index + user_form and "қолданушы" not in index + user_form
+
+
+def test_every_field_the_admin_shows_is_named_in_the_admins_language():
+    """A field without a verbose name is shown by its code ("Consultation:", "LAST NUMBER") on a Kazakh or
+    Russian page: every field of the project's models that the admin lists or shows has a translated name."""
+    from django.contrib import admin
+    from django.utils.functional import Promise
+
+    unnamed = []
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("councils", *COUNCIL_CONTENT):
+            continue
+        names = {name for name in model_admin.list_display if isinstance(name, str)}
+        excluded = model_admin.exclude or ()
+        shown = (f for f in model._meta.concrete_fields if f.editable and not f.auto_created)
+        names |= {f.name for f in shown if f.name not in excluded}
+        for name in names:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:
+                continue  # a method of the admin, with its own description
+            if not isinstance(field.verbose_name, Promise):
+                unnamed.append(f"{model._meta.label}.{name}")
+    assert not unnamed, unnamed
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_log_of_steps_names_actions_and_states_in_the_admins_language(superuser, published, language):
+    from django.utils import translation
+
+    from consultations import workflow
+
+    superuser.cookies["django_language"] = language
+    page = superuser.get(reverse("admin:consultations_consultation_change", args=[published.pk])).content.decode()
+    with translation.override(language):
+        published_label = str(Consultation.State.POSITION_PUBLISHED.label)
+        action = str(workflow.PUBLISH_POSITION.label)
+    assert published_label in page and action in page
+    assert ">publish_position<" not in page and "→ position_published" not in page
