@@ -168,7 +168,7 @@ class ScheduleTransition(TransitionLog):
 
     @property
     def to_label(self) -> str:
-        return QuarterlySchedule.State(self.to_state).label
+        return self.get_to_state_display()
 
 
 class ConsultationQuerySet(models.QuerySet):
@@ -512,7 +512,7 @@ class ConsultationTransition(TransitionLog):
 
     @property
     def to_label(self) -> str:
-        return Consultation.State(self.to_state).label
+        return self.get_to_state_display()
 
     # What the log says of the steps bound to the proposal window, and of a step back (`workflow.STEPS`).
     @property
