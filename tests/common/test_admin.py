@@ -1,5 +1,7 @@
 """The admin: ministry staff read everything and change only the ministry's own data; nobody moves a state."""
 
+import json
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
@@ -163,3 +165,15 @@ def test_the_log_of_steps_names_actions_and_states_in_the_admins_language(superu
         action = str(workflow.PUBLISH_POSITION.label)
     assert published_label in page and action in page
     assert ">publish_position<" not in page and "→ position_published" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("kk", ["Қаңтар", "Күнді таңдаңыз", "Жексенбі"]), ("ru", ["Январь", "Выберите дату"])]
+)
+def test_the_admins_date_picker_speaks_the_admins_language(superuser, language, words):
+    """Django's Kazakh catalogue for the admin's scripts lacks the calendar (months, days, "Choose a Date"):
+    ours (locale/kk/LC_MESSAGES/djangojs.po) completes it."""
+    superuser.cookies["django_language"] = language
+    catalogue = superuser.get(reverse("admin:jsi18n")).content.decode()
+    missing = [word for word in words if json.dumps(word)[1:-1] not in catalogue]  # written as \u escapes
+    assert not missing, missing
