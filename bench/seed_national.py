@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import os
 import random
 import resource
@@ -911,28 +912,17 @@ def seed(
 
     def deliveries():
         """(id, announcement, channel, target, state, attempts, sent at, idempotency key)"""
-        n = delivery0
+        ids = itertools.count(delivery0)
         for a in announcements():
-            yield n, a[0], "portal", "", "sent", 1, a[10], uuid.UUID(int=rng.getrandbits(128), version=4)
-            n += 1
+            sent = [("portal", "", a[10])]
             if rng.random() < 0.9:  # posted in the council's Telegram channel: within hours, or days later
+                late = rng.random() >= 0.9
                 delay = (
-                    datetime.timedelta(hours=rng.randint(1, 6))
-                    if rng.random() < 0.9
-                    else datetime.timedelta(days=rng.randint(2, 9))
+                    datetime.timedelta(days=rng.randint(2, 9)) if late else datetime.timedelta(hours=rng.randint(1, 6))
                 )
-                sent = a[10] + delay
-                yield (
-                    n,
-                    a[0],
-                    "telegram",
-                    "@qogam_council",
-                    "sent",
-                    1,
-                    sent,
-                    uuid.UUID(int=rng.getrandbits(128), version=4),
-                )
-                n += 1
+                sent.append(("telegram", "@qogam_council", a[10] + delay))
+            for channel, target, at in sent:
+                yield next(ids), a[0], channel, target, "sent", 1, at, uuid.UUID(int=rng.getrandbits(128), version=4)
 
     w.copy(
         Delivery,

@@ -654,6 +654,8 @@ def review(
                 titles=titles,
             )
             if evidence:
+                # Not remembered: the evidence reads model instances, which compare by their id alone, so a key
+                # made of them would not see a change.
                 rules = [rule(facts) for rule in RULES]
             else:
                 rules = [rule(facts) for rule in QUARTER_RULES] + consultation_rules(facts)

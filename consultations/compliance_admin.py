@@ -315,7 +315,7 @@ def table(context) -> list[list]:
         for result in cells:
             rows.append(
                 [council.name, council.get_level_display(), str(council.region or ""), result.year,
-                 result.quarter, str(result.verdict_label), *[str(verdicts[code]) for code in result.rule_verdicts],
+                 result.quarter, str(result.verdict_label), *[verdicts[code] for code in result.rule_verdicts],
                  result.state_body.total, result.state_body.in_time]  # numbers: "1/2" would read as a date
             )  # fmt: skip
     return rows

@@ -166,10 +166,6 @@ class ScheduleTransition(TransitionLog):
     def __str__(self) -> str:
         return f"{self.schedule}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
-    @property
-    def to_label(self) -> str:
-        return self.get_to_state_display()
-
 
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
@@ -509,10 +505,6 @@ class ConsultationTransition(TransitionLog):
 
     def __str__(self) -> str:
         return f"{self.consultation}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
-
-    @property
-    def to_label(self) -> str:
-        return self.get_to_state_display()
 
     # What the log says of the steps bound to the proposal window, and of a step back (`workflow.STEPS`).
     @property

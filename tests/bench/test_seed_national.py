@@ -2,6 +2,7 @@
 writes passes the project's own checks — the log gives a date to every step up to the state, the conditions
 of the steps taken hold, the pages render."""
 
+import datetime
 import io
 from collections import Counter
 
@@ -23,6 +24,7 @@ from consultations.models import Consultation, QuarterlySchedule
 from councils.models import Council, Meeting, Membership, membership_warnings
 from proposals import services as proposal_services
 from proposals.models import Proposal, ReferenceCounter
+from publications.models import Announcement, Delivery
 from tests.factories import url
 
 State = Consultation.State
@@ -132,3 +134,15 @@ def test_pages_render(seeded, client):
         url("councils:list"),
     ):
         assert client.get(address).status_code == 200, address
+
+
+def test_most_announcements_are_also_posted_outside_the_portal_some_of_them_late(seeded):
+    """The compliance review of the national data sees announcements published outside the portal, in time and
+    days later, as in real use (the rules want both publications)."""
+    announcements = Announcement.objects.count()
+    portal = Delivery.objects.filter(channel="portal", state="sent").count()
+    posts = list(Delivery.objects.filter(channel="telegram", state="sent").select_related("announcement"))
+    assert portal == announcements
+    assert 0.8 * announcements < len(posts) < announcements
+    late = [d for d in posts if d.sent_at - d.announcement.published_at > datetime.timedelta(days=1)]
+    assert 0 < len(late) < len(posts) / 4
