@@ -81,9 +81,10 @@ class InformationRequestInline(TranslationStackedInline):
 
 class ConsultationTransitionInline(ReadOnlyInline, admin.TabularInline):
     model = ConsultationTransition
-    fields = ("name", *LOG_FIELDS)
+    # The action says which step it was; the state it left and when it was recorded are one click away, on the
+    # entry's own page (eight columns did not fit the page once the states were named in words).
+    fields = ("name", *(f for f in LOG_FIELDS if f not in ("from_state", "recorded_at")))
     readonly_fields = fields
-    show_change_link = False
     verbose_name_plural = _("log of steps")
 
 

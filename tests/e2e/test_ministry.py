@@ -55,3 +55,11 @@ def test_the_compliance_review_on_a_desktop_and_a_phone_in_both_languages(browse
                 assert page.input_value("select[name=quarter]") == (str(quarter) if not query else "all")
                 assert page.evaluate(SMALLEST_LABEL) >= 11
                 audit(page, f"compliance-{language}-{name}{'-year' if query else ''}")
+            # a council-quarter's rules (a cell of the matrix), and a consultation with its log of steps
+            page.click(".compliance-matrix td a")
+            page.wait_for_load_state()  # its stylesheet applied
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            audit(page, f"compliance-detail-{language}-{name}")
+            consultation = Consultation.objects.filter(state=Consultation.State.POSITION_PUBLISHED).first()
+            page.goto(f"{live_server.url}/admin/consultations/consultation/{consultation.pk}/change/")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, "the log of steps is too wide"
