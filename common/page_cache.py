@@ -15,6 +15,12 @@ writes that bypass the signals — a queryset's `update()`, such as the workflow
 (consultations/fields.py) or publishing an announcement — call `bump()` themselves.
 Pages that change with the clock alone (an intake window closing, "today") are kept PAGE_CACHE_SECONDS.
 
+**Per council.** A write also changes the version of the council whose content the row is (`council_of`: the
+row's `council_pk()` or `council_id`), or of every council when that is not known; values kept per council
+(`remember_per_council`: the compliance matrix's verdicts) are keyed by these, so that a secretary's step has
+one council's verdicts judged again, not three hundred. An edit in the admin, which may move a row to another
+council, changes every council's.
+
 **Never another visitor's page.** Signed-in visitors (secretaries, staff), a request with messages waiting,
 a language switch carrying what was typed (common/language_switch.py) and any other method are neither
 served from the cache nor stored; an answer that is not a 200, that sets a cookie or that used the CSRF
@@ -43,6 +49,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import signals
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -55,6 +62,10 @@ from .language_switch import kept_input
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "page-cache:version"
+# Each council's version, changed with the content version by a write of its content (`bump`), and every council's,
+# changed by a write whose council is not known: what is kept per council (`remember_per_council`) is keyed by both.
+COUNCIL_VERSION_KEY = "page-cache:council-version:{}"
+EVERY_COUNCIL_KEY = "page-cache:council-version:every"
 KEY_PREFIX = "page-cache:page"
 
 
@@ -105,34 +116,60 @@ def changed_at() -> float | None:
         return None
 
 
-def _set_new_version() -> None:
+def _set_new_version(councils: set[int | None]) -> None:
     memo = _version_of_request.get()
     if memo is not None:
         memo.clear()  # this request changed content: it reads the new version
+    new = str(time.time_ns())
+    versions = {COUNCIL_VERSION_KEY.format(pk): new for pk in councils if pk is not None}
+    if None in councils:
+        versions[EVERY_COUNCIL_KEY] = new
     try:
-        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+        cache.set_many({VERSION_KEY: new, **versions}, timeout=None)
     except Exception:  # a cache outage: pages are not served from it either, and expire by themselves
         logger.warning("The page cache's version could not be changed", exc_info=True)
 
 
-def bump() -> None:
+def bump(changed=None) -> None:
     """Public content changed: every cached page is stale once the current transaction commits (at once
-    outside one). Cheap to call for every row a transaction writes: the version changes once per commit."""
+    outside one), and so is what is kept of `changed`'s council (`remember_per_council`); of every council when
+    `changed`, the row written, is not given or its council is not known (`council_of`). Cheap to call for every
+    row a transaction writes: the versions change once per commit."""
     if not keeps_values():
         return
+    council = council_of(changed)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _set_new_version()
+        _set_new_version({council})
         return
-    connection.page_cache_stale = True
+    # Kept on the connection until a commit writes them: a rolled-back transaction's are written with the next
+    # commit's (a needless change, never a missed one).
+    pending = getattr(connection, "page_cache_councils", None)
+    if pending is None:
+        pending = connection.page_cache_councils = set()
+    pending.add(council)
 
     def committed():
-        # The first of the transaction's callbacks changes the version; the others find nothing to do.
-        if getattr(connection, "page_cache_stale", False):
-            connection.page_cache_stale = False
-            _set_new_version()
+        # The first of the transaction's callbacks changes the versions; the others find nothing to do.
+        councils = getattr(connection, "page_cache_councils", None)
+        if councils:
+            connection.page_cache_councils = set()
+            _set_new_version(councils)
 
     transaction.on_commit(committed)
+
+
+def council_of(instance) -> int | None:
+    """The id of the public council whose content `instance` is: its `council_pk()`, or its `council_id`; None when
+    it has neither, or its council cannot be read (a row deleted with its council)."""
+    if instance is None:
+        return None
+    try:
+        if hasattr(instance, "council_pk"):
+            return instance.council_pk()
+        return getattr(instance, "council_id", None)
+    except ObjectDoesNotExist:
+        return None
 
 
 def _content_changed(sender, **kwargs) -> None:
@@ -148,6 +185,12 @@ def _content_changed(sender, **kwargs) -> None:
     shows = getattr(kwargs.get("instance"), "shows_on_public_pages", None)
     if callable(shows) and not shows():
         return
+    bump(kwargs.get("instance"))
+
+
+def _edited_in_the_admin(sender, **kwargs) -> None:
+    """The admin may move a row to another council (a consultation to another council's schedule): the council it
+    left is not known after the save, so each change it logs changes what is kept of every council."""
     bump()
 
 
@@ -155,6 +198,7 @@ def connect() -> None:
     """Listen to every save and delete of the public apps' rows (called once, from common's AppConfig)."""
     for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"page-cache-{id(signal)}")
+    signals.post_save.connect(_edited_in_the_admin, sender="admin.LogEntry", dispatch_uid="page-cache-admin")
 
 
 def remember(name: str, compute):
@@ -176,6 +220,39 @@ def remember(name: str, compute):
         except Exception:
             logger.warning("The page cache could not be written", exc_info=True)
     return value
+
+
+def remember_per_council(name: str, councils: list[int], compute, *, timeout: int) -> dict:
+    """{council id: value} for `councils`, each value kept until a write of that council's content (or of content
+    whose council is not known) and at most `timeout` seconds: `compute(ids)` gives {id: value} of the councils
+    whose value is not kept, those that changed since; the others are read in one round trip. Values not tied to
+    the language (the key does not name it). Computed each time, as `remember`, when values are not kept."""
+    if not keeps_values():
+        return compute(councils)
+    try:
+        every = cache.get(EVERY_COUNCIL_KEY)
+        if every is None:  # first use, eviction, flush: a known version, as `version()` makes the content's
+            cache.add(EVERY_COUNCIL_KEY, str(time.time_ns()), timeout=None)
+            every = cache.get(EVERY_COUNCIL_KEY)
+        versions = cache.get_many([COUNCIL_VERSION_KEY.format(pk) for pk in councils])
+        keys = {
+            pk: f"page-cache:council-value:{name}:{pk}:{every}:{versions.get(COUNCIL_VERSION_KEY.format(pk), 0)}"
+            for pk in councils
+        }
+        kept = cache.get_many(list(keys.values()))
+    except Exception:
+        logger.warning("The page cache could not be read", exc_info=True)
+        return compute(councils)
+    values = {pk: kept[key] for pk, key in keys.items() if key in kept}
+    missing = [pk for pk in councils if pk not in values]
+    if missing:
+        computed = compute(missing)
+        values.update(computed)
+        try:
+            cache.set_many({keys[pk]: value for pk, value in computed.items()}, timeout=timeout)
+        except Exception:
+            logger.warning("The page cache could not be written", exc_info=True)
+    return values
 
 
 def remember_for_query(name: str, request: HttpRequest, compute, *, ignoring: tuple[str, ...] = ()):

@@ -88,7 +88,7 @@ def answer_authors(consultation: Consultation, *, by=None, at: datetime.datetime
             consultation.proposals.filter(pk=proposal.pk).update(answer_mail=mail, answer_queued_at=now, updated_at=now)
             proposal.events.create(action="answered", by=by, at=now, note=_("An answer was mailed to the author."))
     if proposals:
-        page_cache.bump()  # an UPDATE sends no signal: the results page counts the authors answered
+        page_cache.bump(consultation)  # an UPDATE sends no signal: the results page counts the authors answered
     return len(proposals)
 
 

@@ -3,7 +3,6 @@ with their evidence, charts, and exports (CSV, XLSX, PDF) of the filtered view, 
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from dataclasses import astuple, dataclass, replace
 from urllib.parse import urlencode
@@ -32,6 +31,7 @@ from . import compliance
 
 QUARTERS = (1, 2, 3, 4)
 ALL = "all"  # the quarter filter's value for the whole year
+DAY = 24 * 60 * 60
 COLUMNS = (compliance.COMPLIANT, compliance.PARTLY, compliance.NON_COMPLIANT, compliance.NOT_YET_DUE)
 
 
@@ -143,22 +143,27 @@ class Cell:
 
 
 def _cells(councils: list[Council], year: int) -> list[Cell]:
-    """Every quarter of `year` of `councils`, judged once per content version and day (common.page_cache),
-    like the public pages, so that the ministry's second look at 300 councils does not judge them again."""
-    selected = hashlib.sha256(",".join(str(council.pk) for council in councils).encode()).hexdigest()[:16]
+    """Every quarter of `year` of `councils`, judged once per day and council's content (common.page_cache,
+    `remember_per_council`): after a secretary's step, the ministry's next look at 300 councils judges that one
+    council again, not the 299 others."""
 
-    def judge() -> list[tuple]:
-        results = compliance.review(councils, [(year, q) for q in QUARTERS], evidence=False)
-        return [
-            (r.council.pk, r.quarter, r.verdict, tuple(rule.verdict for rule in r.rules), astuple(r.state_body))
-            for r in results
-        ]
+    def judge(pks: list[int]) -> dict[int, list[tuple]]:
+        judged, wanted = defaultdict(list), set(pks)
+        chosen = [council for council in councils if council.pk in wanted]
+        for r in compliance.review(chosen, [(year, q) for q in QUARTERS], evidence=False):
+            judged[r.council.pk].append(
+                (r.quarter, r.verdict, tuple(rule.verdict for rule in r.rules), astuple(r.state_body))
+            )
+        return judged
 
-    kept = page_cache.remember(f"compliance-cells:{year}:{timezone.localdate()}:{selected}", judge)
-    by_pk = {council.pk: council for council in councils}
+    # Kept for the day at most: the day is in the name, as the verdicts change with it (a deadline passing).
+    kept = page_cache.remember_per_council(
+        f"compliance-cells:{year}:{timezone.localdate()}", [council.pk for council in councils], judge, timeout=DAY
+    )
     return [
-        Cell(by_pk[pk], year, quarter, verdict, rules, compliance.StateBodyAnswers(*answers))
-        for pk, quarter, verdict, rules, answers in kept
+        Cell(council, year, quarter, verdict, rules, compliance.StateBodyAnswers(*answers))
+        for council in councils
+        for quarter, verdict, rules, answers in kept[council.pk]
     ]
 
 

@@ -63,7 +63,7 @@ def write_state(instance: StateMachineModel, field: str, value: str, **also) -> 
     Only workflow modules call this, on a row they have locked with select_for_update().
     """
     type(instance)._default_manager.filter(pk=instance.pk).update(**{field: value}, **also)
-    page_cache.bump()  # an UPDATE sends no signal: the public pages show the step
+    page_cache.bump(instance)  # an UPDATE sends no signal: the public pages show the step
     instance._writing_state = True
     try:
         setattr(instance, field, value)

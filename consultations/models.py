@@ -166,6 +166,9 @@ class ScheduleTransition(TransitionLog):
     def __str__(self) -> str:
         return f"{self.schedule}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
+    def council_pk(self) -> int:
+        return self.schedule.council_id
+
 
 class ConsultationQuerySet(models.QuerySet):
     def public(self):
@@ -295,6 +298,10 @@ class Consultation(StateMachineModel):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", kwargs={"slug": self.slug})
+
+    def council_pk(self) -> int:
+        """Whose content it is (common.page_cache keeps some values per council)."""
+        return self.schedule.council_id
 
     @property
     def council(self) -> Council:
@@ -432,6 +439,9 @@ class ScheduleChange(models.Model):
     def __str__(self) -> str:
         return f"{self.consultation} ({self.revision})"
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
     @staticmethod
     def encode(value):
         return value.isoformat() if isinstance(value, datetime.date) else value
@@ -506,6 +516,9 @@ class ConsultationTransition(TransitionLog):
     def __str__(self) -> str:
         return f"{self.consultation}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
     # What the log says of the steps bound to the proposal window, and of a step back (`workflow.STEPS`).
     @property
     def opened_intake(self) -> bool:
@@ -537,6 +550,9 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
 
 class InformationRequest(models.Model):
     """A request for additional information sent to a state body during public expertise, and its answer."""
@@ -565,6 +581,9 @@ class InformationRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.addressee}, {self.requested_on:%d.%m.%Y}"
+
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -620,6 +639,9 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
     @property
     def file_kind(self) -> uploads.FileKind | None:
         """What the file is, as detected when it was uploaded (None for a type no page allows)."""
@@ -672,6 +694,9 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return str(self.consultation)
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
 
 class RecommendationPoint(models.Model):
     class Answer(models.TextChoices):
@@ -699,6 +724,9 @@ class RecommendationPoint(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.text}"
 
+    def council_pk(self) -> int:
+        return self.recommendation.council_pk()
+
 
 class Position(models.Model):
     """Step 7: the council's position on the results."""
@@ -716,6 +744,9 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return str(self.consultation)
+
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
 
 
 def rendered_document_path(document: RenderedDocument, filename: str) -> str:
@@ -781,6 +812,9 @@ class RenderedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_language_display()})"
+
+    def council_pk(self) -> int:
+        return self.consultation.council_pk() if self.consultation_id else self.schedule.council_id
 
     @property
     def is_ready(self) -> bool:

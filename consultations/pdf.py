@@ -329,7 +329,7 @@ def render_published_again(kind: str = Kind.PROPOSALS) -> int:
             )  # fmt: skip
             _render_after_commit(document)
         count += 1
-    if count:
+    if count:  # of many councils: every council's
         page_cache.bump()  # an UPDATE sends no signal: the results page lists the ready documents
     return count
 
@@ -461,7 +461,7 @@ def render(document_id: int, *, on_part=None) -> str:
     if not stored:  # another render of the same document finished first: its file is the document's
         document.file.delete(save=False)
         return "skipped"
-    page_cache.bump()  # an UPDATE sends no signal: the results page lists the ready documents
+    page_cache.bump(document)  # an UPDATE sends no signal: the results page lists the ready documents
     return "ready"
 
 

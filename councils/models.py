@@ -155,6 +155,10 @@ class Council(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def council_pk(self) -> int:
+        """Whose content it is (common.page_cache keeps some values per council): its own."""
+        return self.pk
+
 
 class MembershipQuerySet(models.QuerySet):
     def on(self, date: datetime.date):
@@ -337,6 +341,9 @@ class Reception(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.full_name}, {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    def council_pk(self) -> int:
+        return self.member.council_id
 
     def is_upcoming(self, at) -> bool:
         """Not over at `at` (one under way still counts): councils.selectors.upcoming_receptions, for one."""

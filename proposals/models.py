@@ -325,6 +325,9 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
     @property
     def public_author(self) -> str:
         """What the results page may show of the author: the organisation or name, unless hidden."""
@@ -439,6 +442,9 @@ class SimilarGroup(models.Model):
 
     def __str__(self) -> str:
         return _("Group %(number)s") % {"number": self.number}
+
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
 
     @property
     def is_split(self) -> bool:

@@ -99,5 +99,5 @@ def publish_meeting(meeting, *, by, **given: str) -> Announcement:
             given=given,
         )
         Meeting.objects.filter(pk=locked.pk).update(agenda_published_at=at)
-        page_cache.bump()  # an UPDATE sends no signal
+        page_cache.bump(locked)  # an UPDATE sends no signal
     return announcement

@@ -138,7 +138,7 @@ def _finish(delivery: Delivery, state: str, *, error: str = "", **fields) -> Non
         **fields,
     )
     if finished and state == State.SENT:
-        page_cache.bump()  # an UPDATE sends no signal: the compliance review counts when it went out
+        page_cache.bump(delivery)  # an UPDATE sends no signal: the compliance review counts when it went out
 
 
 def record_progress(delivery: Delivery, external_id: str) -> None:

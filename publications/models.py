@@ -211,6 +211,9 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.announcement} → {self.get_channel_display()}"
 
+    def council_pk(self) -> int:
+        return self.announcement.council_id
+
     @property
     def has_web_link(self) -> bool:
         """Whether the target is a link a page may offer (http or https only: never `javascript:` or the like)."""
@@ -280,6 +283,9 @@ class RecordedPublicationChange(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The log of recorded publications is append-only.")
+
+    def council_pk(self) -> int:
+        return self.announcement.council_id
 
     @staticmethod
     def describe(snapshot: dict) -> str:

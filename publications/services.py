@@ -64,7 +64,7 @@ def publish_on_portal(announcement: Announcement, *, at: datetime.datetime | Non
     """
     at = at or timezone.now()
     Announcement.objects.filter(pk=announcement.pk).update(published_at=at)
-    page_cache.bump()  # an UPDATE sends no signal
+    page_cache.bump(announcement)  # an UPDATE sends no signal
     announcement.published_at = at
     Delivery.objects.get_or_create(
         announcement=announcement,

@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from common import page_cache
 from consultations import workflow
+from consultations.fields import write_state
 from consultations.models import Consultation
 from councils.models import Council
 from tests.factories import (
@@ -358,3 +359,94 @@ def test_a_language_switch_carrying_what_was_typed_is_neither_served_nor_stored(
     assert 'value="словосочетание"' in html(switched)
     assert "private" in switched["Cache-Control"]
     assert "словосочетание" not in html(client.get("/ru/consultations/"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values kept per council (the compliance matrix's verdicts)
+
+
+class Computed:
+    """`remember_per_council`'s compute, counting the councils it is asked for."""
+
+    def __init__(self):
+        self.asked = []
+
+    def __call__(self, pks):
+        self.asked.append(sorted(pks))
+        return {pk: f"value of {pk}" for pk in pks}
+
+    def look(self, councils) -> dict:
+        return page_cache.remember_per_council("test", [c.pk for c in councils], self, timeout=60)
+
+
+@pytest.fixture
+def two_councils(django_capture_on_commit_callbacks):
+    """Two councils' consultations, their writes committed (what they changed is not pending)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return consultation_at(State.DECIDED), consultation_at(State.DECIDED)
+
+
+def test_a_write_of_one_councils_content_computes_that_council_again_and_no_other(
+    two_councils, django_capture_on_commit_callbacks
+):
+    first, second = two_councils
+    councils = [first.schedule.council, second.schedule.council]
+    compute = Computed()
+    assert compute.look(councils) == {c.pk: f"value of {c.pk}" for c in councils}
+    compute.look(councils)
+    assert compute.asked == [sorted(c.pk for c in councils)]  # the second look read both from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        first.questions.create(position=9, text_kk="Сұрақ", text_ru="Вопрос")  # a part of a consultation
+    compute.look(councils)
+    with django_capture_on_commit_callbacks(execute=True):
+        write_state(second, "state", State.ANNOUNCED)  # a step: an UPDATE, no signal
+    compute.look(councils)
+    assert compute.asked[1:] == [[councils[0].pk], [councils[1].pk]]
+
+
+def test_a_write_whose_council_is_not_known_computes_every_council_again(
+    two_councils, django_capture_on_commit_callbacks
+):
+    from consultations.models import CompliancePolicy
+
+    councils = [c.schedule.council for c in two_councils]
+    compute = Computed()
+    compute.look(councils)
+    with django_capture_on_commit_callbacks(execute=True):
+        CompliancePolicy.current().save()  # the policy's numbers: every council's verdicts
+    compute.look(councils)
+    assert compute.asked == [sorted(c.pk for c in councils)] * 2
+
+
+def test_an_edit_in_the_admin_computes_every_council_again(two_councils, django_capture_on_commit_callbacks):
+    """The admin may move a consultation to another council's schedule: the council it left must be judged again,
+    though the save names only the council it went to."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    first, second = two_councils
+    councils = [first.schedule.council, second.schedule.council]
+    compute = Computed()
+    compute.look(councils)
+    user = secretary_of(councils[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = Consultation.objects.filter(pk=first.pk)
+        moved.update(schedule=second.schedule, number=99)  # the admin's save, which the page cache does not see here
+        LogEntry.objects.log_actions(user.pk, [first], CHANGE, single_object=True)  # as the admin logs it
+    compute.look(councils)
+    assert compute.asked == [sorted(c.pk for c in councils)] * 2
+
+
+def test_a_rolled_back_write_is_not_what_loses_a_later_change(two_councils, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    first, _second = two_councils
+    councils = [first.schedule.council]
+    compute = Computed()
+    compute.look(councils)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        page_cache.bump(first)
+        raise RuntimeError
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.bump(first)
+    compute.look(councils)
+    assert compute.asked == [[councils[0].pk]] * 2

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from consultations.models import Consultation
 from councils.models import Council
-from tests.factories import CouncilFactory, RegionFactory, UserFactory, staff_of
+from tests.factories import CouncilFactory, RegionFactory, UserFactory, secretary_of, staff_of
 from tests.public_fixtures import published_at
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +291,44 @@ def test_a_second_look_reuses_the_verdicts_and_a_change_judges_them_anew(
     with django_capture_on_commit_callbacks(execute=True):
         idle.save()
     assert judged()
+
+
+def test_a_publication_recorded_by_one_council_shows_at_once_and_no_other_council_is_judged_again(
+    ministry, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The verdicts are kept per council (common.page_cache, `remember_per_council`): a secretary's write has
+    their council judged again at the ministry's next look, and only theirs."""
+    from django.utils import timezone
+
+    from consultations import compliance
+    from publications import services
+    from publications.models import Announcement, Delivery
+
+    settings.PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):  # committed: nothing of theirs pending
+        active = published_at(Consultation.State.POSITION_PUBLISHED)
+        idle = CouncilFactory()
+    council = active.schedule.council
+    judged, review = [], compliance.review
+    monkeypatch.setattr(
+        compliance, "review", lambda chosen, *a, **k: judged.append({c.pk for c in chosen}) or review(chosen, *a, **k)
+    )
+
+    def results_published() -> str:
+        """The rule "Results published" of the active council's quarter, as the CSV gives it."""
+        rows = csv_rows(ministry, f"year={active.schedule.year}&quarter={active.schedule.quarter}&lang=ru")
+        column = rows[0].index("Итоги опубликованы")
+        return next(row[column] for row in rows[1:] if row[0] == council.name_ru)
+
+    assert results_published() == "срок не наступил"  # on the portal only, and not yet due
+    assert judged == [{council.pk, idle.pk}]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_publication(
+            Announcement.objects.get(council=council, event=Announcement.Event.RESULTS_PUBLISHED),
+            by=secretary_of(council), outlet_kind=Delivery.OutletKind.NEWS_SITE, outlet="Qazinform",
+            link="https://www.inform.kz/ru/results", published_on=timezone.localdate(),
+        )  # fmt: skip
+    assert results_published() == "соответствует"
+    assert judged == [{council.pk, idle.pk}, {council.pk}]
+    assert results_published() == "соответствует"
+    assert len(judged) == 2  # kept again
