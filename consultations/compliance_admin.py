@@ -167,6 +167,21 @@ def _cells(councils: list[Council], year: int) -> list[Cell]:
     ]
 
 
+def judge_ahead() -> int:
+    """Every active council's verdicts of this year, and of the previous quarter's year in the first quarter, kept
+    as the matrix keeps them (`_cells`), so that the ministry's first look of the day, or after a change of every
+    council's, finds them judged (the beat job consultations.tasks.judge_compliance_ahead); those kept already
+    cost a read of the cache. Nothing to do where values are not kept (the demo, the tests): the matrix judges
+    at each look there. Returns how many councils' verdicts are ready."""
+    if not page_cache.keeps_values():
+        return 0
+    councils = list(Council.objects.active())
+    year, quarter = quarter_of(timezone.localdate())
+    for judged_year in sorted({year, year - 1 if quarter == 1 else year}):
+        _cells(councils, judged_year)
+    return len(councils)
+
+
 def build(values: dict) -> dict:
     """Everything the page and the exports show, from one review: the chosen quarter (every quarter of the
     year when none is chosen) of the councils the filters select."""

@@ -83,3 +83,10 @@ def publish_due_announcements() -> int:
 @shared_task(ignore_result=True)
 def remind_secretaries() -> int:
     return reminders.send_due()
+
+
+@shared_task(ignore_result=True)
+def judge_compliance_ahead() -> int:
+    from . import compliance_admin  # the admin's module: imported where the job runs, not by every task
+
+    return compliance_admin.judge_ahead()

@@ -198,6 +198,7 @@ CELERY_TASK_ROUTES = {
     "consultations.tasks.open_due_intakes": {"queue": "messages"},
     "consultations.tasks.remind_secretaries": {"queue": "messages"},
     "opendata.tasks.publish_open_data": {"queue": "documents"},
+    "consultations.tasks.judge_compliance_ahead": {"queue": "documents"},
     "proposals.tasks.embed_proposal": {"queue": "documents"},
 }
 CELERY_BEAT_SCHEDULE = {
@@ -211,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "open-due-intakes": {"task": "consultations.tasks.open_due_intakes", "schedule": 300.0},
     # The open-data files of the current and the previous quarter, rewritten each day (opendata/publishing.py).
     "publish-open-data": {"task": "opendata.tasks.publish_open_data", "schedule": 24 * 3600.0},
+    # The ministry's compliance matrix judged before its first look of the day (consultations/compliance_admin.py).
+    "judge-compliance-ahead": {"task": "consultations.tasks.judge_compliance_ahead", "schedule": 600.0},
 }
 
 

@@ -332,3 +332,31 @@ def test_a_publication_recorded_by_one_council_shows_at_once_and_no_other_counci
     assert judged == [{council.pk, idle.pk}, {council.pk}]
     assert results_published() == "соответствует"
     assert len(judged) == 2  # kept again
+
+
+def test_the_beat_job_has_the_verdicts_judged_before_the_ministrys_first_look(
+    ministry, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """After midnight every council's verdicts are judged anew (they change with the day): the job does it before
+    the ministry looks, and the look finds them kept."""
+    from consultations import compliance, tasks
+
+    settings.PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        active = published_at(Consultation.State.POSITION_PUBLISHED)
+        idle = CouncilFactory(name_kk="Бос кеңес")
+    assert tasks.judge_compliance_ahead() == 2
+    judged, review = [], compliance.review
+    monkeypatch.setattr(compliance, "review", lambda *a, **k: judged.append(a) or review(*a, **k))
+    html = ministry.get(f"/admin/compliance/?year={active.schedule.year}&quarter=all").content.decode()
+    assert active.schedule.council.name_kk in html and idle.name_kk in html
+    assert html.count('class="verdict verdict-') == 8
+    assert judged == []
+
+
+def test_where_nothing_is_kept_the_beat_job_judges_nothing(settings):
+    from consultations import tasks
+
+    settings.PAGE_CACHE = settings.PAGE_CACHE_VALUES = False
+    CouncilFactory()
+    assert tasks.judge_compliance_ahead() == 0

@@ -106,4 +106,5 @@ def test_every_task_of_the_portal_is_routed_on_purpose(settings):
         "consultations.tasks.render_pending_documents",
         "proposals.tasks.embed_proposal",  # the model reads for a second or so: not in front of a mail
         "opendata.tasks.publish_open_data",
+        "consultations.tasks.judge_compliance_ahead",  # a second of judging 300 councils after midnight
     }
