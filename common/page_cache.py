@@ -234,11 +234,13 @@ def remember_per_council(name: str, councils: list[int], compute, *, timeout: in
         if every is None:  # first use, eviction, flush: a known version, as `version()` makes the content's
             cache.add(EVERY_COUNCIL_KEY, str(time.time_ns()), timeout=None)
             every = cache.get(EVERY_COUNCIL_KEY)
-        versions = cache.get_many([COUNCIL_VERSION_KEY.format(pk) for pk in councils])
-        keys = {
-            pk: f"page-cache:council-value:{name}:{pk}:{every}:{versions.get(COUNCIL_VERSION_KEY.format(pk), 0)}"
-            for pk in councils
-        }
+        version_keys = {pk: COUNCIL_VERSION_KEY.format(pk) for pk in councils}
+        versions = cache.get_many(list(version_keys.values()))
+        for key in version_keys.values():
+            if key not in versions:  # never written, or evicted: a new version, never one a value was kept under
+                fresh = str(time.time_ns())
+                versions[key] = fresh if cache.add(key, fresh, timeout=None) else (cache.get(key) or fresh)
+        keys = {pk: f"page-cache:council-value:{name}:{pk}:{every}:{versions[key]}" for pk, key in version_keys.items()}
         kept = cache.get_many(list(keys.values()))
     except Exception:
         logger.warning("The page cache could not be read", exc_info=True)

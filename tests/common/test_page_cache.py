@@ -450,3 +450,22 @@ def test_a_rolled_back_write_is_not_what_loses_a_later_change(two_councils, djan
         page_cache.bump(first)
     compute.look(councils)
     assert compute.asked == [[councils[0].pk]] * 2
+
+
+def test_a_councils_version_evicted_from_the_cache_never_brings_back_a_value_kept_before_a_write(
+    two_councils, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    first, _second = two_councils
+    councils = [first.schedule.council]
+    version_key = page_cache.COUNCIL_VERSION_KEY.format(councils[0].pk)
+    compute = Computed()
+    cache.delete(version_key)  # never written, or evicted
+    compute.look(councils)
+    with django_capture_on_commit_callbacks(execute=True):
+        page_cache.bump(first)
+    compute.look(councils)
+    cache.delete(version_key)  # evicted again (the value kept first is not)
+    compute.look(councils)
+    assert compute.asked == [[councils[0].pk]] * 3
