@@ -12,14 +12,14 @@ the beat jobs and the demo alike, so that no writer can forget. The apps whose r
 PAGE_CACHE_APPS; PAGE_CACHE_IGNORED names their models no public page shows (the outbox, subscriptions…),
 whose writes change nothing, and a row whose `shows_on_public_pages()` says False changes nothing either. The few
 writes that bypass the signals — a queryset's `update()`, such as the workflow's state change
-(consultations/fields.py) or publishing an announcement — call `bump()` themselves.
+(consultations/fields.py) or publishing an announcement — call `bump(row)` themselves.
 Pages that change with the clock alone (an intake window closing, "today") are kept PAGE_CACHE_SECONDS.
 
 **Per council.** A write also changes the version of the council whose content the row is (`council_of`: the
 row's `council_pk()` or `council_id`), or of every council when that is not known; values kept per council
 (`remember_per_council`: the compliance matrix's verdicts) are keyed by these, so that a secretary's step has
-one council's verdicts judged again, not three hundred. An edit in the admin, which may move a row to another
-council, changes every council's.
+one council's verdicts judged again, not three hundred. An edit of public content in the admin (its log entry,
+`connect()`), which may move a row to another council (a member, a meeting), changes every council's.
 
 **Never another visitor's page.** Signed-in visitors (secretaries, staff), a request with messages waiting,
 a language switch carrying what was typed (common/language_switch.py) and any other method are neither
@@ -75,7 +75,8 @@ def enabled() -> bool:
 
 
 def keeps_values() -> bool:
-    """Values are kept per content version (`remember`), and so the version must follow every change."""
+    """Values are kept per content version (`remember`) and per council (`remember_per_council`), and so the
+    versions must follow every change."""
     return enabled() or getattr(settings, "PAGE_CACHE_VALUES", False)
 
 
@@ -133,8 +134,9 @@ def _set_new_version(councils: set[int | None]) -> None:
 def bump(changed=None) -> None:
     """Public content changed: every cached page is stale once the current transaction commits (at once
     outside one), and so is what is kept of `changed`'s council (`remember_per_council`); of every council when
-    `changed`, the row written, is not given or its council is not known (`council_of`). Cheap to call for every
-    row a transaction writes: the versions change once per commit."""
+    `changed`, the row written, is not given or its council is not known (`council_of`: it may read the row's
+    consultation or schedule, where not loaded). Cheap to call for every row a transaction writes: the versions
+    change once per commit."""
     if not keeps_values():
         return
     council = council_of(changed)
@@ -188,14 +190,17 @@ def _content_changed(sender, **kwargs) -> None:
     bump(kwargs.get("instance"))
 
 
-def _edited_in_the_admin(sender, **kwargs) -> None:
-    """The admin may move a row to another council (a consultation to another council's schedule): the council it
-    left is not known after the save, so each change it logs changes what is kept of every council."""
-    bump()
+def _edited_in_the_admin(sender, instance, **kwargs) -> None:
+    """The admin may move a row to another council (a member or a meeting, which count in the quorums): the council
+    it left is not known after the save, so each change it logs of public content changes every council's."""
+    meta = getattr(instance.content_type.model_class() if instance.content_type_id else None, "_meta", None)
+    if meta and meta.app_label in settings.PAGE_CACHE_APPS and meta.label not in settings.PAGE_CACHE_IGNORED:
+        bump()
 
 
 def connect() -> None:
-    """Listen to every save and delete of the public apps' rows (called once, from common's AppConfig)."""
+    """Listen to every save and delete of the public apps' rows, and to the admin's log of its changes (called
+    once, from common's AppConfig)."""
     for signal in (signals.post_save, signals.post_delete, signals.m2m_changed):
         signal.connect(_content_changed, dispatch_uid=f"page-cache-{id(signal)}")
     signals.post_save.connect(_edited_in_the_admin, sender="admin.LogEntry", dispatch_uid="page-cache-admin")
@@ -222,26 +227,25 @@ def remember(name: str, compute):
     return value
 
 
-def remember_per_council(name: str, councils: list[int], compute, *, timeout: int) -> dict:
+def remember_per_council(name: str, councils: list[int], compute, *, timeout: int, refresh: bool = False) -> dict:
     """{council id: value} for `councils`, each value kept until a write of that council's content (or of content
     whose council is not known) and at most `timeout` seconds: `compute(ids)` gives {id: value} of the councils
-    whose value is not kept, those that changed since; the others are read in one round trip. Values not tied to
-    the language (the key does not name it). Computed each time, as `remember`, when values are not kept."""
+    whose value is not kept, those that changed since; the others are read in one round trip. `refresh`: every
+    council's computed and kept again (a beat job's, so that a change whose version was lost — the cache down at
+    its commit — shows within its interval). Values not tied to the language (the key does not name it). Computed
+    each time, as `remember`, when values are not kept."""
     if not keeps_values():
         return compute(councils)
     try:
-        every = cache.get(EVERY_COUNCIL_KEY)
-        if every is None:  # first use, eviction, flush: a known version, as `version()` makes the content's
-            cache.add(EVERY_COUNCIL_KEY, str(time.time_ns()), timeout=None)
-            every = cache.get(EVERY_COUNCIL_KEY)
         version_keys = {pk: COUNCIL_VERSION_KEY.format(pk) for pk in councils}
-        versions = cache.get_many(list(version_keys.values()))
-        for key in version_keys.values():
+        versions = cache.get_many([EVERY_COUNCIL_KEY, *version_keys.values()])
+        for key in (EVERY_COUNCIL_KEY, *version_keys.values()):
             if key not in versions:  # never written, or evicted: a new version, never one a value was kept under
                 fresh = str(time.time_ns())
                 versions[key] = fresh if cache.add(key, fresh, timeout=None) else (cache.get(key) or fresh)
+        every = versions[EVERY_COUNCIL_KEY]
         keys = {pk: f"page-cache:council-value:{name}:{pk}:{every}:{versions[key]}" for pk, key in version_keys.items()}
-        kept = cache.get_many(list(keys.values()))
+        kept = {} if refresh else cache.get_many(list(keys.values()))
     except Exception:
         logger.warning("The page cache could not be read", exc_info=True)
         return compute(councils)

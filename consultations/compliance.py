@@ -12,13 +12,16 @@ of councils, then judges in memory.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import NamedTuple
 
+import holidays
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, FilteredRelation, Func, Lookup, Min, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
@@ -31,7 +34,7 @@ from common import collector
 from councils.models import Council, Meeting, Membership, Quorum
 from publications.models import Announcement, Delivery
 
-from . import workflow
+from . import deadlines, workflow
 from .deadlines import Reached, answer_due, schedule_due, send_due
 from .models import (
     CompliancePolicy,
@@ -46,6 +49,18 @@ from .models import (
 
 State = Consultation.State
 EXTERNAL = (Delivery.Channel.TELEGRAM, Delivery.Channel.WEBHOOK, Delivery.Channel.RECORDED)
+
+
+def _code() -> str:
+    """What the verdicts are judged by, as a short hash: the rules' modules and the calendar's version, so that
+    the verdicts kept across a release that changes a rule are judged again (consultations/compliance_admin.py)."""
+    digest = hashlib.sha256(holidays.__version__.encode())
+    for module in (__file__, deadlines.__file__, workflow.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE = _code()
 
 COMPLIANT, NON_COMPLIANT, NOT_YET_DUE, NOT_APPLICABLE = "compliant", "non_compliant", "not_yet_due", "not_applicable"
 PARTLY = "partly"

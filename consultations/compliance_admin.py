@@ -31,7 +31,7 @@ from . import compliance
 
 QUARTERS = (1, 2, 3, 4)
 ALL = "all"  # the quarter filter's value for the whole year
-DAY = 24 * 60 * 60
+HOUR = 60 * 60
 COLUMNS = (compliance.COMPLIANT, compliance.PARTLY, compliance.NON_COMPLIANT, compliance.NOT_YET_DUE)
 
 
@@ -142,10 +142,10 @@ class Cell:
         return compliance.VERDICTS[self.verdict]
 
 
-def _cells(councils: list[Council], year: int) -> list[Cell]:
+def _cells(councils: list[Council], year: int, *, refresh: bool = False) -> list[Cell]:
     """Every quarter of `year` of `councils`, judged once per day and council's content (common.page_cache,
     `remember_per_council`): after a secretary's step, the ministry's next look at 300 councils judges that one
-    council again, not the 299 others."""
+    council again, not the 299 others. `refresh`: all judged again and kept (`judge_ahead`)."""
 
     def judge(pks: list[int]) -> dict[int, list[tuple]]:
         judged, wanted = defaultdict(list), set(pks)
@@ -156,9 +156,14 @@ def _cells(councils: list[Council], year: int) -> list[Cell]:
             )
         return judged
 
-    # Kept for the day at most: the day is in the name, as the verdicts change with it (a deadline passing).
+    # The day is in the name: the verdicts change with it (a deadline passing); so is the rules' code, which a
+    # release may change. Kept an hour at most: `judge_ahead` judges them all again every 10 minutes.
     kept = page_cache.remember_per_council(
-        f"compliance-cells:{year}:{timezone.localdate()}", [council.pk for council in councils], judge, timeout=DAY
+        f"compliance-cells:{year}:{timezone.localdate()}:{compliance.CODE}",
+        [council.pk for council in councils],
+        judge,
+        timeout=HOUR,
+        refresh=refresh,
     )
     return [
         Cell(council, year, quarter, verdict, rules, compliance.StateBodyAnswers(*answers))
@@ -168,17 +173,18 @@ def _cells(councils: list[Council], year: int) -> list[Cell]:
 
 
 def judge_ahead() -> int:
-    """Every active council's verdicts of this year, and of the previous quarter's year in the first quarter, kept
-    as the matrix keeps them (`_cells`), so that the ministry's first look of the day, or after a change of every
-    council's, finds them judged (the beat job consultations.tasks.judge_compliance_ahead); those kept already
-    cost a read of the cache. Nothing to do where values are not kept (the demo, the tests): the matrix judges
-    at each look there. Returns how many councils' verdicts are ready."""
+    """Every active council's verdicts of this year, and of the previous quarter's year in the first quarter, judged
+    and kept as the matrix keeps them (`_cells`), so that the ministry's first look finds them judged — after
+    midnight, after a change of every council's — and that a change whose version the cache lost shows within
+    the job's interval (the beat job consultations.tasks.judge_compliance_ahead, every 10 minutes: under a second
+    for 300 councils). Nothing to do where values are not kept (the demo, the tests): the matrix judges at each
+    look there. Returns how many councils' verdicts were judged."""
     if not page_cache.keeps_values():
         return 0
     councils = list(Council.objects.active())
     year, quarter = quarter_of(timezone.localdate())
     for judged_year in sorted({year, year - 1 if quarter == 1 else year}):
-        _cells(councils, judged_year)
+        _cells(councils, judged_year, refresh=True)
     return len(councils)
 
 

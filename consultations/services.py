@@ -492,6 +492,7 @@ def record_state_body_answer(
         drafted = workflow.reached_by(locked).get(Consultation.State.RECOMMENDATION_DRAFTED)
         if recommendation is None or drafted is None:
             raise ActionRefused(_("The recommendation is sent once it is drafted (step 6)."))
+        recommendation.consultation = locked  # read once (the page cache asks whose it is)
         today = timezone.localdate()
         problems = []
         if sent_on and not drafted <= sent_on <= today:

@@ -216,6 +216,7 @@ def _locked_record(publication: Delivery) -> tuple[Announcement, Delivery]:
     locked = Delivery.objects.filter(pk=publication.pk, channel=Delivery.Channel.RECORDED).first()
     if locked is None:
         raise ActionRefused(_("This recorded publication is no longer there: it was removed."))
+    locked.announcement = announcement  # read once (the page cache asks whose it is)
     return announcement, locked
 
 

@@ -419,21 +419,38 @@ def test_a_write_whose_council_is_not_known_computes_every_council_again(
 
 
 def test_an_edit_in_the_admin_computes_every_council_again(two_councils, django_capture_on_commit_callbacks):
-    """The admin may move a consultation to another council's schedule: the council it left must be judged again,
-    though the save names only the council it went to."""
+    """The admin may move a meeting (or a member) to another council, which changes both councils' quorums: the
+    council it left must be judged again, though the save names only the council it went to."""
     from django.contrib.admin.models import CHANGE, LogEntry
+
+    from councils.models import Meeting
 
     first, second = two_councils
     councils = [first.schedule.council, second.schedule.council]
+    meeting = Meeting.objects.filter(council=councils[0]).first()
     compute = Computed()
     compute.look(councils)
-    user = secretary_of(councils[0])
     with django_capture_on_commit_callbacks(execute=True):
-        moved = Consultation.objects.filter(pk=first.pk)
-        moved.update(schedule=second.schedule, number=99)  # the admin's save, which the page cache does not see here
-        LogEntry.objects.log_actions(user.pk, [first], CHANGE, single_object=True)  # as the admin logs it
+        Meeting.objects.filter(pk=meeting.pk).update(council=councils[1])  # the admin's save, unseen here
+        LogEntry.objects.log_actions(secretary_of(councils[0]).pk, [meeting], CHANGE, single_object=True)
     compute.look(councils)
     assert compute.asked == [sorted(c.pk for c in councils)] * 2
+
+
+def test_an_edit_in_the_admin_of_what_no_public_page_shows_keeps_everything(
+    two_councils, django_capture_on_commit_callbacks
+):
+    """An account's password mail or a deactivation (workspace/admin.py) is logged too: it changes no verdict."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    councils = [c.schedule.council for c in two_councils]
+    user = secretary_of(councils[0])
+    compute = Computed()
+    compute.look(councils)
+    with django_capture_on_commit_callbacks(execute=True):
+        LogEntry.objects.log_actions(user.pk, [user], CHANGE, single_object=True)
+    compute.look(councils)
+    assert compute.asked == [sorted(c.pk for c in councils)]
 
 
 def test_a_rolled_back_write_is_not_what_loses_a_later_change(two_councils, django_capture_on_commit_callbacks):

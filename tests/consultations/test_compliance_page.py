@@ -360,3 +360,38 @@ def test_where_nothing_is_kept_the_beat_job_judges_nothing(settings):
     settings.PAGE_CACHE = settings.PAGE_CACHE_VALUES = False
     CouncilFactory()
     assert tasks.judge_compliance_ahead() == 0
+
+
+def test_a_change_whose_version_the_cache_lost_shows_after_the_beat_job(
+    ministry, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The cache down when a write commits: the verdicts kept before it are shown until the beat job, every 10
+    minutes, judges every council again."""
+    from django.utils import timezone
+
+    from common import page_cache
+    from consultations import tasks
+    from publications import services
+    from publications.models import Announcement, Delivery
+
+    settings.PAGE_CACHE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        active = published_at(Consultation.State.POSITION_PUBLISHED)
+    council = active.schedule.council
+
+    def results_published() -> str:
+        rows = csv_rows(ministry, f"year={active.schedule.year}&quarter={active.schedule.quarter}&lang=ru")
+        column = rows[0].index("Итоги опубликованы")
+        return next(row[column] for row in rows[1:] if row[0] == council.name_ru)
+
+    assert results_published() == "срок не наступил"
+    with monkeypatch.context() as down, django_capture_on_commit_callbacks(execute=True):
+        down.setattr(page_cache, "_set_new_version", lambda councils: None)  # the cache did not answer
+        services.record_publication(
+            Announcement.objects.get(council=council, event=Announcement.Event.RESULTS_PUBLISHED),
+            by=secretary_of(council), outlet_kind=Delivery.OutletKind.NEWS_SITE, outlet="Qazinform",
+            link="https://www.inform.kz/ru/results", published_on=timezone.localdate(),
+        )  # fmt: skip
+    assert results_published() == "срок не наступил"  # kept: the change's version was lost
+    tasks.judge_compliance_ahead()
+    assert results_published() == "соответствует"
