@@ -176,7 +176,7 @@ def judge_ahead() -> int:
     """Every active council's verdicts of this year, and of the previous quarter's year in the first quarter, judged
     and kept as the matrix keeps them (`_cells`), so that the ministry's first look finds them judged — after
     midnight, after a change of every council's — and that a change whose version the cache lost shows within
-    the job's interval (the beat job consultations.tasks.judge_compliance_ahead, every 10 minutes: under a second
+    the job's interval (the beat job consultations.tasks.judge_compliance_ahead, every 10 minutes: about a second
     for 300 councils). Nothing to do where values are not kept (the demo, the tests): the matrix judges at each
     look there. Returns how many councils' verdicts were judged."""
     if not page_cache.keeps_values():
