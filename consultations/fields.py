@@ -35,6 +35,9 @@ class StateField(models.CharField):
 class StateMachineModel(models.Model):
     """Base for models with a `StateField`: save() leaves the state to the workflow."""
 
+    # What a transition reads with the row it locks (consultations.transitions): its council, whose secretary acts.
+    LOCKED_WITH: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
 

@@ -40,6 +40,8 @@ class QuarterlySchedule(StateMachineModel):
     published, the consultations of the last published one stay public (`published_revision`).
     """
 
+    LOCKED_WITH = ("council",)
+
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         APPROVED = "approved", _("approved")
@@ -193,6 +195,8 @@ def document_path(document: Document, filename: str) -> str:
 
 class Consultation(StateMachineModel):
     """A public consultation: one occasion, seven steps (see `consultations.workflow`)."""
+
+    LOCKED_WITH = ("schedule__council",)
 
     class State(models.TextChoices):
         # The codes are part of the public interface (the `step` filter of the list page).

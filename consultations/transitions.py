@@ -50,7 +50,9 @@ def transition(
     is written only when it changes; the entry always. The caller's instance is refreshed from the database."""
     with transaction.atomic():
         # Locking the row makes a double click wait for the first click, then find the transition already taken.
-        locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+        # Only the row is locked (`of`): the council it is read with is not.
+        model = type(instance)
+        locked = model.objects.select_for_update(of=("self",)).select_related(*model.LOCKED_WITH).get(pk=instance.pk)
         guard(locked)
         previous = locked.transitions.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
         problems = date_problems(date, previous=previous) + (conditions(locked) if conditions else [])
