@@ -193,7 +193,10 @@ def _content_changed(sender, **kwargs) -> None:
 def _edited_in_the_admin(sender, instance, **kwargs) -> None:
     """The admin may move a row to another council (a member or a meeting, which count in the quorums): the council
     it left is not known after the save, so each change it logs of public content changes every council's."""
-    meta = getattr(instance.content_type.model_class() if instance.content_type_id else None, "_meta", None)
+    from django.contrib.contenttypes.models import ContentType  # page_cache is imported while models load
+
+    model = ContentType.objects.get_for_id(instance.content_type_id).model_class() if instance.content_type_id else None
+    meta = getattr(model, "_meta", None)
     if meta and meta.app_label in settings.PAGE_CACHE_APPS and meta.label not in settings.PAGE_CACHE_IGNORED:
         bump()
 

@@ -12,6 +12,7 @@ of councils, then judges in memory.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -51,16 +52,16 @@ State = Consultation.State
 EXTERNAL = (Delivery.Channel.TELEGRAM, Delivery.Channel.WEBHOOK, Delivery.Channel.RECORDED)
 
 
-def _code() -> str:
+@functools.cache
+def code() -> str:
     """What the verdicts are judged by, as a short hash: the rules' modules and the calendar's version, so that
-    the verdicts kept across a release that changes a rule are judged again (consultations/compliance_admin.py)."""
+    the verdicts kept across a release that changes a rule are judged again (consultations/compliance_admin.py).
+    Read once per process, when first asked."""
     digest = hashlib.sha256(holidays.__version__.encode())
     for module in (__file__, deadlines.__file__, workflow.__file__):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()[:12]
 
-
-CODE = _code()
 
 COMPLIANT, NON_COMPLIANT, NOT_YET_DUE, NOT_APPLICABLE = "compliant", "non_compliant", "not_yet_due", "not_applicable"
 PARTLY = "partly"

@@ -159,7 +159,7 @@ def _cells(councils: list[Council], year: int, *, refresh: bool = False) -> list
     # The day is in the name: the verdicts change with it (a deadline passing); so is the rules' code, which a
     # release may change. Kept an hour at most: `judge_ahead` judges them all again every 10 minutes.
     kept = page_cache.remember_per_council(
-        f"compliance-cells:{year}:{timezone.localdate()}:{compliance.CODE}",
+        f"compliance-cells:{year}:{timezone.localdate()}:{compliance.code()}",
         [council.pk for council in councils],
         judge,
         timeout=HOUR,

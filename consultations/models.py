@@ -401,6 +401,14 @@ PLANNING_FIELDS = (
 )  # fmt: skip
 
 
+class ConsultationPart:
+    """A model whose rows are parts of a consultation (a `consultation` field): of its council's content, as the page
+    cache asks (common.page_cache keeps some values per council)."""
+
+    def council_pk(self) -> int:
+        return self.consultation.council_pk()
+
+
 class ScheduleChangeQuerySet(models.QuerySet):
     def pending(self):
         """Waiting for their revision to be approved and published."""
@@ -410,7 +418,7 @@ class ScheduleChangeQuerySet(models.QuerySet):
         return self.filter(applied_at__isnull=False)
 
 
-class ScheduleChange(models.Model):
+class ScheduleChange(ConsultationPart, models.Model):
     """The secretary's change to what a published schedule says of a consultation (its title, dates, proposal
     window, format or venue). It belongs to the schedule's next revision and is applied to the consultation
     when that revision, approved at a quorate meeting, is published; until then the consultation — its page,
@@ -442,9 +450,6 @@ class ScheduleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation} ({self.revision})"
-
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
 
     @staticmethod
     def encode(value):
@@ -498,7 +503,7 @@ def _actions() -> list[tuple[str, str]]:
     return [(step.name, step.label) for step in workflow.STEPS.values()]
 
 
-class ConsultationTransition(TransitionLog):
+class ConsultationTransition(ConsultationPart, TransitionLog):
     """One step taken (or undone): who, when it was recorded, the date it happened, from, to, meeting, note."""
 
     consultation = models.ForeignKey(
@@ -520,9 +525,6 @@ class ConsultationTransition(TransitionLog):
     def __str__(self) -> str:
         return f"{self.consultation}: {self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
 
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
-
     # What the log says of the steps bound to the proposal window, and of a step back (`workflow.STEPS`).
     @property
     def opened_intake(self) -> bool:
@@ -537,7 +539,7 @@ class ConsultationTransition(TransitionLog):
         return self.name == "step_back"
 
 
-class Question(models.Model):
+class Question(ConsultationPart, models.Model):
     """A question put to citizens (step 2: the list of questions)."""
 
     consultation = models.ForeignKey(
@@ -554,11 +556,8 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
 
-
-class InformationRequest(models.Model):
+class InformationRequest(ConsultationPart, models.Model):
     """A request for additional information sent to a state body during public expertise, and its answer."""
 
     consultation = models.ForeignKey(
@@ -586,9 +585,6 @@ class InformationRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.addressee}, {self.requested_on:%d.%m.%Y}"
 
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
-
 
 class DocumentQuerySet(models.QuerySet):
     def in_order(self):
@@ -600,7 +596,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.order_by(order, "id")
 
 
-class Document(models.Model):
+class Document(ConsultationPart, models.Model):
     """A file attached to a consultation: the draft act, its explanatory note, a presentation.
 
     Written only by `consultations.attachments` (the file checked by its content, stored under a generated
@@ -643,9 +639,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
-
     @property
     def file_kind(self) -> uploads.FileKind | None:
         """What the file is, as detected when it was uploaded (None for a type no page allows)."""
@@ -667,7 +660,7 @@ class Document(models.Model):
 _FILE_KINDS = {kind.content_type: kind for kind in (*uploads.DOCUMENT_KINDS, *uploads.SCAN_KINDS)}
 
 
-class Recommendation(models.Model):
+class Recommendation(ConsultationPart, models.Model):
     """Step 6, draft legal acts only: the council's draft recommendation, as numbered points.
 
     Once adopted it is sent to the state body, which answers point by point (Law "On Public Control",
@@ -697,9 +690,6 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return str(self.consultation)
-
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
 
 
 class RecommendationPoint(models.Model):
@@ -732,7 +722,7 @@ class RecommendationPoint(models.Model):
         return self.recommendation.council_pk()
 
 
-class Position(models.Model):
+class Position(ConsultationPart, models.Model):
     """Step 7: the council's position on the results."""
 
     consultation = models.OneToOneField(
@@ -748,9 +738,6 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return str(self.consultation)
-
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
 
 
 def rendered_document_path(document: RenderedDocument, filename: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations import proposal_codes
-from consultations.models import Consultation, Question, RecommendationPoint
+from consultations.models import Consultation, ConsultationPart, Question, RecommendationPoint
 from councils.models import Reception
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def public_author(*, hide_name: bool, organisation: str, author_name: str) -> st
     return organisation or author_name
 
 
-class Proposal(models.Model):
+class Proposal(ConsultationPart, models.Model):
     """A proposal (ұсыныс / предложение) from a citizen or an organisation, and the council's answer to it."""
 
     class AuthorKind(models.TextChoices):
@@ -325,9 +325,6 @@ class Proposal(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
-
     @property
     def public_author(self) -> str:
         """What the results page may show of the author: the organisation or name, unless hidden."""
@@ -409,7 +406,7 @@ class ProposalVector(models.Model):
         return f"{self.proposal} ({self.backend})"
 
 
-class SimilarGroup(models.Model):
+class SimilarGroup(ConsultationPart, models.Model):
     """Proposals of a consultation that say the same thing, in Kazakh or Russian (issue 18), found by
     proposals/grouping.py: its leader is the first of them, the one the others were compared with and the group's
     representative; its number names it within the consultation ("group 3") and is never reused. The secretary
@@ -442,9 +439,6 @@ class SimilarGroup(models.Model):
 
     def __str__(self) -> str:
         return _("Group %(number)s") % {"number": self.number}
-
-    def council_pk(self) -> int:
-        return self.consultation.council_pk()
 
     @property
     def is_split(self) -> bool:
