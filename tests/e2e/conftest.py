@@ -78,3 +78,14 @@ def audit(page, name: str) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, f"{name}: " + "; ".join(serious)
+
+
+def empty_labels(page) -> list[str]:
+    """The labels a phone shows with nothing after them: a table's cells stacked under their headings (`data-label`),
+    which hide when empty (`td:empty`) — and which a cell of mere whitespace keeps in view."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('td[data-label]')]
+            .filter((td) => getComputedStyle(td).display === 'block' && !td.textContent.trim()
+                && !td.querySelector('img, svg, input, select, button'))
+            .map((td) => td.dataset.label)"""
+    )

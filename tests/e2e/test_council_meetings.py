@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 from councils.models import Reception
-from tests.e2e.conftest import audit
+from tests.e2e.conftest import audit, empty_labels
 from tests.factories import MeetingFactory, MembershipFactory, members_of
 from tests.public_fixtures import published_at
 
@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def council(migration_data):
-    results = published_at(Consultation.State.POSITION_PUBLISHED, occasion=Consultation.Occasion.DRAFT_ACT)
+    results = published_at(
+        Consultation.State.POSITION_PUBLISHED, occasion=Consultation.Occasion.DRAFT_ACT,
+        format=Consultation.Format.ONLINE, link="https://meet.gov.kz/kenes", venue_kk="", venue_ru="",  # no venue
+    )  # fmt: skip
     council = results.schedule.council
     members = members_of(council, 3)
     today = timezone.localdate()
@@ -64,5 +67,6 @@ def test_the_council_page_with_its_meetings_fits_a_phone_and_passes_the_audit(br
     phone.goto(url)
     # Nothing wider than the screen: no sideways scrolling on a phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert empty_labels(phone) == []  # an online consultation's venue: no "Venue:" with nothing after it
     audit(phone, f"22-council-meetings-phone-{language}")
     phone.close()

@@ -14,7 +14,7 @@ from councils.models import Council, Meeting, Membership, Reception, Region
 from proposals import grouping
 from proposals.models import Proposal
 from publications.models import Announcement, Delivery
-from tests.e2e.conftest import ARTIFACTS, audit
+from tests.e2e.conftest import ARTIFACTS, audit, empty_labels
 from tests.e2e.test_secretary import PHONE, unfold, wider_than_a_phone
 from tests.factories import (
     PASSWORD,
@@ -245,6 +245,8 @@ def check(page, url: str, name: str, problems: list[str]) -> None:
             problems.append(f"{name}, {action.get_attribute('value')}: {wide}")
     if wide := wider_than_a_phone(page):
         problems.append(f"{name}: {page.evaluate('document.documentElement.scrollWidth')} px wide: {wide}")
+    if labels := empty_labels(page):
+        problems.append(f"{name}: labels shown with nothing after them: {labels}")
     audit(page, name)
 
 
