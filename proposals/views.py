@@ -51,7 +51,14 @@ def propose(request, slug):
         if unavailable:
             logger.error("No consent text is in force: the proposal form cannot be shown")
         if intake.state != "open" or unavailable:
-            return render(request, "proposals/closed.html", context | {"intake": intake, "unavailable": unavailable})
+            # A proposal sent as the window closed (the form open since before): said not received, and its text
+            # given back to keep, not lost.
+            not_received = request.POST.get("text", "").strip() if request.method == "POST" else ""
+            return render(
+                request,
+                "proposals/closed.html",
+                context | {"intake": intake, "unavailable": unavailable, "not_received": not_received},
+            )
 
     if request.method == "POST":
         form = ProposalForm(request.POST, consultation=consultation)

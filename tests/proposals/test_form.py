@@ -203,8 +203,13 @@ def test_a_consultation_not_taking_proposals_says_why_and_takes_none(client, sta
     page = client.get(url(consultation)).content.decode()
     assert message_kk in page.lower()
     assert 'name="text"' not in page
-    assert client.post(url(consultation), valid()).status_code == 200
+    refused = client.post(url(consultation), valid(text="<b>Аялдамаларға</b> павильон орнату керек."))
+    assert refused.status_code == 200
     assert not Proposal.objects.filter(channel="portal").exists()
+    # sent from a form opened before the window closed: said not received, the text given back (escaped) to keep
+    kept = re.search(r'<textarea id="not-received"[^>]*>([^<]*)</textarea>', refused.content.decode())
+    assert kept and kept.group(1) == "&lt;b&gt;Аялдамаларға&lt;/b&gt; павильон орнату керек."
+    assert "Сіздің ұсынысыңыз қабылданбады" in refused.content.decode()
 
 
 def test_the_form_of_an_unpublished_consultation_is_not_found(client):
