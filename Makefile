@@ -94,11 +94,14 @@ setup: install messages
 
 install: $(STAMP)
 
+# uv installs the pinned packages (constraints.txt) in seconds where pip took 40 (733 MB of wheels); uv itself is
+# pinned too, and installed by the venv's pip.
+UV_VERSION := 0.13.9
 $(STAMP): pyproject.toml constraints.txt
 	@scripts/require-system-packages
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 messages:
