@@ -134,7 +134,7 @@ def publish_schedule(
     are applied to them, and it is announced (with the secretary's own title and text, if given)."""
 
     def publish(locked: QuarterlySchedule, date: datetime.date) -> None:
-        _apply_schedule_changes(locked)  # before the announcement and the PDF, which show them
+        apply_schedule_changes(locked)  # before the announcement and the PDF, which show them
         announcements.publish(announcements.Event.SCHEDULE_PUBLISHED, locked, by=by, at=moment(date), **texts)
         pdf.publish_schedule_document(locked)
 
@@ -332,7 +332,7 @@ def withdraw_schedule_change(change: ScheduleChange, *, by) -> None:
         locked.delete()
 
 
-def _apply_schedule_changes(schedule: QuarterlySchedule) -> None:
+def apply_schedule_changes(schedule: QuarterlySchedule) -> None:
     """Apply the changes of the revision being published to its consultations (called, in the transaction
     that publishes, before the PDF is frozen). A change that can no longer be made refuses the publication."""
     waiting = list(

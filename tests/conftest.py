@@ -13,9 +13,18 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True, scope="session")
 def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
-    """The suite is meant for PostgreSQL (constraints, locking, collation): say so loudly otherwise."""
+    """The suite is meant for PostgreSQL (constraints, locking, collation): say so loudly otherwise.
+
+    The test database commits without waiting for the disk (`synchronous_commit`): a commit is lost only if
+    PostgreSQL itself crashes, which no test does, and the tests that commit (the browser's, the worker's) no
+    longer wait for each one to be flushed. Set on the database, so the workers' and servers' connections too."""
     if connection.vendor != "postgresql" and not os.environ.get("QOGAM_ALLOW_SQLITE_TESTS"):
         pytest.exit("The tests run against PostgreSQL: set DATABASE_URL (see README, `make test`).", returncode=2)
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            name = connection.ops.quote_name(connection.settings_dict["NAME"])
+            cursor.execute(f"ALTER DATABASE {name} SET synchronous_commit = off")
+            cursor.execute("SET synchronous_commit = off")
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""Test data. Consultations reach their states through the workflow, never by setting the state."""
+"""Test data. Consultations are built at their states directly (`consultation_at`), or walked there through the
+workflow by the tests of its steps (`walk=True`)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,23 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from consultations import announcements, answers, pdf, workflow
 from consultations import services as consultation_services
-from consultations import workflow
+from consultations.fields import write_state
 from consultations.models import (
     Consultation,
+    ConsultationTransition,
     Position,
     QuarterlySchedule,
+    Question,
     Recommendation,
     RecommendationPoint,
+    ScheduleTransition,
 )
 from councils.models import Council, Meeting, Membership, Region
 from proposals import services as proposal_services
 from proposals.models import ConsentText, Proposal
+from publications.models import Announcement
 
 State = Consultation.State
 PASSWORD = "correct-horse-battery-staple"
@@ -219,9 +225,17 @@ def consultation_at(
     council: Council | None = None,
     by=None,
     listed_proposals: int = 1,
+    walk: bool = False,
     **fields,
 ) -> Consultation:
-    """A consultation brought to `state` through the workflow, as a secretary would."""
+    """A consultation at `state`, planned by the council's secretary (`by`), with one question, its steps 1 and 2
+    taken at a quorate meeting, its schedule published from step 2 on, and `listed_proposals` in its list from
+    step 4 on.
+
+    Built directly: each step's log entry, and what a step publishes (the announcements, the frozen documents,
+    the answers to the authors), written as the step writes them, but without taking it, for the tests of what
+    a consultation at that step looks like. The tests of the steps themselves pass `walk=True`: the states are
+    then reached through the workflow, with its checks, as a secretary would."""
     council = council or CouncilFactory()
     by = by or secretary_of(council)
     if state in PAST_INTAKE and "window_closes_at" not in fields:
@@ -233,16 +247,96 @@ def consultation_at(
         workflow.cancel(consultation, by=by, reason_kk="Себебі", reason_ru="Причина")
         return consultation
     meeting = quorate_meeting(council)
-    consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
     path = workflow.states_of(consultation)
-    if path.index(state) >= path.index(State.QUESTIONS_APPROVED):
-        publish_schedule_of(consultation, by=by)  # ready to be announced
-    for target in path[1 : path.index(state) + 1]:
-        take_step(consultation, target, by=by, meeting=meeting)
-        if target == State.HELD:
-            for _ in range(listed_proposals):
-                add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
+    targets = path[1 : path.index(state) + 1]
+    if walk:
+        consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
+        if State.QUESTIONS_APPROVED in targets:
+            publish_schedule_of(consultation, by=by)  # ready to be announced
+        for target in targets:
+            take_step(consultation, target, by=by, meeting=meeting)
+            if target == State.HELD:
+                for _ in range(listed_proposals):
+                    add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
+        return consultation
+    Question.objects.create(consultation=consultation, position=1, text_kk="Сұрақ?", text_ru="Вопрос?")
+    if State.QUESTIONS_APPROVED in targets:
+        _publish_schedule_directly(consultation, by=by, meeting=meeting)
+    for target in targets:
+        _write_step(consultation, target, by=by, meeting=meeting, listed_proposals=listed_proposals)
+    consultation.refresh_from_db()
     return consultation
+
+
+def _write_step(consultation: Consultation, target: str, *, by, meeting: Meeting, listed_proposals: int) -> None:
+    """Step `target` as `workflow` writes it (its effect, its state, its log entry), unchecked; the effects are
+    those of `workflow.announce` and `workflow.publish_position`."""
+    now, today = timezone.now(), timezone.localdate()
+    at_meeting = target in (State.DECIDED, State.QUESTIONS_APPROVED)
+    logged = {}
+    if target == State.ANNOUNCED:
+        announcements.publish_consultation_announced(consultation, by=by, at=now)
+    elif target == State.HELD and consultation.window_opens_at > now:  # taken early, it opens the window now
+        logged["window_moved_from"] = consultation.window_opens_at
+        consultation.window_opens_at = now
+        consultation.save(update_fields=["window_opens_at", "updated_at"])
+    elif target == State.RECOMMENDATION_DRAFTED:
+        write_recommendation(consultation)
+    elif target == State.POSITION_PUBLISHED:
+        decide_all(consultation, by=by)
+        write_position(consultation)
+        pdf.publish_results_documents(consultation)
+        announcements.publish(Announcement.Event.RESULTS_PUBLISHED, consultation, by=by, at=now)
+        answers.answer_authors(consultation, by=by, at=now)
+    date = meeting.date if at_meeting else today
+    ConsultationTransition.objects.create(
+        consultation=consultation,
+        name=workflow.STEP_OF[target].name,
+        from_state=consultation.state,
+        to_state=target,
+        by=by,
+        occurred_on=date,
+        meeting=meeting if at_meeting else None,
+        **logged,
+    )
+    write_state(consultation, "state", target, updated_at=now, state_since=date)
+    if target == State.HELD:
+        for _ in range(listed_proposals):
+            add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
+
+
+def _publish_schedule_directly(consultation: Consultation, *, by, meeting: Meeting) -> None:
+    """The revision that planned the consultation approved at `meeting` and published, as
+    `consultation_services.approve_schedule` and `publish_schedule` write it, unchecked."""
+    schedule = QuarterlySchedule.objects.select_related("council").get(pk=consultation.schedule_id)
+    if schedule.published_revision >= consultation.revision:
+        return
+    if schedule.state != QuarterlySchedule.State.DRAFT:  # approved or published meanwhile: as a secretary would
+        publish_schedule_of(consultation, by=by)
+        return
+    today = timezone.localdate()
+    Draft, Approved, Published = (
+        QuarterlySchedule.State.DRAFT,
+        QuarterlySchedule.State.APPROVED,
+        QuarterlySchedule.State.PUBLISHED,
+    )
+    ScheduleTransition.objects.bulk_create(
+        [
+            ScheduleTransition(
+                schedule=schedule, from_state=Draft, to_state=Approved, by=by, occurred_on=meeting.date,
+                meeting=meeting, revision=schedule.revision,
+            ),
+            ScheduleTransition(
+                schedule=schedule, from_state=Approved, to_state=Published, by=by, occurred_on=today,
+                revision=schedule.revision,
+            ),
+        ]
+    )  # fmt: skip
+    consultation_services.apply_schedule_changes(schedule)
+    announcements.publish(Announcement.Event.SCHEDULE_PUBLISHED, schedule, by=by, at=timezone.now())
+    pdf.publish_schedule_document(schedule)
+    write_state(schedule, "state", Published, published_revision=schedule.revision, updated_at=timezone.now())
+    consultation.schedule = schedule
 
 
 def take_step(consultation: Consultation, target: str, *, by, meeting: Meeting | None = None) -> None:
