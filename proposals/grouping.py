@@ -90,7 +90,9 @@ def update_groups(consultation: Consultation) -> Update:
             rows = [row for row in rows if row[0] in stored]  # the others wait for their vector
             if not rows:
                 return Update()
-            vectors = np.vstack([similarity.from_bytes(stored[row[0]]) for row in rows])
+            vectors = similarity.centred(
+                np.vstack([similarity.from_bytes(stored[row[0]]) for row in rows]), [row[4] for row in rows]
+            )
         else:
             if not rows:
                 return Update()

@@ -4,17 +4,24 @@ similarity_pairs.json (bench/similarity.py prints the full figures; BENCHMARKS.m
 import numpy as np
 import pytest
 
-from bench.similarity import best_threshold, load_set, pair_scores, quality
+from bench.similarity import (
+    best_threshold,
+    demo_false_pairs,
+    load_set,
+    pair_scores,
+    quality,
+    quality_by_language_pair,
+)
 from proposals import services, similarity
 from proposals.models import Proposal, ProposalVector
 from tests.factories import add_proposal, consultation_at
 
 State = Proposal.consultation.field.related_model.State
 
-# Measured on the set (2026-12-06): the n-grams' F1 at their threshold is 0.767, the model's 0.881. A floor a
-# little under each, so that a change that makes them worse fails.
+# Measured on the set (2026-12-06): the n-grams' F1 at their threshold is 0.767, the model's 0.951 (its vectors
+# centred; 0.881 before). A floor a little under each, so that a change that makes them worse fails.
 NGRAMS_F1_FLOOR = 0.74
-MODEL_F1_FLOOR = 0.85
+MODEL_F1_FLOOR = 0.92
 
 WATER_KK = "Береке кентіне орталық су құбырын тарту керек, тұрғындар әлі күнге дейін құдықтан су тасиды."
 WATER_RU = "Провести центральный водопровод в посёлок Береке, жители до сих пор возят воду из колодцев."
@@ -156,17 +163,7 @@ def test_the_model_finds_similar_proposals_across_kazakh_and_russian(labelled, m
 
 def f1_by_language_pair(pairs, labels, scores, using) -> float:
     """F1 of "similar" with a threshold per pair of languages (settings.SIMILARITY_LANGUAGE_THRESHOLDS)."""
-    kazakh = set("әғқңөұүһі")
-
-    def language(text):
-        return "kk" if kazakh & set(text.casefold()) else "ru"
-
-    thresholds = similarity.language_thresholds(using)
-    at_least = np.array(
-        [thresholds[language(p["a"])] if language(p["a"]) == language(p["b"]) else thresholds["across"] for p in pairs]
-    )
-    found = scores >= at_least
-    return 2 * (found & labels).sum() / (found.sum() + labels.sum())
+    return quality_by_language_pair(pairs, scores, labels, similarity.language_thresholds(using))["f1"]
 
 
 def test_a_threshold_per_pair_of_languages_finds_similar_proposals_better_with_the_ngrams(labelled, settings):
@@ -181,11 +178,22 @@ def test_a_threshold_per_pair_of_languages_finds_similar_proposals_better_with_t
 
 @needs_model
 def test_a_threshold_per_pair_of_languages_finds_similar_proposals_better(labelled, model_scores, settings):
-    """The model measured 0.958 against 0.878 with its one threshold."""
+    """The model measured 0.954 against 0.951 with its one threshold."""
     pairs, labels = labelled
     f1 = f1_by_language_pair(pairs, labels, model_scores, "model")
     assert f1 >= 0.94, f1
-    assert f1 > quality(model_scores, labels, settings.SIMILARITY_THRESHOLDS["model"])["f1"]
+    assert f1 >= quality(model_scores, labels, settings.SIMILARITY_THRESHOLDS["model"])["f1"]
+
+
+@needs_model
+def test_the_model_seldom_takes_two_proposals_on_one_topic_for_the_same_one():
+    """The demo's proposals of one consultation's topic are each another proposal: a secretary shown two of them as
+    "likely duplicates" is shown a mistake. Of every third topic's pairs (126 proposals, the cost of embedding them
+    kept small), the uncentred vectors with their thresholds took 13 of the 264 Kazakh–Russian pairs so, and 18 of
+    all 468 (all topics: 34 of 774, 50 of 1,374); centred, 0 and 1 (all topics: 1 and 4)."""
+    judged = demo_false_pairs("model", similarity.language_thresholds("model"), every=3)
+    assert judged["across"][0] <= 0.01 * judged["across"][1], judged
+    assert sum(n for n, _of in judged.values()) <= 0.01 * sum(of for _n, of in judged.values()), judged
 
 
 @needs_model
