@@ -368,7 +368,9 @@ def test_a_secretary_runs_a_consultation_to_its_published_position_and_the_autho
     assert len(sent) == 1 and sent[0].to == ["dauren@mail.kz"] and sent[0].body == answer.body
     assert outbox.sweep() == 0  # never twice
     page.goto(f"{live_server.url}/kk/consultations/{consultation.slug}/results/")
-    assert "Қоғамдық кеңес жауап сұраған 1 авторға жауап берді" in words(page.locator(".answered").inner_text())
+    assert "1 автор жауап сұрады (хатпен немесе телефон арқылы); қоғамдық кеңес жауап берді: 1." in words(
+        page.locator(".answered").inner_text()
+    )
     audit(page, "25a-results-answered-kk")
 
     page.goto(workspace_page)
