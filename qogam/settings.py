@@ -150,8 +150,10 @@ if REDIS_URL:
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
-    CELERY_TASK_ALWAYS_EAGER = True  # no broker: tasks run in the request that sends them
+    # No broker: tasks run in the request that sends them. Celery still takes a producer from the broker's pool to
+    # serialise their arguments; a host in the URL keeps kombu from warning that none was given.
+    CELERY_BROKER_URL = "memory://localhost/"
+    CELERY_TASK_ALWAYS_EAGER = True
 # Whole public pages for anonymous visitors, in the cache above (common/page_cache.py, README "Caching"): kept
 # PAGE_CACHE_SECONDS at most (pages that change with the clock alone), dropped at once when a row of the
 # PAGE_CACHE_APPS is written (except the models of PAGE_CACHE_IGNORED, which no public page shows); browsers
@@ -375,6 +377,8 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # a line per failed sign-in is enough
         "django.utils.autoreload": {"level": "WARNING"},  # runserver says it is watching once, not twice
+        # Tasks run in the request (no broker, the demo): the request's line is enough, not one per task too.
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
 
