@@ -119,11 +119,19 @@ def centred(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
     return shifted / np.linalg.norm(shifted, axis=1, keepdims=True)
 
 
+# Texts are embedded a few at a time: the engine's batches cost more per text as they grow (the demo's 320 busy
+# proposals: 8.8 s in batches of 8, 15.3 s in one; the same vectors).
+MODEL_BATCH = 8
+
+
 def model_vectors(texts: Sequence[str]) -> np.ndarray:
     """multilingual-e5-small "passage" vectors, (n, 384) float32, normalised; the same text gives the same one."""
+    texts = list(texts)
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    return np.asarray(_model().passage(list(texts)), dtype=np.float32)
+    model = _model()
+    batches = [model.passage(texts[start : start + MODEL_BATCH]) for start in range(0, len(texts), MODEL_BATCH)]
+    return np.asarray(np.vstack(batches), dtype=np.float32)
 
 
 def embed(texts: Sequence[str], *, using: str | None = None):
