@@ -119,8 +119,9 @@ def centred(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:
     return shifted / np.linalg.norm(shifted, axis=1, keepdims=True)
 
 
-# Texts are embedded a few at a time: the engine's batches cost more per text as they grow (the demo's 320 busy
-# proposals: 8.8 s in batches of 8, 15.3 s in one; the same vectors).
+# Texts are embedded a few at a time: the engine's large batches are no faster per text (160 of the demo's busy
+# proposals, three runs each on a noisy host: 4.4–6.6 s in batches of 8, 6.2–6.9 s in one; the same vectors), and
+# a consultation imported in bulk is not held in one batch's memory.
 MODEL_BATCH = 8
 
 
