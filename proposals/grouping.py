@@ -76,11 +76,12 @@ def update_groups(consultation: Consultation) -> Update:
             waiting = waiting.filter(vector__backend=similarity.MODEL)
         if not waiting.exists():
             return Update()
-        rows = list(
-            _grouped(consultation)
+        rows = [
+            (pk, group, compared, text, similarity.text_language(text, stated))  # the text's language, not the page's
+            for pk, group, compared, text, stated in _grouped(consultation)
             .order_by("submitted_at", "pk")
             .values_list("pk", "similar_group_id", "compared_at", "text", "language")
-        )
+        ]
         if using == similarity.MODEL:
             stored = dict(
                 ProposalVector.objects.filter(

@@ -233,9 +233,10 @@ def consultation_at(
     step 4 on.
 
     Built directly: each step's log entry, and what a step publishes (the announcements, the frozen documents,
-    the answers to the authors), written as the step writes them, but without taking it, for the tests of what
-    a consultation at that step looks like. The tests of the steps themselves pass `walk=True`: the states are
-    then reached through the workflow, with its checks, as a secretary would."""
+    the answers to the authors), written as the step writes them, but without taking it or checking its
+    conditions — so ask only for what the workflow allows. With `walk=True` the states are reached through the
+    workflow, with its checks, as a secretary would; tests/consultations/test_states_built_directly.py checks
+    that both give the same consultation."""
     council = council or CouncilFactory()
     by = by or secretary_of(council)
     if state in PAST_INTAKE and "window_closes_at" not in fields:
@@ -261,7 +262,7 @@ def consultation_at(
         return consultation
     Question.objects.create(consultation=consultation, position=1, text_kk="Сұрақ?", text_ru="Вопрос?")
     if State.QUESTIONS_APPROVED in targets:
-        _publish_schedule_directly(consultation, by=by, meeting=meeting)
+        _publish_schedule_directly(consultation, by=by)
     for target in targets:
         _write_step(consultation, target, by=by, meeting=meeting, listed_proposals=listed_proposals)
     consultation.refresh_from_db()
@@ -305,9 +306,9 @@ def _write_step(consultation: Consultation, target: str, *, by, meeting: Meeting
             add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
 
 
-def _publish_schedule_directly(consultation: Consultation, *, by, meeting: Meeting) -> None:
-    """The revision that planned the consultation approved at `meeting` and published, as
-    `consultation_services.approve_schedule` and `publish_schedule` write it, unchecked."""
+def _publish_schedule_directly(consultation: Consultation, *, by) -> None:
+    """The revision that planned the consultation approved at a quorate meeting today and published, as
+    `publish_schedule_of` has `consultation_services.approve_schedule` and `publish_schedule` write it, unchecked."""
     schedule = QuarterlySchedule.objects.select_related("council").get(pk=consultation.schedule_id)
     if schedule.published_revision >= consultation.revision:
         return
@@ -315,6 +316,7 @@ def _publish_schedule_directly(consultation: Consultation, *, by, meeting: Meeti
         publish_schedule_of(consultation, by=by)
         return
     today = timezone.localdate()
+    meeting = quorate_meeting(schedule.council, date=today)
     Draft, Approved, Published = (
         QuarterlySchedule.State.DRAFT,
         QuarterlySchedule.State.APPROVED,

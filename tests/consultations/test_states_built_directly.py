@@ -2,10 +2,14 @@
 builds must be what the workflow leaves when a secretary walks there, or the tests that use it test something
 that never happens. Each state, for an appeal and a draft legal act, built both ways and compared."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from consultations import workflow
 from consultations.models import Consultation, RenderedDocument
+from councils.models import Meeting
 from publications.models import Announcement
 from tests.factories import CouncilFactory, consultation_at
 
@@ -24,13 +28,23 @@ def record(consultation: Consultation) -> dict:
         "state_since": consultation.state_since,
         "window": (consultation.window_opens_at <= consultation.window_closes_at, consultation.is_open_for_proposals()),
         "log": [
-            (t.name, t.from_state, t.to_state, t.occurred_on, t.meeting_id is not None, t.by_id is not None)
+            (
+                t.name,
+                t.from_state,
+                t.to_state,
+                t.occurred_on,
+                t.meeting and t.meeting.date,
+                t.by_id is not None,
+                t.note,
+                t.window_moved_from is not None,
+            )
             for t in consultation.transitions.order_by("recorded_at", "pk")
         ],
+        "meetings": sorted(Meeting.objects.filter(council=schedule.council).values_list("date", flat=True)),
         "questions": list(consultation.questions.values_list("position", "text_kk", "text_ru")),
         "schedule": (schedule.state, schedule.published_revision >= consultation.revision, consultation.is_public),
         "schedule_log": [
-            (t.from_state, t.to_state, t.revision, t.meeting_id is not None)
+            (t.from_state, t.to_state, t.revision, t.occurred_on, t.meeting and t.meeting.date, t.by_id is not None)
             for t in schedule.transitions.order_by("recorded_at", "pk")
         ],
         "announcements": sorted(
@@ -67,3 +81,23 @@ def test_a_state_built_directly_is_the_state_the_workflow_leaves(occasion, state
     walked = consultation_at(state, occasion=occasion, council=walked_council, walk=True, listed_proposals=2)
     built = consultation_at(state, occasion=occasion, council=built_council, listed_proposals=2)
     assert record(built) == record(walked)
+
+
+@pytest.mark.parametrize("state", [State.ANNOUNCED, State.POSITION_PUBLISHED])
+def test_a_second_consultation_of_the_quarter_built_directly_is_the_one_the_workflow_leaves(state):
+    """The quarter's schedule published already: the second consultation goes into its next revision."""
+    walked_council, built_council = CouncilFactory(), CouncilFactory()
+    consultation_at(State.HELD, council=walked_council, walk=True)
+    consultation_at(State.HELD, council=built_council)
+    walked = consultation_at(state, council=walked_council, walk=True)
+    built = consultation_at(state, council=built_council)
+    assert record(built) == record(walked)
+
+
+def test_a_consultation_held_before_its_window_was_to_open_is_built_as_the_workflow_leaves_it():
+    """Step 4 taken before the planned opening opens the window then, and logs when it was to open."""
+    later = {"window_opens_at": timezone.now() + datetime.timedelta(days=2)}
+    walked = consultation_at(State.HELD, council=CouncilFactory(), walk=True, **later)
+    built = consultation_at(State.HELD, council=CouncilFactory(), **later)
+    assert record(built) == record(walked)
+    assert record(built)["log"][-1][-1]  # the window's planned opening is logged

@@ -30,6 +30,7 @@ ROAD_RU_THANKS = "Отремонтировать дорогу по улице А
 ROAD_KK = "Абай көшесіндегі жолды жөндеу керек, қыстан кейін жолда терең шұңқырлар бар. Абая улица ямы."
 WATER_RU = "Провести центральный водопровод в посёлок Береке, жители до сих пор возят воду из колодцев."
 WATER_RU_AGAIN = "Провести водопровод в посёлок Береке: жители до сих пор возят воду из колодцев."
+TREES_RU = "Посадить деревья вдоль улицы Абая."
 SCHOOL_KK = "Нұрсая шағын ауданында жаңа мектеп салу керек, қазіргі мектеп үш ауысыммен жұмыс істейді."
 
 
@@ -336,18 +337,34 @@ def test_the_groups_page_makes_the_same_number_of_queries_for_few_and_many_group
     assert counts[0] == counts[1] and counts[1] <= 8, counts
 
 
+def test_a_russian_proposal_sent_from_the_kazakh_page_is_compared_as_russian(held, secretary):
+    """A proposal's language is the page's it was sent from. These two Russian proposals share "улицы Абая" and
+    little else (n-grams 0.11): compared as a Kazakh and a Russian text (threshold 0.05) they were taken for one;
+    compared as the two Russian texts they are (0.15), they are not."""
+    road, trees = enter(held, secretary, ROAD_RU) + enter(held, secretary, TREES_RU, language="kk")
+    grouping.update_groups(held)
+    fresh(road, trees)
+    assert road.similar_group is None and trees.similar_group is None
+    assert road.compared_at and trees.compared_at
+
+
 # ---------------------------------------------------------------------------------------------------------
 # With the model: the worker places each proposal; the button computes a few vectors and queues the rest
 
 
 def fake_vectors(texts):
-    """Unit vectors that depend on the text's first word only: the same topic, the same vector."""
+    """Vectors made as the model's are: its mean vector for the text's language, plus a direction that depends on
+    the text's first word only (the same topic, the same vector) — centred, two topics are far apart."""
     import numpy as np
 
+    from proposals import similarity
+
+    centres = similarity._centres()
     rows = []
     for text in texts:
         seed = sum(text.split()[0].encode())
-        vector = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+        direction = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+        vector = centres[similarity.text_language(text)] + 0.3 * direction / np.linalg.norm(direction)
         rows.append(vector / np.linalg.norm(vector))
     return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
