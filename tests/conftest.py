@@ -5,10 +5,15 @@ from django.db import connection
 
 
 def pytest_configure(config):
-    """Tests hash passwords with a fast hasher: production's PBKDF2 costs about a second per account here."""
+    """Tests hash passwords with a fast hasher: production's PBKDF2 costs about a second per account here. The live
+    server answers without Nagle's 40 ms wait per response, as the demo's does (demo/servers.py)."""
     from django.conf import settings
+    from django.test.testcases import LiveServerThread
+
+    from demo.servers import LiveServer
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    LiveServerThread.server_class = LiveServer
 
 
 @pytest.fixture(autouse=True, scope="session")
