@@ -32,6 +32,8 @@ class _Server:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True  # the body not held 40 ms behind the head (demo/servers.py)
+
             def log_message(self, *args):
                 pass
 
