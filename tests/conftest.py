@@ -6,7 +6,8 @@ from django.db import connection
 
 def pytest_configure(config):
     """Tests hash passwords with a fast hasher: production's PBKDF2 costs about a second per account here. The live
-    server answers without Nagle's 40 ms wait per response, as the demo's does (demo/servers.py)."""
+    server answers without Nagle's 40 ms wait per response, as the demo's does (demo/servers.py). One thread for
+    the similarity model in each test process."""
     from django.conf import settings
     from django.test.testcases import LiveServerThread
 
@@ -14,6 +15,9 @@ def pytest_configure(config):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     LiveServerThread.server_class = LiveServer
+    # The similarity model's engine (OpenMP) takes every core in each test process: two processes embedding at once
+    # ran four spinning threads on two cores, and the demo's seeding took 30 s or 53 s by what ran beside it.
+    os.environ["OMP_NUM_THREADS"] = "1"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -114,3 +118,20 @@ def ministry(client, ministry_user):
     """A test client signed in as ministry staff."""
     client.force_login(ministry_user)
     return client
+
+
+# Run first: the modules whose tests share a costly fixture (the demo's seeding, the similarity model's vectors),
+# then the long browser and fuzzing tests. `--dist worksteal` gives each process a half of the list, which it
+# runs from the front while the other takes tests from its back: so these stay on the first process (a module
+# split between two seeds the demo twice, 30–50 s), one after the other (two processes running the model at
+# once slowed both), and none of the longest is left alone at the end.
+RUN_FIRST = (
+    "tests/demo/",
+    "tests/proposals/test_similarity.py",
+    "tests/e2e/",
+    "tests/opendata/test_schema_fuzzing.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: next((n for n, start in enumerate(RUN_FIRST) if item.nodeid.startswith(start)), 99))
