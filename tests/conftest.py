@@ -118,20 +118,3 @@ def ministry(client, ministry_user):
     """A test client signed in as ministry staff."""
     client.force_login(ministry_user)
     return client
-
-
-# Run first: the modules whose tests share a costly fixture (the demo's seeding, the similarity model's vectors),
-# then the long browser and fuzzing tests. `--dist worksteal` gives each process a half of the list, which it
-# runs from the front while the other takes tests from its back: so these stay on the first process (a module
-# split between two seeds the demo twice, 30–50 s), one after the other (two processes running the model at
-# once slowed both), and none of the longest is left alone at the end.
-RUN_FIRST = (
-    "tests/demo/",
-    "tests/proposals/test_similarity.py",
-    "tests/e2e/",
-    "tests/opendata/test_schema_fuzzing.py",
-)
-
-
-def pytest_collection_modifyitems(config, items):
-    items.sort(key=lambda item: next((n for n, start in enumerate(RUN_FIRST) if item.nodeid.startswith(start)), 99))
