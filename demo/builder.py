@@ -1167,6 +1167,10 @@ class DemoBuilder:
             proposal.demo_item = item  # what the decision's reasons answer
             if decided_at is not None and moderation == "listed":
                 self._decide(proposal, topic, consultation.schedule.council, decided_at, by)
+            if decided_at is not None and wants_answer and reason != "spam":
+                # Answered by mail when the position was published (consultations.answers; the mail itself long
+                # purged from the outbox), as the workflow answers the authors of the consultations it publishes.
+                proposal.answer_queued_at = decided_at
             proposals.append(proposal)
         return proposals
 

@@ -422,3 +422,23 @@ def test_a_task_run_in_the_demos_request_logs_nothing():
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "pong"  # the task ran, in this process
     assert ran.stderr == ""
+
+
+def test_the_authors_who_asked_were_answered_when_the_position_was_published(seeded, today):
+    """The demo's earlier quarters answered their authors when each position was published, as the workflow does:
+    their results pages once said "15 authors asked for an answer; the council has answered: 0". (This quarter's
+    positions are published through the workflow: one entered as history leaves its answers for the secretary to
+    mail from the inbox, which the demo shows.)"""
+    from consultations import answers
+
+    quarter = (today.year, (today.month - 1) // 3 + 1)
+    published = [
+        consultation
+        for consultation in Consultation.objects.filter(state=Consultation.State.POSITION_PUBLISHED).select_related(
+            "schedule"
+        )
+        if (consultation.schedule.year, consultation.schedule.quarter) < quarter
+    ]
+    counts = {consultation.slug: answers.answer_counts(consultation) for consultation in published}
+    assert sum(count["asked"] for count in counts.values()) >= 100
+    assert not {slug: count for slug, count in counts.items() if count["answered"] != count["asked"]}
