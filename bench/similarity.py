@@ -19,6 +19,7 @@ grouping 10,000 proposals in under 60 s; placing one in under 1 s).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -58,15 +59,15 @@ def pair_scores(pairs: list[dict], using: str) -> np.ndarray:
     return np.asarray(products, dtype=np.float64).ravel()
 
 
+@functools.cache
+def _bank_languages() -> dict[str, str]:
+    keys = ("ru", "ru_paraphrase", "kk", "kk_paraphrase")
+    return {proposal[key]: key[:2] for proposal in load_set()["proposals"] for key in keys}
+
+
 def language_of(text: str) -> str:
-    """A text of the set's bank: its language."""
-    if not hasattr(language_of, "known"):
-        language_of.known = {
-            proposal[key]: key[:2]
-            for proposal in load_set()["proposals"]
-            for key in ("ru", "ru_paraphrase", "kk", "kk_paraphrase")
-        }
-    return language_of.known[text]
+    """A text of the set's bank: its language, as the bank labels it."""
+    return _bank_languages()[text]
 
 
 def demo_proposals(every: int = 1) -> list[tuple[int, str, str]]:
@@ -113,13 +114,15 @@ def write_centres() -> Path:
     return similarity.CENTRES
 
 
-def quality(scores: np.ndarray, labels: np.ndarray, at_least: float) -> dict:
+def quality(scores: np.ndarray, labels: np.ndarray, at_least: float | np.ndarray) -> dict:
+    """Precision, recall and F1 of "similar" at `at_least`: one threshold, or one per pair."""
     predicted = scores >= at_least
     true_positives = int(np.sum(predicted & labels))
     precision = true_positives / max(int(predicted.sum()), 1)
     recall = true_positives / max(int(labels.sum()), 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"threshold": round(float(at_least), 4), "precision": precision, "recall": recall, "f1": f1}
+    threshold = round(float(at_least), 4) if np.ndim(at_least) == 0 else None
+    return {"threshold": threshold, "precision": precision, "recall": recall, "f1": f1}
 
 
 def best_threshold(scores: np.ndarray, labels: np.ndarray) -> dict:
@@ -156,13 +159,7 @@ def two_fold(pairs: list[dict], scores: np.ndarray, labels: np.ndarray) -> dict:
 def quality_by_language_pair(pairs: list[dict], scores: np.ndarray, labels: np.ndarray, thresholds: dict) -> dict:
     """Precision, recall and F1 with a threshold per pair of languages (the kept groups' way, grouping.py)."""
     kinds = [language_of(p["a"]) if language_of(p["a"]) == language_of(p["b"]) else "across" for p in pairs]
-    at_least = np.array([thresholds[kind] for kind in kinds])
-    predicted = scores >= at_least
-    true_positives = int(np.sum(predicted & labels))
-    precision = true_positives / max(int(predicted.sum()), 1)
-    recall = true_positives / max(int(labels.sum()), 1)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1}
+    return quality(scores, labels, np.array([thresholds[kind] for kind in kinds]))
 
 
 def by_kind(pairs: list[dict], scores: np.ndarray, at_least: float) -> dict[str, str]:

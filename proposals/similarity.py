@@ -110,8 +110,8 @@ def _centres() -> dict[str, np.ndarray]:
 
 
 # The letters of Kazakh that Russian lacks: frequent in any Kazakh text, in a Russian one only in a name or two.
-KAZAKH_LETTERS = frozenset("әғқңөұүһі")
-CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]")
+KAZAKH_LETTERS = "әғқңөұүһі"
+NOT_CYRILLIC = re.compile(r"[^а-яёәғқңөұүһі]+")
 
 
 def text_language(text: str, stated: str = "kk") -> str:
@@ -120,10 +120,13 @@ def text_language(text: str, stated: str = "kk") -> str:
     letters only Kazakh has are at least 3.5 % of its Cyrillic letters (4.7 % and more in every Kazakh proposal of
     the labelled set and the demo; a Russian sentence naming Шұғыла, 2.7 %), else Russian; `stated` without
     Cyrillic."""
-    letters = CYRILLIC.findall(text.casefold())
-    if not letters:
+    # Counted by C loops, not letter by letter: a consultation's every text is read at each update of its groups
+    # (10,000 texts: 70 ms, against 335 ms letter by letter).
+    lowered = text.casefold()
+    cyrillic = len(NOT_CYRILLIC.sub("", lowered))
+    if not cyrillic:
         return stated
-    return "kk" if sum(letter in KAZAKH_LETTERS for letter in letters) >= 0.035 * len(letters) else "ru"
+    return "kk" if sum(map(lowered.count, KAZAKH_LETTERS)) >= 0.035 * cyrillic else "ru"
 
 
 def centred(vectors: np.ndarray, languages: Sequence[str]) -> np.ndarray:

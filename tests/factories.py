@@ -252,24 +252,20 @@ def consultation_at(
     targets = path[1 : path.index(state) + 1]
     if walk:
         consultation_services.set_questions(consultation, by=by, questions=[("Сұрақ?", "Вопрос?")])
-        if State.QUESTIONS_APPROVED in targets:
-            publish_schedule_of(consultation, by=by)  # ready to be announced
-        for target in targets:
-            take_step(consultation, target, by=by, meeting=meeting)
-            if target == State.HELD:
-                for _ in range(listed_proposals):
-                    add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
-        return consultation
-    Question.objects.create(consultation=consultation, position=1, text_kk="Сұрақ?", text_ru="Вопрос?")
-    if State.QUESTIONS_APPROVED in targets:
-        _publish_schedule_directly(consultation, by=by)
+    else:
+        Question.objects.create(consultation=consultation, position=1, text_kk="Сұрақ?", text_ru="Вопрос?")
+    if State.QUESTIONS_APPROVED in targets:  # ready to be announced
+        (publish_schedule_of if walk else _publish_schedule_directly)(consultation, by=by)
     for target in targets:
-        _write_step(consultation, target, by=by, meeting=meeting, listed_proposals=listed_proposals)
+        (take_step if walk else _write_step)(consultation, target, by=by, meeting=meeting)
+        if target == State.HELD:
+            for _ in range(listed_proposals):
+                add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
     consultation.refresh_from_db()
     return consultation
 
 
-def _write_step(consultation: Consultation, target: str, *, by, meeting: Meeting, listed_proposals: int) -> None:
+def _write_step(consultation: Consultation, target: str, *, by, meeting: Meeting) -> None:
     """Step `target` as `workflow` writes it (its effect, its state, its log entry), unchecked; the effects are
     those of `workflow.announce` and `workflow.publish_position`."""
     now, today = timezone.now(), timezone.localdate()
@@ -301,9 +297,6 @@ def _write_step(consultation: Consultation, target: str, *, by, meeting: Meeting
         **logged,
     )
     write_state(consultation, "state", target, updated_at=now, state_since=date)
-    if target == State.HELD:
-        for _ in range(listed_proposals):
-            add_proposal(consultation, by=by, moderation=Proposal.Moderation.LISTED)
 
 
 def _publish_schedule_directly(consultation: Consultation, *, by) -> None:
