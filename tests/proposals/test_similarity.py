@@ -177,12 +177,16 @@ def test_a_threshold_per_pair_of_languages_finds_similar_proposals_better_with_t
 
 
 @needs_model
-def test_a_threshold_per_pair_of_languages_finds_similar_proposals_better(labelled, model_scores, settings):
-    """The model measured 0.954 against 0.951 with its one threshold."""
+def test_a_threshold_per_pair_of_languages_keeps_the_models_quality(labelled, model_scores, settings):
+    """The model's thresholds per pair of languages are there for the demo's distinct proposals (below: 4 of 1,374
+    pairs taken for the same proposal, 9 with its one threshold); on the labelled set they must find similar
+    proposals as well as the one threshold does. Measured 0.954 against 0.951 on an Intel host, 0.9538 against
+    0.9540 on an AMD one (the vectors' last digits differ by CPU, and one pair sits at the threshold): a tie, so the
+    test allows one pair's worth of F1 either way."""
     pairs, labels = labelled
     f1 = f1_by_language_pair(pairs, labels, model_scores, "model")
     assert f1 >= 0.94, f1
-    assert f1 >= quality(model_scores, labels, settings.SIMILARITY_THRESHOLDS["model"])["f1"]
+    assert f1 >= quality(model_scores, labels, settings.SIMILARITY_THRESHOLDS["model"])["f1"] - 0.005
 
 
 @needs_model
