@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet, Subquery
 
 AFTER, BEFORE, LAST = "after", "before", "last"
 # The parameters a page link replaces; every other one (the filters) is kept. `page` is the Paginator's.
@@ -63,8 +63,9 @@ def keyset_page(
     """The page of `queryset`, in ascending order of `keys` (unique together, non-null), that `params` asks for.
 
     `cursor` is the unique field that names a row in the address; `anchors` (by default `queryset`) is where
-    that row is looked up. One query for the first or the last page; three from a row named: the row, the page,
-    and whether there is more on the other side of the row.
+    that row is looked up. One query for any page: from a row named, the row's keys are subqueries of the page's
+    query (`_from_row`). A page that comes out empty takes a second, to tell a row named at the end of the list
+    from a name that is no row.
     """
     anchors = queryset if anchors is None else anchors
     ascending = queryset.order_by(*keys)
@@ -74,18 +75,39 @@ def keyset_page(
         more = len(rows) > per_page
         return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=False)
     for param in (AFTER, BEFORE):
-        values = _anchor(anchors, keys, cursor, params.get(param))
-        if values is None:
-            continue
-        if param == AFTER:
-            rows = list(ascending.filter(_beyond(keys, values, "gt"))[: per_page + 1])
-            earlier = queryset.filter(_beyond(keys, values, "lt", inclusive=True)).exists()
-            return _page(rows[:per_page], cursor, has_previous=earlier, has_next=len(rows) > per_page)
-        rows = list(descending.filter(_beyond(keys, values, "lt"))[: per_page + 1])
-        later = queryset.filter(_beyond(keys, values, "gt", inclusive=True)).exists()
-        return _page(list(reversed(rows[:per_page])), cursor, has_previous=len(rows) > per_page, has_next=later)
+        anchor = _anchor(anchors, cursor, params.get(param))
+        if anchor is not None:
+            return _from_row(queryset, anchor, keys, cursor, per_page, forward=param == AFTER)
     rows = list(ascending[: per_page + 1])
     return _page(rows[:per_page], cursor, has_previous=False, has_next=len(rows) > per_page)
+
+
+def _from_row(
+    queryset: QuerySet, anchor: QuerySet, keys: Sequence[str], cursor: str, per_page: int, *, forward: bool
+) -> KeysetPage:
+    """The page after (`forward`) or before the row `anchor` selects, in one query: the row's keys are subqueries
+    of the page's, and whether any of the list is on the row's other side is a column (PostgreSQL reads each
+    once, not per row)."""
+    values = [Subquery(anchor.values(key)[:1]) for key in keys]
+    ahead, behind = ("gt", "lt") if forward else ("lt", "gt")
+    rows = list(
+        queryset.order_by(*(key if forward else f"-{key}" for key in keys))
+        .filter(_beyond(keys, values, ahead))
+        .annotate(keyset_behind=Exists(queryset.filter(_beyond(keys, values, behind, inclusive=True))))[: per_page + 1]
+    )
+    if rows:
+        behind_too = rows[0].keyset_behind
+    else:
+        # Nothing beyond the row: it is at the end of the list (all the list is behind it), or it is no row at all
+        # (the first page). The first page, read with which it is, tells.
+        first = list(queryset.order_by(*keys).annotate(keyset_named=Exists(anchor))[: per_page + 1])
+        if first and not first[0].keyset_named:
+            return _page(first[:per_page], cursor, has_previous=False, has_next=len(first) > per_page)
+        behind_too = bool(first)
+    more = len(rows) > per_page
+    if forward:
+        return _page(rows[:per_page], cursor, has_previous=behind_too, has_next=more)
+    return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=behind_too)
 
 
 def _page(rows: list, cursor: str, *, has_previous: bool, has_next: bool) -> KeysetPage:
@@ -99,8 +121,9 @@ def _page(rows: list, cursor: str, *, has_previous: bool, has_next: bool) -> Key
     return page
 
 
-def _anchor(anchors: QuerySet, keys: Sequence[str], cursor: str, raw: str | None) -> tuple | None:
-    """The keys of the row whose `cursor` field is `raw`, or None when `raw` names no row of `anchors`."""
+def _anchor(anchors: QuerySet, cursor: str, raw: str | None) -> QuerySet | None:
+    """The row of `anchors` whose `cursor` field is `raw`, as a queryset (not read here), or None when `raw` cannot
+    be a value of that field."""
     if not raw or "\x00" in raw:
         return None
     options = anchors.model._meta
@@ -110,8 +133,7 @@ def _anchor(anchors: QuerySet, keys: Sequence[str], cursor: str, raw: str | None
         model_field.run_validators(value)  # a length or a number out of the column's range
     except (ValidationError, TypeError, ValueError):
         return None
-    found = list(anchors.filter(**{cursor: value}).values_list(*keys)[:1])
-    return found[0] if found else None
+    return anchors.filter(**{cursor: value})
 
 
 def _beyond(keys: Sequence[str], values: Sequence, op: str, *, inclusive: bool = False) -> Q:

@@ -44,3 +44,25 @@ def test_a_row_outside_the_anchors_gives_the_first_page(proposals):
     ordered = list(proposals.order_by("submitted_at", "pk"))
     page = page_of(proposals, f"after={ordered[2].pk}", anchors=proposals.exclude(pk=ordered[2].pk))
     assert page.object_list == ordered[:2]
+
+
+def test_a_page_from_a_row_named_is_one_query(proposals, django_assert_num_queries):
+    """The row's keys and what lies on its other side are read in the page's own query (the inbox of a 50,000-
+    proposal consultation keeps to its ten queries); only an empty page asks again."""
+    ordered = list(proposals.order_by("submitted_at", "pk"))
+    with django_assert_num_queries(1):
+        after = page_of(proposals, f"after={ordered[1].pk}")
+    assert after.object_list == ordered[2:4] and after.has_previous and after.has_next
+    with django_assert_num_queries(1):
+        before = page_of(proposals, f"before={ordered[2].pk}")
+    assert before.object_list == ordered[:2] and not before.has_previous and before.has_next
+
+
+def test_a_page_past_either_end_links_back_into_the_list(proposals):
+    ordered = list(proposals.order_by("submitted_at", "pk"))
+    past_the_end = page_of(proposals, f"after={ordered[-1].pk}")
+    assert past_the_end.object_list == [] and not past_the_end.has_next
+    assert past_the_end.has_previous and past_the_end.previous_params == {"last": "1"}
+    before_the_start = page_of(proposals, f"before={ordered[0].pk}")
+    assert before_the_start.object_list == [] and not before_the_start.has_previous
+    assert before_the_start.has_next and before_the_start.next_params == {}

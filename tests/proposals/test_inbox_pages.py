@@ -24,7 +24,8 @@ MODERATIONS = [Proposal.Moderation.NEW, Proposal.Moderation.LISTED, Proposal.Mod
 
 def add_many(consultation, count, *, start=0):
     """`count` proposals, new, listed and set aside in turn, in Kazakh and Russian, two by two received at the
-    same moment (the id then orders them)."""
+    same moment (the id then orders them); every other one with an address to answer (the inbox then looks for
+    repeats from one address among the new ones, a query of its own)."""
     base = timezone.now() - datetime.timedelta(days=3)
 
     def proposal(n):
@@ -32,6 +33,7 @@ def add_many(consultation, count, *, start=0):
         return Proposal(
             consultation=consultation, reference=f"QG-2098-{consultation.pk % 100:02d}{start + n:04d}",
             text=f"Ұсыныс {n}", language="kk" if n % 2 else "ru", channel="mail", moderation=moderation,
+            contact=f"author{start + n}@example.kz" if n % 2 else "",
             submitted_at=base + datetime.timedelta(minutes=(start + n) // 2),
             set_aside_reason="off_topic" if moderation == Proposal.Moderation.SET_ASIDE else "",
         )  # fmt: skip
@@ -149,6 +151,7 @@ def test_every_page_of_the_inbox_keeps_its_query_budget_with_few_and_many_propos
     client, django_assert_max_num_queries, language
 ):
     consultation = consultation_at(State.HELD, listed_proposals=1)
+    add_many(consultation, 4, start=900)
     client.force_login(secretary_of(consultation.schedule.council))
     address = url("workspace:inbox", language, slug=consultation.slug)
     first = in_order(consultation.proposals.all())[0]
