@@ -63,21 +63,26 @@ def keyset_page(
     """The page of `queryset`, in ascending order of `keys` (unique together, non-null), that `params` asks for.
 
     `cursor` is the unique field that names a row in the address; `anchors` (by default `queryset`) is where
-    that row is looked up. One query for any page: from a row named, the row's keys are subqueries of the page's
-    query (`_from_row`). A page that comes out empty takes a second, to tell a row named at the end of the list
-    from a name that is no row.
+    that row is looked up. One query for a page; two from a row named when that page is empty (past either end of
+    the list, or a name that is no row: the second tells which).
     """
     anchors = queryset if anchors is None else anchors
-    ascending = queryset.order_by(*keys)
-    descending = queryset.order_by(*(f"-{key}" for key in keys))
     if params.get(LAST):
-        rows = list(descending[: per_page + 1])
+        rows = list(_in_order(queryset, keys, descending=True)[: per_page + 1])
         more = len(rows) > per_page
         return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=False)
-    for param in (AFTER, BEFORE):
+    for param in (AFTER, BEFORE):  # an address made by hand with both: `after` wins, if it can be a row
         anchor = _anchor(anchors, cursor, params.get(param))
         if anchor is not None:
             return _from_row(queryset, anchor, keys, cursor, per_page, forward=param == AFTER)
+    return _first_page(_in_order(queryset, keys), cursor, per_page)
+
+
+def _in_order(queryset: QuerySet, keys: Sequence[str], *, descending: bool = False) -> QuerySet:
+    return queryset.order_by(*(f"-{key}" if descending else key for key in keys))
+
+
+def _first_page(ascending: QuerySet, cursor: str, per_page: int) -> KeysetPage:
     rows = list(ascending[: per_page + 1])
     return _page(rows[:per_page], cursor, has_previous=False, has_next=len(rows) > per_page)
 
@@ -86,28 +91,31 @@ def _from_row(
     queryset: QuerySet, anchor: QuerySet, keys: Sequence[str], cursor: str, per_page: int, *, forward: bool
 ) -> KeysetPage:
     """The page after (`forward`) or before the row `anchor` selects, in one query: the row's keys are subqueries
-    of the page's, and whether any of the list is on the row's other side is a column (PostgreSQL reads each
-    once, not per row)."""
-    values = [Subquery(anchor.values(key)[:1]) for key in keys]
+    of the page's, and whether any of the list lies on the row's other side is a column. Uncorrelated, each is
+    read once, not per row (PostgreSQL's InitPlans), and the index on the keys is still entered at the row."""
+    values = [Subquery(anchor.order_by().values(key)[:1]) for key in keys]
     ahead, behind = ("gt", "lt") if forward else ("lt", "gt")
     rows = list(
-        queryset.order_by(*(key if forward else f"-{key}" for key in keys))
+        _in_order(queryset, keys, descending=not forward)
         .filter(_beyond(keys, values, ahead))
-        .annotate(keyset_behind=Exists(queryset.filter(_beyond(keys, values, behind, inclusive=True))))[: per_page + 1]
+        .annotate(keyset_any_behind=Exists(queryset.filter(_beyond(keys, values, behind, inclusive=True))))[
+            : per_page + 1
+        ]
     )
     if rows:
-        behind_too = rows[0].keyset_behind
+        any_behind = rows[0].keyset_any_behind
     else:
-        # Nothing beyond the row: it is at the end of the list (all the list is behind it), or it is no row at all
-        # (the first page). The first page, read with which it is, tells.
-        first = list(queryset.order_by(*keys).annotate(keyset_named=Exists(anchor))[: per_page + 1])
-        if first and not first[0].keyset_named:
-            return _page(first[:per_page], cursor, has_previous=False, has_next=len(first) > per_page)
-        behind_too = bool(first)
+        # Nothing beyond the row: either it ends the list (then all the list is behind it) or it is no row at all
+        # (then the reader gets the first page). Read the first page, with whether the row exists.
+        first = _in_order(queryset, keys).annotate(keyset_row_exists=Exists(anchor))
+        page = _first_page(first, cursor, per_page)
+        if page.object_list and not page.object_list[0].keyset_row_exists:
+            return page
+        any_behind = bool(page.object_list)
     more = len(rows) > per_page
     if forward:
-        return _page(rows[:per_page], cursor, has_previous=behind_too, has_next=more)
-    return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=behind_too)
+        return _page(rows[:per_page], cursor, has_previous=any_behind, has_next=more)
+    return _page(list(reversed(rows[:per_page])), cursor, has_previous=more, has_next=any_behind)
 
 
 def _page(rows: list, cursor: str, *, has_previous: bool, has_next: bool) -> KeysetPage:

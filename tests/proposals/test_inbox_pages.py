@@ -151,7 +151,7 @@ def test_every_page_of_the_inbox_keeps_its_query_budget_with_few_and_many_propos
     client, django_assert_max_num_queries, language
 ):
     consultation = consultation_at(State.HELD, listed_proposals=1)
-    add_many(consultation, 4, start=900)
+    add_many(consultation, 4, start=900)  # no page below is empty (an empty page from a row named takes a query more)
     client.force_login(secretary_of(consultation.schedule.council))
     address = url("workspace:inbox", language, slug=consultation.slug)
     first = in_order(consultation.proposals.all())[0]
@@ -161,8 +161,9 @@ def test_every_page_of_the_inbox_keeps_its_query_budget_with_few_and_many_propos
     add_many(consultation, 300)
     many = [count_queries(client, address + query) for query in queries]
     assert few == many
-    middle = in_order(consultation.proposals.all())[150]
+    every = in_order(consultation.proposals.all())
+    middle, last = every[150], every[-1]
     for query in ("", "?last=1", f"?after={middle}", f"?before={middle}", f"?moderation=new&after={middle}",
-                  "?after=garbage", "?page=7"):  # fmt: skip
+                  "?after=garbage", f"?after={last}", "?page=7"):  # fmt: skip
         with django_assert_max_num_queries(10):
             assert client.get(address + query).status_code == 200
