@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from common.quarters import quarter_of
 from consultations import announcements as consultation_announcements
-from consultations import attachments, pdf, workflow
+from consultations import answers, attachments, pdf, workflow
 from consultations import services as consultation_services
 from consultations.conditions import moment
 from consultations.models import (
@@ -521,14 +521,22 @@ class DemoBuilder:
             for name, source, target, day, at_meeting, note in story.steps
         )  # fmt: skip
 
-        proposals = []
+        proposals, positions_at = [], {}
         for c, topic, story in zip(consultations, quarter.topics, stories, strict=True):
             if story.proposals:
                 decided_at = moment(story.position_on) if story.position_on else None
                 proposals += self._proposals(
                     c, topic, questions[c.pk], rng, sorted_all=story.sorted_all, decided_at=decided_at, by=by
                 )
+                if decided_at:
+                    positions_at[c.pk] = decided_at
         self._save_proposals(proposals)
+        # The authors owed an answer by mail were answered when each position was published, as the workflow
+        # answers them (consultations.answers; the mails themselves long purged from the outbox).
+        if positions_at:
+            Proposal.objects.filter(answers.OWED, answers.BY_MAIL, consultation_id__in=positions_at).update(
+                answer_queued_at=Case(*(When(consultation_id=pk, then=at) for pk, at in positions_at.items()))
+            )
         listed = {}
         for proposal in proposals:
             if proposal.moderation == "listed":
@@ -1167,10 +1175,6 @@ class DemoBuilder:
             proposal.demo_item = item  # what the decision's reasons answer
             if decided_at is not None and moderation == "listed":
                 self._decide(proposal, topic, consultation.schedule.council, decided_at, by)
-            if decided_at is not None and wants_answer and reason != "spam":
-                # Answered by mail when the position was published (consultations.answers; the mail itself long
-                # purged from the outbox), as the workflow answers the authors of the consultations it publishes.
-                proposal.answer_queued_at = decided_at
             proposals.append(proposal)
         return proposals
 
